@@ -1,0 +1,42 @@
+import { _electron as electron, expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+// @ts-expect-error plain JS helper shared with scripts/start-electron.mjs
+import { findElectronBinary, HOW_TO_GET_ELECTRON } from '../scripts/electronBinary.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const electronPath: string | null = findElectronBinary(root);
+
+test.describe('Electron app', () => {
+  test.skip(!electronPath, `Skipped: ${HOW_TO_GET_ELECTRON.split('\n')[0]} (see README: Electron end-to-end tests)`);
+
+  test('opens a secure window whose UI reaches the engine through the preload bridge', async () => {
+    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+    expect(build.status).toBe(0);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-electron-'));
+    const app = await electron.launch({ executablePath: electronPath!, args: [root], env: { ...process.env, TENC_DATA_DIR: dataDir } });
+    try {
+      const window = await app.firstWindow();
+      await expect(window.getByRole('heading', { name: 'TransEncoder Studio' })).toBeVisible();
+      await expect(window.getByTestId('data-dir')).toHaveText(fs.realpathSync(dataDir));
+      // The renderer has no Node: only the narrow bridge.
+      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      expect(await window.evaluate(() => Object.keys((globalThis as unknown as { tenc: object }).tenc).sort())).toEqual(['call', 'chooseFolder', 'onEvent']);
+      const prefs = await app.evaluate(({ BrowserWindow }) => {
+        const wp = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
+        return { contextIsolation: wp?.contextIsolation, sandbox: wp?.sandbox, nodeIntegration: wp?.nodeIntegration };
+      });
+      expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+      await window.getByTestId('echo-input').fill('electron round trip');
+      await window.getByTestId('echo-send').click();
+      await expect(window.getByTestId('echo-reply')).toContainText('electron round trip');
+      fs.mkdirSync(path.join(root, 'test-results/screenshots'), { recursive: true });
+      await window.screenshot({ path: path.join(root, 'test-results/screenshots/electron-app.png') });
+    } finally {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, Engine } from '../engine/api/engine';
+import { ApiError } from '../engine/api/errors';
+import { startServer } from '../server/server';
+import type { JobSnapshot } from '../shared/api';
+import { createProgressPrinter } from './progressPrinter';
+
+const HELP = `tenc — TransEncoder Studio from the command line
+
+Usage:
+  tenc serve [--port N] [--allow DIR]... [--data-dir DIR]   local browser UI on 127.0.0.1
+  tenc index DIR [--name NAME] [--data-dir DIR]              index a folder as a corpus
+  tenc info [--data-dir DIR]                                 data folder, schema, corpora
+
+Options:
+  --data-dir DIR   where the database, models and quarantine live (default: $TENC_DATA_DIR or ~/.transencoder-studio)
+  -h, --help       this text
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const commands: Record<string, Command> = { serve, index, info };
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 1;
+  }
+  const run = commands[command];
+  if (!run) {
+    process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tenc ${command}: ${message}\n`);
+    return 1;
+  }
+}
+
+function dataDirFrom(value: string | undefined): string {
+  return path.resolve(value ?? defaultDataDir());
+}
+
+async function waitForJob(engine: Engine, jobId: string): Promise<JobSnapshot> {
+  const print = createProgressPrinter();
+  const onEvent = (e: { type: string; job: JobSnapshot }) => e.job.id === jobId && print(e.job);
+  engine.events.on('event', onEvent);
+  const cancel = () => engine.jobs.cancel(jobId);
+  process.once('SIGINT', cancel);
+  try {
+    return (await engine.jobs.wait(jobId))!;
+  } finally {
+    process.off('SIGINT', cancel);
+    engine.events.off('event', onEvent);
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '0' },
+      allow: { type: 'string', multiple: true, default: [] },
+      'data-dir': { type: 'string' },
+      token: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'http', allowedRoots: values.allow });
+  const staticDir = path.resolve(import.meta.dirname, '../../out/renderer');
+  const server = await startServer({ engine, staticDir, port, token: values.token ?? process.env.TENC_SERVER_TOKEN });
+  process.stdout.write(`TransEncoder Studio is serving on ${server.url}\nOpen: ${server.launchUrl}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await engine.close();
+  return 0;
+}
+
+async function index(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new Error('give exactly one folder to index');
+  const folder = path.resolve(positionals[0]!);
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: [folder] });
+  try {
+    const { jobId } = await engine.invoke('corpora.create', { name: values.name ?? path.basename(folder), path: folder });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function info(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
+  try {
+    const appInfo = await engine.invoke('app.info', {});
+    const corpora = await engine.invoke('corpora.list', {});
+    process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,21 @@
+import type { JobSnapshot } from '../shared/api';
+
+/** Prints job progress on one updating line on a terminal, or a line per stage when piped. */
+export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr) {
+  let lastStage = '';
+  let lastPrint = 0;
+  return (job: JobSnapshot) => {
+    const pct = job.total ? ` ${Math.round((100 * job.done) / job.total)}%` : '';
+    const count = job.total !== null ? `${job.done}/${job.total}` : `${job.done}`;
+    const eta = job.status === 'running' && job.etaSeconds !== null ? ` ETA ${Math.round(job.etaSeconds)}s` : '';
+    const line = `[${job.stage}] ${count}${pct}${eta}${job.message ? ` ${job.message}` : ''}`;
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2K${line}`);
+      if (job.status !== 'running') stream.write('\n');
+    } else if (job.stage !== lastStage || job.status !== 'running' || Date.now() - lastPrint > 5000) {
+      stream.write(line + '\n');
+      lastPrint = Date.now();
+    }
+    lastStage = job.stage;
+  };
+}

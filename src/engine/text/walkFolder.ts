@@ -1,0 +1,80 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export interface WalkedFile {
+  absPath: string;
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface SkippedEntry {
+  relPath: string;
+  reason: string;
+}
+
+/**
+ * Lists the regular files under `root`, depth first in name order. Symbolic links are not
+ * followed (a link can point outside the chosen folder or into a loop): they are reported as
+ * skipped, as are entries that cannot be read.
+ */
+export async function* walkFolder(
+  root: string,
+  signal?: AbortSignal,
+): AsyncGenerator<{ file: WalkedFile } | { skipped: SkippedEntry }> {
+  const stack: string[] = [''];
+  while (stack.length) {
+    if (signal?.aborted) return;
+    const rel = stack.pop()!;
+    const dir = path.join(root, rel);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      yield { skipped: { relPath: rel || '.', reason: describeFsError(err, 'folder cannot be read') } };
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+    const subdirs: string[] = [];
+    const files: string[] = [];
+    for (const e of entries) {
+      const childRel = rel ? path.join(rel, e.name) : e.name;
+      if (e.isSymbolicLink()) {
+        yield { skipped: { relPath: childRel, reason: 'symbolic link (not followed)' } };
+      } else if (e.isDirectory()) {
+        subdirs.push(childRel);
+      } else if (e.isFile()) {
+        files.push(childRel);
+      } else {
+        yield { skipped: { relPath: childRel, reason: 'not a regular file' } };
+      }
+    }
+    for (const childRel of files.reverse()) {
+      try {
+        const st = await fs.stat(path.join(root, childRel));
+        yield { file: { absPath: path.join(root, childRel), relPath: childRel, size: st.size, mtimeMs: st.mtimeMs } };
+      } catch (err) {
+        yield { skipped: { relPath: childRel, reason: describeFsError(err, 'file disappeared or cannot be read') } };
+      }
+    }
+    // Pushed in reverse name order so they pop in name order.
+    stack.push(...subdirs);
+  }
+}
+
+export function describeFsError(err: unknown, fallback: string): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'file was deleted during the scan';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return code ? `${fallback} (${code})` : fallback;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The narrow bridge between the sandboxed renderer and the main process: three functions,
+ * nothing else. Inputs are validated again in the main process against the API contract.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { EngineEvent, PreloadBridge } from '../shared/api';
+import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT } from '../shared/ipcChannels';
+
+const bridge: PreloadBridge = {
+  call: (method, input) => ipcRenderer.invoke(IPC_CALL, String(method), input),
+  onEvent(listener) {
+    const handler = (_e: IpcRendererEvent, event: EngineEvent) => listener(event);
+    ipcRenderer.on(IPC_EVENT, handler);
+    return () => ipcRenderer.removeListener(IPC_EVENT, handler);
+  },
+  chooseFolder: () => ipcRenderer.invoke(IPC_CHOOSE_FOLDER),
+};
+
+contextBridge.exposeInMainWorld('tenc', bridge);

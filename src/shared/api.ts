@@ -1,0 +1,131 @@
+/**
+ * The one typed API between the user interface and the engine.
+ *
+ * Every method has a zod schema for its input (validated by the engine on every call,
+ * whichever transport carried it) and a TypeScript type for its output. Both transports
+ * (Electron IPC through the preload, and the local HTTP server) carry exactly these calls.
+ */
+import { z } from 'zod';
+
+/** A method declaration: the input schema is checked at run time, the output is a type only. */
+export interface MethodDef<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom field carrying the output type; never set at run time. */
+  readonly output?: O;
+  /** One line a person can read in an API listing. */
+  summary: string;
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(summary: string, input: I): MethodDef<I, O> => ({ input, summary });
+}
+
+const Id = z.number().int().positive();
+const NonEmpty = z.string().trim().min(1).max(4096);
+/** An absolute or relative file system path; checked against the user's chosen folders by the engine. */
+const FsPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What a long operation reports while it runs and when it ends. */
+export interface JobSnapshot {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  stage: string;
+  done: number;
+  total: number | null;
+  /** Seconds left, estimated from the recent rate; null until there is a rate to go by. */
+  etaSeconds: number | null;
+  message: string | null;
+  error: string | null;
+  result: unknown;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  dataDir: string;
+  schemaVersion: number;
+  transport: 'electron' | 'http' | 'direct';
+  allowedRoots: string[];
+  node: string;
+  platform: string;
+}
+
+export interface CorpusSummary {
+  id: number;
+  name: string;
+  rootPath: string;
+  kind: 'folder' | 'pairs';
+  documents: number;
+  skipped: number;
+  createdAt: string;
+}
+
+export interface DocumentRow {
+  id: number;
+  relPath: string;
+  size: number;
+  status: 'ok' | 'skipped';
+  skipReason: string | null;
+  contentHash: string | null;
+}
+
+export const methods = {
+  'app.info': method<AppInfo>()('Version, data folder, schema version and the folders the user has allowed.', z.object({}).strict()),
+  'app.echo': method<{ text: string; receivedAt: string }>()(
+    'Round trip check: returns the text it was given.',
+    z.object({ text: z.string().max(10_000) }).strict(),
+  ),
+  'corpora.list': method<CorpusSummary[]>()('All corpora in the data folder.', z.object({}).strict()),
+  'corpora.create': method<{ jobId: string }>()(
+    'Index a folder the user chose as a new corpus (a long job: progress events, cancellable).',
+    z.object({ name: NonEmpty.max(200), path: FsPath }).strict(),
+  ),
+  'corpora.documents': method<DocumentRow[]>()(
+    'Documents of a corpus, in path order.',
+    z.object({ corpusId: Id, limit: z.number().int().min(1).max(10_000).default(500), offset: z.number().int().min(0).default(0) }).strict(),
+  ),
+  'jobs.get': method<JobSnapshot>()('The current state of a long job.', z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  'jobs.list': method<JobSnapshot[]>()('Jobs of this session, newest first.', z.object({}).strict()),
+  'jobs.cancel': method<JobSnapshot>()('Ask a running job to stop; it ends with status "cancelled".', z.object({ jobId: z.string().min(1).max(100) }).strict()),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events pushed from the engine to every connected user interface. */
+export type EngineEvent = { type: 'job'; job: JobSnapshot };
+
+export type ApiErrorCode = 'bad_request' | 'unknown_method' | 'forbidden_path' | 'not_found' | 'conflict' | 'unauthorized' | 'internal';
+
+/** The error shape every transport returns. */
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+}
+
+/** The typed client every user interface codes against, whatever the transport. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Ask the user for a folder (native dialog in Electron); null when the transport has no dialog. */
+  chooseFolder?: () => Promise<string | null>;
+  readonly transport: 'electron' | 'http';
+}
+
+/** The surface the preload script exposes on `window.tenc`; nothing else crosses the bridge. */
+export interface PreloadBridge {
+  call(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  chooseFolder(): Promise<string | null>;
+}
