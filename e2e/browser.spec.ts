@@ -89,7 +89,7 @@ test('the API refuses a wrong token, malformed calls and foreign origins with cl
 
   const badJson = await request.post(`${server.url}/api/call/app.info`, {
     headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    data: '{not json',
+    data: Buffer.from('{not json'),
   });
   expect(badJson.status()).toBe(400);
   expect((await badJson.json()).error.message).toMatch(/not valid JSON/);

@@ -25,7 +25,9 @@ test.describe('Electron app', () => {
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => Object.keys((globalThis as unknown as { tenc: object }).tenc).sort())).toEqual(['call', 'chooseFolder', 'onEvent']);
       const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const wp = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
+        // getLastWebPreferences is not in every Electron typing; it reports what the window really got.
+        const wc = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null };
+        const wp = wc.getLastWebPreferences();
         return { contextIsolation: wp?.contextIsolation, sandbox: wp?.sandbox, nodeIntegration: wp?.nodeIntegration };
       });
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });

@@ -4,10 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineEvent, MethodInput, MethodName, MethodOutput } from '../../shared/api';
 import { JobRunner } from '../jobs/jobRunner';
-import { openDatabase, type Db } from '../store/db';
-import { resolveDataDir, type DataDirLayout } from '../store/dataDir';
-import { createStore, type Store } from '../store';
-import { LATEST_SCHEMA_VERSION } from '../store/migrations';
+import { createStore, LATEST_SCHEMA_VERSION, openDatabase, resolveDataDir, type DataDirLayout, type Db, type Store } from '../store';
 import { dispatch, type Handlers } from './dispatch';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
@@ -92,12 +89,14 @@ export class Engine {
       'corpora.create': async ({ name, path: p }) => {
         const root = policy.resolveAllowed(p);
         if (!fs.statSync(root).isDirectory()) throw new ApiError('bad_request', `Not a folder: ${p}`);
+        if (await store.corpora.getByName(name)) throw new ApiError('conflict', `A corpus named "${name}" already exists; choose another name.`);
         const job = jobs.start('corpus.index', (ctx) => indexFolderCorpus({ store, name, root }, ctx));
         return { jobId: job.id };
       },
       'corpora.documents': async ({ corpusId, limit, offset }) => {
         if (!(await store.corpora.get(corpusId))) throw new ApiError('not_found', `No corpus with id ${corpusId}.`);
-        return store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
+        const docs = await store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
+        return docs.map((d) => ({ id: d.id, relPath: d.relPath, size: d.size, status: d.status, skipReason: d.skipReason, contentHash: d.contentHash }));
       },
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);

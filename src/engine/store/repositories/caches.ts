@@ -1,0 +1,101 @@
+/** Content-addressed caches that make rescans incremental: embeddings and MinHash signatures. */
+import { chunks, placeholders, type RepoContext } from './common';
+
+/** Copies a BLOB into a typed array (Buffers from SQLite need not be 4-byte aligned). Native byte order. */
+function toFloat32(buf: Buffer): Float32Array {
+  const out = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+function toUint32(buf: Buffer): Uint32Array {
+  const out = new Uint32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+function toBlob(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+export function embeddingCacheRepository({ db, now }: RepoContext) {
+  return {
+    /** Cached vectors of `modelId` for these content hashes; hashes not cached are absent from the map. */
+    async getMany(modelId: number, contentHashes: readonly string[]): Promise<Map<string, Float32Array>> {
+      const out = new Map<string, Float32Array>();
+      for (const part of chunks([...new Set(contentHashes)])) {
+        const rows = await db.all<{ content_hash: string; vector: Buffer }>(
+          `SELECT content_hash, vector FROM embedding_cache WHERE model_id = ? AND content_hash IN (${placeholders(part.length)})`,
+          [modelId, ...part],
+        );
+        for (const r of rows) out.set(r.content_hash, toFloat32(r.vector));
+      }
+      return out;
+    },
+
+    /** Stores (or replaces) vectors of `modelId` in one transaction; returns how many were written. */
+    async putMany(modelId: number, entries: readonly { contentHash: string; vector: Float32Array }[]): Promise<number> {
+      if (entries.length === 0) return 0;
+      return db.transaction(() =>
+        db.withStatement(
+          'INSERT OR REPLACE INTO embedding_cache (content_hash, model_id, dim, vector, created_at) VALUES (?, ?, ?, ?, ?)',
+          async (insert) => {
+            const at = now();
+            for (const e of entries) await insert.run([e.contentHash, modelId, e.vector.length, toBlob(e.vector), at]);
+            return entries.length;
+          },
+        ),
+      );
+    },
+
+    /** Number of cached vectors, of one model or in all. */
+    async count(modelId?: number): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM embedding_cache${modelId == null ? '' : ' WHERE model_id = ?'}`,
+        modelId == null ? [] : [modelId],
+      );
+      return row!.n;
+    },
+
+    /** Drops the cached vectors of a model (e.g. after retraining it in place). */
+    async clearModel(modelId: number): Promise<number> {
+      return (await db.run('DELETE FROM embedding_cache WHERE model_id = ?', [modelId])).changes;
+    },
+  };
+}
+
+export function minhashCacheRepository({ db, now }: RepoContext) {
+  return {
+    /** Cached signatures for these content hashes made with `numPerm` permutations and `settingsKey`. */
+    async getMany(numPerm: number, settingsKey: string, contentHashes: readonly string[]): Promise<Map<string, Uint32Array>> {
+      const out = new Map<string, Uint32Array>();
+      for (const part of chunks([...new Set(contentHashes)])) {
+        const rows = await db.all<{ content_hash: string; signature: Buffer }>(
+          `SELECT content_hash, signature FROM minhash_cache
+            WHERE num_perm = ? AND settings_key = ? AND content_hash IN (${placeholders(part.length)})`,
+          [numPerm, settingsKey, ...part],
+        );
+        for (const r of rows) out.set(r.content_hash, toUint32(r.signature));
+      }
+      return out;
+    },
+
+    /** Stores (or replaces) signatures in one transaction; returns how many were written. */
+    async putMany(numPerm: number, settingsKey: string, entries: readonly { contentHash: string; signature: Uint32Array }[]): Promise<number> {
+      if (entries.length === 0) return 0;
+      return db.transaction(() =>
+        db.withStatement(
+          'INSERT OR REPLACE INTO minhash_cache (content_hash, num_perm, settings_key, signature, created_at) VALUES (?, ?, ?, ?, ?)',
+          async (insert) => {
+            const at = now();
+            for (const e of entries) await insert.run([e.contentHash, numPerm, settingsKey, toBlob(e.signature), at]);
+            return entries.length;
+          },
+        ),
+      );
+    },
+  };
+}
+
+export type EmbeddingCacheRepository = ReturnType<typeof embeddingCacheRepository>;
+export type MinhashCacheRepository = ReturnType<typeof minhashCacheRepository>;

@@ -1,0 +1,230 @@
+/** Documents of a corpus and the passages they are split into. */
+import type { DocumentInput, DocumentStatus, Passage, PassageInput, StoredDocument, UpsertedDocument } from '../types';
+import { chunks, iso, page, placeholders, type RepoContext } from './common';
+
+interface DocumentRow {
+  id: number;
+  corpus_id: number;
+  rel_path: string;
+  size: number;
+  mtime_ms: number;
+  content_hash: string | null;
+  encoding: string | null;
+  format: string | null;
+  status: DocumentStatus;
+  skip_reason: string | null;
+  updated_at: number;
+}
+
+const DOC_COLUMNS = 'id, corpus_id, rel_path, size, mtime_ms, content_hash, encoding, format, status, skip_reason, updated_at';
+
+function toDocument(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    corpusId: r.corpus_id,
+    relPath: r.rel_path,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    contentHash: r.content_hash,
+    encoding: r.encoding,
+    format: r.format,
+    status: r.status,
+    skipReason: r.skip_reason,
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+interface PassageRow {
+  id: number;
+  document_id: number;
+  idx: number;
+  text: string;
+  char_start: number;
+  char_end: number;
+  content_hash: string;
+}
+
+const PASSAGE_COLUMNS = 'id, document_id, idx, text, char_start, char_end, content_hash';
+
+function toPassage(r: PassageRow): Passage {
+  return {
+    id: r.id,
+    documentId: r.document_id,
+    index: r.idx,
+    text: r.text,
+    charStart: r.char_start,
+    charEnd: r.char_end,
+    contentHash: r.content_hash,
+  };
+}
+
+export function documentsRepository({ db, now }: RepoContext) {
+  async function removeMany(ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return db.transaction(async () => {
+      let n = 0;
+      for (const part of chunks(ids)) {
+        n += (await db.run(`DELETE FROM documents WHERE id IN (${placeholders(part.length)})`, part)).changes;
+      }
+      return n;
+    });
+  }
+
+  return {
+    /**
+     * Inserts or updates documents by (corpus, relPath) in one transaction. A document whose
+     * content hash changed loses its passages (they described the old content).
+     */
+    async upsertMany(corpusId: number, docs: readonly DocumentInput[]): Promise<UpsertedDocument[]> {
+      if (docs.length === 0) return [];
+      return db.transaction(async () => {
+        const at = now();
+        return db.withStatement('SELECT id, content_hash FROM documents WHERE corpus_id = ? AND rel_path = ?', (find) =>
+          db.withStatement(
+            `INSERT INTO documents (corpus_id, rel_path, size, mtime_ms, content_hash, encoding, format, status, skip_reason, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (corpus_id, rel_path) DO UPDATE SET
+               size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
+               encoding = excluded.encoding, format = excluded.format, status = excluded.status,
+               skip_reason = excluded.skip_reason, updated_at = excluded.updated_at
+             RETURNING id`,
+            (upsert) =>
+              db.withStatement('DELETE FROM passages WHERE document_id = ?', async (clearPassages) => {
+                const out: UpsertedDocument[] = [];
+                for (const d of docs) {
+                  const contentHash = d.contentHash ?? null;
+                  const old = await find.get<{ id: number; content_hash: string | null }>([corpusId, d.relPath]);
+                  const row = await upsert.get<{ id: number }>([
+                    corpusId, d.relPath, d.size, d.mtimeMs, contentHash, d.encoding ?? null, d.format ?? null,
+                    d.status, d.skipReason ?? null, at,
+                  ]);
+                  const changed = !old || old.content_hash !== contentHash;
+                  if (old && changed) await clearPassages.run([old.id]);
+                  out.push({ id: row!.id, relPath: d.relPath, changed });
+                }
+                return out;
+              }),
+          ),
+        );
+      });
+    },
+
+    /** The document with this id, or undefined. */
+    async get(id: number): Promise<StoredDocument | undefined> {
+      const row = await db.get<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE id = ?`, [id]);
+      return row && toDocument(row);
+    },
+
+    /** The document at `relPath` in a corpus, or undefined. */
+    async getByPath(corpusId: number, relPath: string): Promise<StoredDocument | undefined> {
+      const row = await db.get<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE corpus_id = ? AND rel_path = ?`, [
+        corpusId,
+        relPath,
+      ]);
+      return row && toDocument(row);
+    },
+
+    /** Documents of a corpus in path order, optionally of one status, paged. */
+    async listByCorpus(
+      corpusId: number,
+      opts: { status?: DocumentStatus; limit?: number; offset?: number } = {},
+    ): Promise<StoredDocument[]> {
+      const params: unknown[] = [corpusId];
+      let where = 'corpus_id = ?';
+      if (opts.status) {
+        where += ' AND status = ?';
+        params.push(opts.status);
+      }
+      const rows = await db.all<DocumentRow>(
+        `SELECT ${DOC_COLUMNS} FROM documents WHERE ${where} ORDER BY rel_path${page(opts, params)}`,
+        params,
+      );
+      return rows.map(toDocument);
+    },
+
+    /** Number of documents in a corpus, optionally of one status. */
+    async count(corpusId: number, status?: DocumentStatus): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM documents WHERE corpus_id = ?${status ? ' AND status = ?' : ''}`,
+        status ? [corpusId, status] : [corpusId],
+      );
+      return row!.n;
+    },
+
+    /** All documents (any corpus) with this content hash: exact duplicates. */
+    async findByHash(contentHash: string): Promise<StoredDocument[]> {
+      const rows = await db.all<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE content_hash = ? ORDER BY id`, [
+        contentHash,
+      ]);
+      return rows.map(toDocument);
+    },
+
+    /** Deletes documents (and their passages) by id; returns how many went. */
+    removeMany,
+
+    /** After a rescan: deletes the corpus's documents whose path is not in `present`. */
+    async removeMissing(corpusId: number, present: Iterable<string>): Promise<number> {
+      const keep = new Set(present);
+      return db.transaction(async () => {
+        const rows = await db.all<{ id: number; rel_path: string }>('SELECT id, rel_path FROM documents WHERE corpus_id = ?', [
+          corpusId,
+        ]);
+        return removeMany(rows.filter((r) => !keep.has(r.rel_path)).map((r) => r.id));
+      });
+    },
+  };
+}
+
+export function passagesRepository({ db }: RepoContext) {
+  return {
+    /** Replaces all passages of a document in one transaction; returns how many were written. */
+    async replaceForDocument(documentId: number, passages: readonly PassageInput[]): Promise<number> {
+      return db.transaction(async () => {
+        await db.run('DELETE FROM passages WHERE document_id = ?', [documentId]);
+        if (passages.length === 0) return 0;
+        await db.withStatement(
+          'INSERT INTO passages (document_id, idx, text, char_start, char_end, content_hash) VALUES (?, ?, ?, ?, ?, ?)',
+          async (insert) => {
+            for (const p of passages) await insert.run([documentId, p.index, p.text, p.charStart, p.charEnd, p.contentHash]);
+          },
+        );
+        return passages.length;
+      });
+    },
+
+    /** Passages of a document in order. */
+    async listForDocument(documentId: number): Promise<Passage[]> {
+      const rows = await db.all<PassageRow>(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE document_id = ? ORDER BY idx`, [
+        documentId,
+      ]);
+      return rows.map(toPassage);
+    },
+
+    /** Passages of every ok document of a corpus, in path then passage order, paged. */
+    async listByCorpus(corpusId: number, opts: { limit?: number; offset?: number } = {}): Promise<Passage[]> {
+      const params: unknown[] = [corpusId];
+      const rows = await db.all<PassageRow>(
+        `SELECT p.id, p.document_id, p.idx, p.text, p.char_start, p.char_end, p.content_hash
+           FROM passages p JOIN documents d ON d.id = p.document_id
+          WHERE d.corpus_id = ? AND d.status = 'ok'
+          ORDER BY d.rel_path, p.idx${page(opts, params)}`,
+        params,
+      );
+      return rows.map(toPassage);
+    },
+
+    /** The passage with this id, or undefined. */
+    async get(id: number): Promise<Passage | undefined> {
+      const row = await db.get<PassageRow>(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE id = ?`, [id]);
+      return row && toPassage(row);
+    },
+
+    /** Number of passages of a document. */
+    async countForDocument(documentId: number): Promise<number> {
+      return (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM passages WHERE document_id = ?', [documentId]))!.n;
+    },
+  };
+}
+
+export type DocumentsRepository = ReturnType<typeof documentsRepository>;
+export type PassagesRepository = ReturnType<typeof passagesRepository>;
