@@ -44,7 +44,10 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     const layout = resolveDataDir(options.dataDir);
     const db = await openDatabase(layout.databaseFile);
-    return new Engine(options, layout, db, createStore(db));
+    const store = createStore(db);
+    // Jobs that were running when the process died cannot still be running: say so.
+    await store.jobs.failInterrupted();
+    return new Engine(options, layout, db, store);
   }
 
   /** The validated entry point for every transport. Throws ApiError for the caller to report. */
