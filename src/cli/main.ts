@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, Engine } from '../engine/api/engine';
@@ -12,6 +13,10 @@ Usage:
   tenc serve [--port N] [--allow DIR]... [--data-dir DIR]   local browser UI on 127.0.0.1
   tenc index DIR [--name NAME] [--data-dir DIR]              index a folder as a corpus
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
+  tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|HF_DIR]
+             [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
+  tenc train --resume RUN_ID                                 continue a paused or interrupted run
+  tenc runs                                                  training runs and their results
 
 Options:
   --data-dir DIR   where the database, models and quarantine live (default: $TENC_DATA_DIR or ~/.transencoder-studio)
@@ -22,7 +27,7 @@ type Command = (args: string[]) => Promise<number>;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const commands: Record<string, Command> = { serve, index, info };
+  const commands: Record<string, Command> = { serve, index, info, train, runs };
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 1;
@@ -112,6 +117,81 @@ async function info(args: string[]): Promise<number> {
     const appInfo = await engine.invoke('app.info', {});
     const corpora = await engine.invoke('corpora.list', {});
     process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string } | undefined {
+  if (value === undefined) return undefined;
+  return value === 'builtin' || value === 'use-lite' ? { kind: 'builtin', name: 'use-lite' } : { kind: 'hf', dir: path.resolve(value) };
+}
+
+async function train(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string', default: 'quick' },
+      base: { type: 'string' },
+      mutual: { type: 'string' },
+      cycles: { type: 'string' },
+      'max-pairs': { type: 'string' },
+      resume: { type: 'string' },
+      name: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const dataDir = dataDirFrom(values['data-dir']);
+  const base = baseFrom(values.base);
+  const mutual = baseFrom(values.mutual);
+  const roots = [...positionals.map((p) => path.dirname(path.resolve(p))), ...positionals.map((p) => path.resolve(p))]
+    .concat([base, mutual].flatMap((b) => (b?.kind === 'hf' ? [path.dirname(b.dir)] : [])))
+    .filter((p) => fs.existsSync(p) && fs.statSync(p).isDirectory());
+  const engine = await Engine.open({ dataDir, transport: 'direct', allowedRoots: [...new Set(roots)] });
+  try {
+    let started: { jobId: string; runId: number };
+    if (values.resume) {
+      started = await engine.invoke('train.resume', { runId: Number(values.resume) });
+    } else {
+      if (positionals.length !== 1) throw new Error('give one folder of documents or one .tsv file of pairs');
+      const target = path.resolve(positionals[0]!);
+      if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
+      const overrides = {
+        cycles: values.cycles ? Number(values.cycles) : undefined,
+        maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+      };
+      const common = { preset: values.preset as 'quick', base, mutual, overrides };
+      if (fs.statSync(target).isDirectory()) {
+        const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
+        const { jobId } = await engine.invoke('corpora.create', { name, path: target });
+        const indexed = await waitForJob(engine, jobId);
+        if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
+        started = await engine.invoke('train.start', { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId });
+      } else {
+        started = await engine.invoke('train.start', { ...common, pairsFile: target });
+      }
+    }
+    process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
+    const job = await waitForJob(engine, started.jobId);
+    if (job.status === 'cancelled') {
+      process.stderr.write(`paused: resume with  tenc train --resume ${started.runId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+      return 130;
+    }
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runs(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
+  try {
+    process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
     return 0;
   } finally {
     await engine.close();

@@ -74,6 +74,55 @@ export interface DocumentRow {
   contentHash: string | null;
 }
 
+const BaseModel = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), name: z.literal('use-lite').default('use-lite') }).strict(),
+  z.object({ kind: z.literal('hf'), dir: FsPath }).strict(),
+]);
+const Phase = z.object({
+  learningRate: z.number().positive().max(1).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  epochs: z.number().int().min(0).max(100).optional(),
+  maxLength: z.number().int().min(4).max(512).optional(),
+}).strict();
+const PresetName = z.enum(['quick', 'standard', 'paper']);
+
+export interface PresetInfo {
+  name: 'quick' | 'standard' | 'paper';
+  label: string;
+  description: string;
+  settings: Record<string, unknown>;
+}
+
+export interface RunSummary {
+  id: number;
+  corpusId: number | null;
+  preset: string;
+  status: string;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: unknown;
+}
+
+export interface RunDetails extends RunSummary {
+  settings: unknown;
+  metrics: { stage: string; cycle: number | null; step: number | null; name: string; value: number | null }[];
+  models: ModelSummary[];
+}
+
+export interface ModelSummary {
+  id: number;
+  name: string;
+  kind: 'base' | 'bi' | 'cross';
+  architecture: string;
+  relDir: string;
+  parentId: number | null;
+  runId: number | null;
+  cycle: number | null;
+  createdAt: string;
+}
+
 export const methods = {
   'app.info': method<AppInfo>()('Version, data folder, schema version and the folders the user has allowed.', z.object({}).strict()),
   'app.echo': method<{ text: string; receivedAt: string }>()(
@@ -92,11 +141,37 @@ export const methods = {
   'jobs.get': method<JobSnapshot>()('The current state of a long job.', z.object({ jobId: z.string().min(1).max(100) }).strict()),
   'jobs.list': method<JobSnapshot[]>()('Jobs of this session, newest first.', z.object({}).strict()),
   'jobs.cancel': method<JobSnapshot>()('Ask a running job to stop; it ends with status "cancelled".', z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  'presets.list': method<PresetInfo[]>()('Training presets a person can choose from.', z.object({}).strict()),
+  'train.start': method<{ jobId: string; runId: number }>()(
+    'Start a Trans-Encoder run on a corpus or on a file of pairs (a long job; resumable).',
+    z.object({
+      preset: PresetName.default('quick'),
+      corpusId: Id.optional(),
+      pairsFile: FsPath.optional(),
+      base: BaseModel.default({ kind: 'builtin', name: 'use-lite' }),
+      mutual: BaseModel.optional(),
+      useLabels: z.boolean().default(true),
+      overrides: z.object({
+        cycles: z.number().int().min(1).max(20).optional(),
+        maxPairs: z.number().int().min(2).max(10_000_000).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
+        biToCross: Phase.optional(),
+        crossToBi: Phase.optional(),
+      }).strict().optional(),
+    }).strict().refine((x) => (x.corpusId === undefined) !== (x.pairsFile === undefined), 'give exactly one of corpusId or pairsFile'),
+  ),
+  'train.resume': method<{ jobId: string; runId: number }>()('Resume a paused or interrupted run from its last checkpoint.', z.object({ runId: Id }).strict()),
+  'runs.list': method<RunSummary[]>()('Training runs, newest first.', z.object({}).strict()),
+  'runs.get': method<RunDetails>()('One run with its settings, metrics and models.', z.object({ runId: Id }).strict()),
+  'models.list': method<ModelSummary[]>()('Every model: bases, and the bi- and cross-encoders of each run.', z.object({}).strict()),
 } as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** The input after validation and defaults, as handlers receive it. */
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['output']>;
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -1,7 +1,7 @@
-import { isMethodName, methods, type MethodInput, type MethodName, type MethodOutput } from '../../shared/api';
+import { isMethodName, methods, type MethodName, type MethodOutput, type MethodParsedInput } from '../../shared/api';
 import { ApiError } from './errors';
 
-export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
 /**
  * Validates an untrusted call against the contract and runs its handler.

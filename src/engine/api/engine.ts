@@ -10,6 +10,12 @@ import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
 import { indexFolderCorpus } from '../corpus/indexFolderCorpus';
 import { APP_NAME, APP_VERSION } from '../version';
+import { inspectModelFolder } from '../models/hf';
+import { BUILTIN_BASE, type BaseSpec } from '../models/modelFiles';
+import { PRESETS } from '../train/presets';
+import { createRun, executeRun } from '../train/trainingService';
+import { corpusSentences, pairsFileSource, userLabelsFor } from '../train/trainingSources';
+import type { TrainingSource } from '../train/protocol';
 
 export interface EngineOptions {
   dataDir: string;
@@ -47,6 +53,9 @@ export class Engine {
     const store = createStore(db);
     // Jobs that were running when the process died cannot still be running: say so.
     await store.jobs.failInterrupted();
+    for (const run of await store.runs.list({ status: 'running' })) {
+      await store.runs.updateStatus(run.id, 'failed', { error: 'Interrupted: the app stopped during training. Resume it to continue from its last checkpoint.' });
+    }
     return new Engine(options, layout, db, store);
   }
 
@@ -68,6 +77,23 @@ export class Engine {
   async close(): Promise<void> {
     await this.jobs.shutdown();
     await this.db.close();
+  }
+
+  private runSummary(r: Awaited<ReturnType<Store['runs']['get']>> & object) {
+    const checkpoint = r.checkpoint as { result?: unknown } | null;
+    return {
+      id: r.id, corpusId: r.corpusId, preset: r.preset, status: r.status, error: r.error,
+      createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, result: checkpoint?.result ?? null,
+    };
+  }
+
+  /** Resolves a base model named in a request: the built-in one, or a checked Hugging Face folder. */
+  private async checkBase(base: { kind: 'builtin'; name?: 'use-lite' } | { kind: 'hf'; dir: string }): Promise<BaseSpec> {
+    if (base.kind === 'builtin') return BUILTIN_BASE;
+    const dir = this.policy.resolveAllowed(base.dir);
+    const inspection = await inspectModelFolder(dir);
+    if (!inspection.ok) throw new ApiError('bad_request', `The model folder ${base.dir} cannot be used: ${inspection.problems.join('; ')}`);
+    return { kind: 'hf', dir };
   }
 
   private emitEvent(event: EngineEvent): void {
@@ -101,6 +127,55 @@ export class Engine {
         const docs = await store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
         return docs.map((d) => ({ id: d.id, relPath: d.relPath, size: d.size, status: d.status, skipReason: d.skipReason, contentHash: d.contentHash }));
       },
+      'presets.list': () =>
+        Object.values(PRESETS).map((p) => ({ name: p.name, label: p.label, description: p.description, settings: { ...p.settings } })),
+      'train.start': async (req) => {
+        const bases: BaseSpec[] = [await this.checkBase(req.base)];
+        if (req.mutual) bases.push(await this.checkBase(req.mutual));
+        let source: TrainingSource;
+        let corpusId: number | null = null;
+        if (req.corpusId !== undefined) {
+          if (!(await store.corpora.get(req.corpusId))) throw new ApiError('not_found', `No corpus with id ${req.corpusId}.`);
+          corpusId = req.corpusId;
+          const texts = await corpusSentences(store, req.corpusId);
+          if (texts.length < 3) throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
+          source = { kind: 'texts', texts };
+        } else {
+          const file = policy.resolveAllowed(req.pairsFile!);
+          try {
+            source = await pairsFileSource(file);
+          } catch (err) {
+            throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${(err as Error).message}`);
+          }
+          if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
+        }
+        const userLabels = req.useLabels ? await userLabelsFor(store, corpusId) : undefined;
+        const runId = await createRun({ store, layout: this.layout }, { preset: req.preset, overrides: req.overrides, bases, source, corpusId, userLabels });
+        const job = jobs.start('train', (ctx) => executeRun({ store, layout: this.layout }, runId, ctx));
+        return { jobId: job.id, runId };
+      },
+      'train.resume': async ({ runId }) => {
+        const run = await store.runs.get(runId);
+        if (!run) throw new ApiError('not_found', `No training run with id ${runId}.`);
+        if (!['paused', 'failed', 'cancelled'].includes(run.status)) {
+          throw new ApiError('conflict', `Run ${runId} is ${run.status}; only a paused, failed or cancelled run can be resumed.`);
+        }
+        if (jobs.list().some((j) => j.kind === 'train' && j.status === 'running')) throw new ApiError('conflict', 'Another training run is in progress.');
+        const job = jobs.start('train', (ctx) => executeRun({ store, layout: this.layout }, runId, ctx));
+        return { jobId: job.id, runId };
+      },
+      'runs.list': async () => (await store.runs.list()).map((r) => this.runSummary(r)),
+      'runs.get': async ({ runId }) => {
+        const run = await store.runs.get(runId);
+        if (!run) throw new ApiError('not_found', `No training run with id ${runId}.`);
+        return {
+          ...this.runSummary(run),
+          settings: run.settings,
+          metrics: (await store.metrics.listForRun(runId)).map((m) => ({ stage: m.stage, cycle: m.cycle, step: m.step, name: m.name, value: m.value })),
+          models: await store.models.list({ runId }),
+        };
+      },
+      'models.list': () => store.models.list(),
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);
         if (!job) throw new ApiError('not_found', `No job with id ${jobId}.`);

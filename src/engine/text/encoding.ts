@@ -23,6 +23,8 @@ export interface DecodedText {
 
 /** Detection looks at this many bytes at most; decoding always covers the whole buffer. */
 const SAMPLE_BYTES = 64 * 1024;
+/** chardet costs ~1.4 ms per KB; 16 KB is plenty to tell the legacy encodings apart. */
+const CHARDET_SAMPLE_BYTES = 16 * 1024;
 
 /**
  * Guesses the text encoding of `buf`. Order: byte order mark, strict UTF-8 validation (the
@@ -38,7 +40,7 @@ export function detectEncoding(buf: Uint8Array): DetectedEncoding {
   if (utf16) return { encoding: utf16, bomLength: 0, lossy: false, method: 'utf16-heuristic' };
   if (isUtf8(buf)) return { encoding: 'UTF-8', bomLength: 0, lossy: false, method: 'utf8' };
 
-  const guesses = chardet.analyse(sample);
+  const guesses = chardet.analyse(sample.subarray(0, CHARDET_SAMPLE_BYTES));
   const top = guesses.find((g) => iconv.encodingExists(g.name));
   if (!top || top.name === 'UTF-8' || looksLikeMostlyUtf8(sample)) {
     return { encoding: 'UTF-8', bomLength: 0, lossy: true, method: 'utf8-lossy' };

@@ -1,6 +1,7 @@
 import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
 import { controlCharRatio, hasNulBytes, magicKind } from './binarySniff';
 import { decodeText, supportedCharset } from './encoding';
 import { docxToText } from './extract/docx';
@@ -210,6 +211,7 @@ function decodeForFormat(
   format: DocumentFormat,
   forced: string | undefined,
 ): { text: string; encoding: string; lossy: boolean } | { reason: string } {
+  if (forced && !iconv.encodingExists(forced)) return { reason: `unknown encoding "${forced}"` };
   let forcedEncoding = forced;
   if (!forcedEncoding && format === 'html' && !isUtf8(data)) {
     const declared = declaredHtmlCharset(data.subarray(0, 4096));

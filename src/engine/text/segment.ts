@@ -55,11 +55,7 @@ const OPENERS = '([{「『（［｛〈《【〔“‘«‹¿¡';
 export function splitSentences(text: string, opts: SplitSentencesOptions = {}): TextSpan[] {
   if (!text) return [];
   const work = opts.joinLines === false ? text : joinSingleLineBreaks(text);
-  const boundaries: number[] = [0];
-  for (const seg of sentenceSegmenter(opts.locale ?? 'en').segment(work)) {
-    if (seg.index > 0) boundaries.push(seg.index);
-  }
-  boundaries.push(text.length);
+  const boundaries = [0, ...icuSentenceBoundaries(work, opts.locale ?? 'en'), text.length];
 
   const spans: TextSpan[] = [];
   let start = 0;
@@ -73,6 +69,37 @@ export function splitSentences(text: string, opts: SplitSentencesOptions = {}): 
     start = end;
   }
   return spans;
+}
+
+// V8's Intl.Segmenter iteration is quadratic in the input length (300k characters take ~15 s),
+// so it is run over windows of this many characters: linear overall.
+const ICU_WINDOW = 4096;
+
+/** Sentence starts found by ICU, excluding 0 and text.length. */
+function icuSentenceBoundaries(text: string, locale: string): number[] {
+  const segmenter = sentenceSegmenter(locale);
+  const out: number[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const end = Math.min(text.length, pos + ICU_WINDOW);
+    const found: number[] = [];
+    for (const seg of segmenter.segment(text.slice(pos, end))) {
+      if (seg.index > 0) found.push(pos + seg.index);
+    }
+    if (end === text.length) {
+      out.push(...found);
+      break;
+    }
+    // The last segment of a window may have been cut by the window edge: resume from its start.
+    if (found.length === 0) {
+      pos = end; // one sentence longer than the window: no boundary inside it
+      continue;
+    }
+    const resume = found.pop()!;
+    out.push(...found, resume);
+    pos = resume;
+  }
+  return out;
 }
 
 /**

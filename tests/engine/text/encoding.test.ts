@@ -85,6 +85,7 @@ describe('encoding detection through readDocument', () => {
     if (!r.ok) throw new Error(r.reason);
     expect(r.encoding).toBe('windows-1252');
     expect(r.text).toBe(SAMPLES.french);
+    expect(await readDocument(file, { encoding: 'no-such-charset' })).toMatchObject({ ok: false, reason: 'unknown encoding "no-such-charset"' });
   });
 
   it('does not take ASCII text with a stray NUL for UTF-16', () => {

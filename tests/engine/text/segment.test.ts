@@ -81,6 +81,17 @@ describe('splitSentences', () => {
     expect(texts(splitSentences(source))).toEqual(['Signed by Dr.', 'Next paragraph starts.']);
   });
 
+  it('stays fast on long text, and its windowed segmentation finds every sentence', () => {
+    const unit = `${SAMPLES.english} ${SAMPLES.chinese} ${SAMPLES.japanese} `;
+    const perUnit = splitSentences(unit).length;
+    const source = unit.repeat(1000); // ~ 390k characters: minutes if Intl.Segmenter ran over it whole
+    const t0 = performance.now();
+    const spans = splitSentences(source);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(spans.length).toBe(perUnit * 1000);
+    expectValidSpans(source, spans);
+  });
+
   it('returns nothing for empty or blank text', () => {
     expect(splitSentences('')).toEqual([]);
     expect(splitSentences(' \n\t ')).toEqual([]);

@@ -154,6 +154,20 @@ describe('RoBERTa tokenizer on bad input', () => {
     expect(r.truncated).toBe(true);
   });
 
+  it('tokenizes only the head of a long text, with the ids the full tokenization starts with', () => {
+    const words = ['Héllo', 'wörld,', '中文', '<mask>', 'unbelievable', '😀', "they'll", '   ', '42.5%', 'dog\uD800', '\u0001'];
+    const text = Array.from({ length: 20000 }, (_, i) => words[(i * 5) % words.length] + (i % 11 === 0 ? '\n' : ' ')).join('');
+    const full = tokenizer.tokenize(text);
+    for (const maxLength of [8, 64]) {
+      const r = tokenizer.encode(text, { maxLength });
+      expect(r).toEqual({ ids: [cls, ...full.slice(0, maxLength - 2), sep], truncated: true });
+    }
+    const pair = tokenizer.encodePair(text, 'short', { maxLength: 32 });
+    const b = tokenizer.tokenize('short');
+    const keptA = 32 - 4 - b.length; // longest-first cuts only the long text
+    expect(pair).toEqual({ ids: [cls, ...full.slice(0, keptA), sep, sep, ...b, sep], typeIds: new Array(32).fill(0), truncated: true });
+  });
+
   it('encodes a lone surrogate as U+FFFD (its three UTF-8 bytes)', () => {
     expect(tokenizer.encode('x\uD800y', { maxLength: 16 })).toEqual(tokenizer.encode('x\uFFFDy', { maxLength: 16 }));
     expect(tokenizer.encode('\uDC00', { maxLength: 16 }).ids.length).toBeGreaterThan(2);

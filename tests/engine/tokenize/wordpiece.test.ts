@@ -144,6 +144,24 @@ describe('BERT tokenizer on bad input', () => {
     expect(tokenizer.encode('the quick brown fox', { maxLength: 6 })).toEqual({ ids: expect.any(Array), truncated: false });
   });
 
+  it('tokenizes only the head of a long text, with the ids the full tokenization starts with', () => {
+    const words = ['Héllo', 'wörld,', '中文', '[MASK]', 'unbelievable', 'ΣΊΣΥΦΟΣ', 'x'.repeat(120), '42.5%', '\u0007ctrl', 'dog\uD800'];
+    const text = Array.from({ length: 20000 }, (_, i) => words[(i * 7) % words.length] + (i % 13 === 0 ? '\n\t' : ' ')).join('');
+    const full = tokenizer.tokenize(text);
+    for (const maxLength of [16, 40, 512]) {
+      const r = tokenizer.encode(text, { maxLength });
+      expect(r.truncated).toBe(true);
+      expect(r.ids).toEqual([cls, ...full.slice(0, maxLength - 2), sep]);
+    }
+    const glued = 'ab'.repeat(50000); // no whitespace to cut at: tokenized whole
+    expect(tokenizer.encode(glued, { maxLength: 8 })).toEqual({ ids: [cls, tokenizer.ids.unk!, sep], truncated: false });
+  });
+
+  it('refuses a maxLength too small for the special tokens', () => {
+    expect(() => tokenizer.encode('a', { maxLength: 1 })).toThrow(RangeError);
+    expect(() => tokenizer.encodePair('a', 'b', { maxLength: 2 })).toThrow(RangeError);
+  });
+
   it('treats lone surrogates like U+FFFD (dropped by BERT cleaning)', () => {
     expect(tokenizer.encode('dog\uD800 cat\uDFFF', { maxLength: 16 })).toEqual(tokenizer.encode('dog cat', { maxLength: 16 }));
     expect(tokenizer.encode('\uDBFF', { maxLength: 16 }).ids).toEqual([cls, sep]);
