@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TrainableModel } from '../models/encoder';
+import { CancelledError } from '../jobs/jobRunner';
+import { planBatches, warmupLinear } from './schedule';
+
+/** What tfjs optimizers give from getWeights() and take in setWeights(), in order. */
+export type OptimizerState = { name: string; tensor: tf.Tensor }[];
+
+export interface FitOptions {
+  model: TrainableModel;
+  /** Number of training examples; batches are index sets into them. */
+  examples: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  warmupFraction: number;
+  seed: number;
+  /** Builds the loss of one batch; runs inside the optimizer's gradient tape. */
+  lossOf(batch: Uint32Array): tf.Scalar;
+  /** Resume: steps already done and the optimizer state saved with them. */
+  startStep?: number;
+  optimizerState?: OptimizerState;
+  signal?: AbortSignal;
+  onStep?(step: number, totalSteps: number, loss: number): void | Promise<void>;
+  /** Called every `checkpointEvery` steps and, when cancelled, before stopping. */
+  checkpointEvery?: number;
+  onCheckpoint?(step: number, optimizer: tf.Optimizer): Promise<void>;
+}
+
+export interface FitResult {
+  steps: number;
+  meanLoss: number;
+}
+
+export function fitSteps(examples: number, batchSize: number, epochs: number): number {
+  return planBatches(examples, batchSize, epochs, 0).totalSteps;
+}
+
+/**
+ * The one training loop of the engine: Adam with warm-up and linear decay over a deterministic
+ * batch plan, so that resuming at step s continues exactly as an uninterrupted run would.
+ */
+export async function fit(o: FitOptions): Promise<FitResult> {
+  const plan = planBatches(o.examples, o.batchSize, o.epochs, o.seed);
+  const optimizer = tf.train.adam(o.learningRate);
+  const variables = o.model.trainableVariables();
+  if (o.optimizerState?.length) await optimizer.setWeights(o.optimizerState);
+  let lossSum = 0;
+  let lossCount = 0;
+  try {
+    for (let step = o.startStep ?? 0; step < plan.totalSteps; step++) {
+      if (o.signal?.aborted) {
+        await o.onCheckpoint?.(step, optimizer);
+        throw new CancelledError();
+      }
+      // AdamOptimizer reads its learning rate at every update.
+      (optimizer as unknown as { learningRate: number }).learningRate = warmupLinear(step, plan.totalSteps, o.learningRate, o.warmupFraction);
+      const batch = plan.batchAt(step);
+      const lossTensor = optimizer.minimize(() => o.lossOf(batch), true, variables);
+      const loss = lossTensor ? (await lossTensor.data())[0]! : NaN;
+      lossTensor?.dispose();
+      if (!Number.isFinite(loss)) throw new Error(`training diverged: the loss became ${loss} at step ${step + 1}`);
+      lossSum += loss;
+      lossCount++;
+      await o.onStep?.(step + 1, plan.totalSteps, loss);
+      if (o.checkpointEvery && (step + 1) % o.checkpointEvery === 0 && step + 1 < plan.totalSteps) {
+        await o.onCheckpoint?.(step + 1, optimizer);
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { steps: plan.totalSteps, meanLoss: lossCount ? lossSum / lossCount : NaN };
+}

@@ -1,0 +1,51 @@
+import { mergeSettings, PAPER_SETTINGS, type TransEncoderSettings } from './settings';
+
+export type PresetName = 'quick' | 'standard' | 'paper';
+
+export interface Preset {
+  name: PresetName;
+  label: string;
+  description: string;
+  settings: TransEncoderSettings;
+}
+
+/**
+ * Presets a non-programmer picks from. Quick and Standard shrink the paper's recipe (fewer
+ * pairs and cross->bi epochs, smaller cross->bi batches so a CPU still makes enough updates);
+ * Paper is the paper's recipe as published, meant for a GPU.
+ */
+export const PRESETS: Record<PresetName, Preset> = {
+  quick: {
+    name: 'quick',
+    label: 'Quick',
+    description: 'A first tuned model in a coffee break on a laptop CPU: 1,000 pairs, 2 cycles.',
+    settings: mergeSettings(PAPER_SETTINGS, {
+      cycles: 2,
+      maxPairs: 1000,
+      biToCross: { batchSize: 16, maxLength: 48 },
+      crossToBi: { batchSize: 16, epochs: 1 },
+      checkpointEverySteps: 20,
+    }),
+  },
+  standard: {
+    name: 'standard',
+    label: 'Standard',
+    description: 'Better results in an hour or two on a CPU: 4,000 pairs, 3 cycles.',
+    settings: mergeSettings(PAPER_SETTINGS, {
+      cycles: 3,
+      maxPairs: 4000,
+      biToCross: { batchSize: 32, maxLength: 64 },
+      crossToBi: { batchSize: 32, epochs: 2 },
+    }),
+  },
+  paper: {
+    name: 'paper',
+    label: 'Paper',
+    description: "The paper's full recipe (3 cycles, 10 cross->bi epochs); meant for a GPU.",
+    settings: PAPER_SETTINGS,
+  },
+};
+
+export function isPresetName(x: unknown): x is PresetName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, x);
+}

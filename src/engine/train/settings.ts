@@ -1,0 +1,52 @@
+/** Hyper-parameters of a Trans-Encoder run. Defaults are the paper's (arXiv 2109.13059, §4). */
+export interface PhaseSettings {
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  maxLength: number;
+}
+
+export interface TransEncoderSettings {
+  cycles: number;
+  /** bi -> cross: the cross-encoder learns the bi-encoder's cosines with soft BCE. */
+  biToCross: PhaseSettings;
+  /** cross -> bi: the bi-encoder learns the cross-encoder's scores with MSE on cosine. */
+  crossToBi: PhaseSettings;
+  /** Optional SimCSE step for raw masked-LM bases (0 epochs = skip). */
+  simcse: PhaseSettings & { temperature: number };
+  warmupFraction: number;
+  dropout: number;
+  seed: number;
+  /** Unlabelled pairs used at most (mined pairs beyond it are dropped at random). */
+  maxPairs: number;
+  /** Share of pairs kept out of training, for the label-free model selection. */
+  heldOutFraction: number;
+  checkpointEverySteps: number;
+}
+
+export const PAPER_SETTINGS: TransEncoderSettings = {
+  cycles: 3,
+  biToCross: { learningRate: 2e-5, batchSize: 32, epochs: 1, maxLength: 64 },
+  crossToBi: { learningRate: 5e-5, batchSize: 128, epochs: 10, maxLength: 32 },
+  simcse: { learningRate: 3e-5, batchSize: 64, epochs: 0, maxLength: 32, temperature: 0.05 },
+  warmupFraction: 0.1,
+  dropout: 0.1,
+  seed: 42,
+  maxPairs: 1_000_000,
+  heldOutFraction: 0.05,
+  checkpointEverySteps: 50,
+};
+
+export type PartialSettings = {
+  [K in keyof TransEncoderSettings]?: TransEncoderSettings[K] extends object ? Partial<TransEncoderSettings[K]> : TransEncoderSettings[K];
+};
+
+export function mergeSettings(base: TransEncoderSettings, over: PartialSettings = {}): TransEncoderSettings {
+  return {
+    ...base,
+    ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined && typeof v !== 'object')),
+    biToCross: { ...base.biToCross, ...over.biToCross },
+    crossToBi: { ...base.crossToBi, ...over.crossToBi },
+    simcse: { ...base.simcse, ...over.simcse },
+  } as TransEncoderSettings;
+}

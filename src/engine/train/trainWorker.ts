@@ -1,0 +1,157 @@
+/**
+ * The training worker: everything compute-heavy of a run happens here, off the engine's main
+ * thread. It prepares the pairs (once; they are kept in the run folder), runs the Trans-Encoder
+ * cycles with checkpoints, saves each cycle's models and picks one at the end.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../backend';
+import { CancelledError } from '../jobs/jobRunner';
+import { createBiEncoder, createCrossEncoder, saveModel, type BaseSpec } from '../models/modelFiles';
+import { writeJsonAtomic } from '../models/io/weightsFile';
+import { mineCandidatePairs } from './mining';
+import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMessage } from './protocol';
+import { seededRandom } from './schedule';
+import { biScores, crossScores, type PairList } from './scoring';
+import { scoreAgainstLabels, selectByAgreement, selectByUserLabels, type CycleScores } from './selection';
+import { runTransEncoder, type Member } from './transEncoder';
+
+const input = workerData as TrainWorkerInput;
+const post = (m: TrainWorkerMessage) => parentPort!.postMessage(m);
+const controller = new AbortController();
+parentPort!.on('message', (cmd: TrainWorkerCommand) => {
+  if (cmd.type === 'cancel') controller.abort();
+});
+
+interface PairsFile {
+  train: PairList;
+  heldOut: PairList;
+  sources: Record<string, number>;
+}
+
+interface SelectionFile {
+  cycles: { cycle: number; bi: number[]; cross: number[]; userBi: number[] | null; models: CycleModels[] }[];
+}
+
+function memberName(base: BaseSpec, k: number): string {
+  const name = base.kind === 'builtin' ? base.name : path.basename(base.dir).replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) || 'hf';
+  return `${k}-${name}`;
+}
+
+function shuffleInPlace<T>(items: T[], seed: number): void {
+  const rand = seededRandom(seed);
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
+async function preparePairs(members: Member[]): Promise<PairsFile> {
+  const file = path.join(input.runDir, 'pairs.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PairsFile;
+  const s = input.settings;
+  let pairs: [string, string, string][] = [];
+  if (input.source.kind === 'pairs') {
+    const seen = new Set<string>();
+    input.source.a.forEach((a, i) => {
+      const b = input.source.kind === 'pairs' ? input.source.b[i]! : '';
+      const key = `${a}\u0000${b}`;
+      if (a.trim() && b.trim() && !seen.has(key)) {
+        seen.add(key);
+        pairs.push([a, b, 'given']);
+      }
+    });
+  } else {
+    const texts = [...new Set(input.source.texts.filter((t) => t.trim()))];
+    post({ type: 'progress', progress: { stage: `mining pairs: embedding ${texts.length} sentences`, cycle: 0, phase: 'labelling', member: '', step: 0, totalSteps: 0, loss: null } });
+    const vectors = await members[0]!.bi.embed(texts, { maxLength: s.crossToBi.maxLength, batchSize: 64 });
+    if (controller.signal.aborted) throw new CancelledError();
+    pairs = mineCandidatePairs(texts, vectors, { maxPairs: Math.ceil(s.maxPairs / (1 - s.heldOutFraction)), seed: s.seed }).map((p) => [texts[p.a]!, texts[p.b]!, p.source]);
+  }
+  if (pairs.length < 2) throw new Error(`only ${pairs.length} usable sentence pair(s): a run needs at least 2 (add more text to the corpus)`);
+  shuffleInPlace(pairs, s.seed);
+  // At least a handful of held-out pairs, or agreement (a rank correlation) means nothing.
+  const heldOutCount = Math.min(1000, Math.max(Math.min(10, Math.floor(pairs.length / 4)), Math.round(pairs.length * s.heldOutFraction), 1));
+  const held = pairs.slice(0, heldOutCount);
+  const train = pairs.slice(heldOutCount, heldOutCount + s.maxPairs);
+  const sources: Record<string, number> = {};
+  for (const p of train) sources[p[2]] = (sources[p[2]] ?? 0) + 1;
+  const out: PairsFile = {
+    train: { a: train.map((p) => p[0]), b: train.map((p) => p[1]) },
+    heldOut: { a: held.map((p) => p[0]), b: held.map((p) => p[1]) },
+    sources,
+  };
+  writeJsonAtomic(file, out);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend(input.backend ?? 'auto');
+  post({ type: 'backend', name: backend.name, reason: backend.reason });
+  fs.mkdirSync(input.runDir, { recursive: true });
+  const members: Member[] = [];
+  for (const [k, base] of input.bases.entries()) {
+    members.push({ name: memberName(base, k), bi: await createBiEncoder(base), cross: await createCrossEncoder(base) });
+  }
+  const pairs = await preparePairs(members);
+  post({ type: 'pairs', train: pairs.train.a.length, heldOut: pairs.heldOut.a.length, sources: pairs.sources });
+
+  const s = input.settings;
+  const user = input.userLabels && input.userLabels.labels.length > 1 ? input.userLabels : undefined;
+  const userPairs: PairList | undefined = user && { a: user.a, b: user.b };
+  const userLabels = user && { labels: Float32Array.from(user.labels), scale: user.scale };
+  let startUserScore: number | null = null;
+  if (userPairs && userLabels) startUserScore = scoreAgainstLabels(await biScores(members[0]!.bi, userPairs, { maxLength: s.crossToBi.maxLength }), userLabels);
+
+  const selectionFile = path.join(input.runDir, 'selection.json');
+  const selection: SelectionFile = fs.existsSync(selectionFile) ? JSON.parse(fs.readFileSync(selectionFile, 'utf8')) : { cycles: [] };
+
+  await runTransEncoder({
+    members,
+    pairs: pairs.train,
+    settings: s,
+    runDir: input.runDir,
+    signal: controller.signal,
+    onProgress: (progress) => post({ type: 'progress', progress }),
+    onCycleEnd: async (result, ms) => {
+      const models: CycleModels[] = [];
+      for (const [k, m] of ms.entries()) {
+        const dir = (kind: string) => path.join(input.runDir, 'models', `cycle${result.cycle + 1}-${kind}-${m.name}`);
+        const provenance = { cycle: result.cycle + 1, member: m.name };
+        await saveModel(dir('bi'), m.bi, { base: input.bases[k]!, provenance });
+        await saveModel(dir('cross'), m.cross, { base: input.bases[k]!, provenance });
+        models.push({ cycle: result.cycle + 1, member: m.name, base: input.bases[k]!, biDir: dir('bi'), crossDir: dir('cross') });
+      }
+      const primary = ms[0]!;
+      const bi = await biScores(primary.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength });
+      const cross = await crossScores(primary.cross, pairs.heldOut, { maxLength: s.biToCross.maxLength });
+      const userBi = userPairs ? await biScores(primary.bi, userPairs, { maxLength: s.crossToBi.maxLength }) : null;
+      selection.cycles = selection.cycles.filter((c) => c.cycle !== result.cycle + 1);
+      selection.cycles.push({ cycle: result.cycle + 1, bi: Array.from(bi), cross: Array.from(cross), userBi: userBi && Array.from(userBi), models });
+      writeJsonAtomic(selectionFile, selection);
+      const agreement = selectByAgreement([{ cycle: result.cycle + 1, bi, cross }]).values[0]!.value;
+      post({
+        type: 'cycle', cycle: result.cycle + 1, models, agreement,
+        userScore: userBi && userLabels ? scoreAgainstLabels(userBi, userLabels) : null,
+        meanLoss: result.meanLoss,
+      });
+    },
+  });
+
+  const cycles: CycleScores[] = selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.bi), cross: Float32Array.from(c.cross) }));
+  const chosen = userLabels
+    ? selectByUserLabels(selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.userBi ?? []) })), userLabels)
+    : selectByAgreement(cycles);
+  post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    if (err instanceof CancelledError || controller.signal.aborted) post({ type: 'cancelled' });
+    else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    // Let the message flush before the thread ends.
+    setTimeout(() => process.exit(0), 50);
+  },
+);

@@ -1,0 +1,274 @@
+/**
+ * Trans-Encoder (Liu et al., ICLR 2022): self-distillation between a bi-encoder and a
+ * cross-encoder on unlabelled sentence pairs, optionally mutual between several base models.
+ *
+ *   cycle c:  labels <- mean_k cos(bi_k)             bi -> cross (soft BCE, both orders)
+ *             cross_k <- start weights, train on labels
+ *             labels <- mean_k cross_k (both orders)  cross -> bi (MSE on cosine)
+ *             bi_k    <- start weights, train on labels
+ *
+ * Every phase checkpoints to `runDir` (weights, optimizer state, labels, then state.json last,
+ * each written atomically), so a killed run resumes at the step it reached and ends with the
+ * same number of steps as an uninterrupted one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BiEncoder, CrossEncoder } from '../models/encoder';
+import { loadArrays, loadWeights, saveArrays, saveWeights, writeJsonAtomic } from '../models/io/weightsFile';
+import { CancelledError } from '../jobs/jobRunner';
+import { fit, fitSteps, type OptimizerState } from './fit';
+import { cosineMse, softBceWithLogits } from './losses';
+import { biScores, crossScores, meanScores, toProbabilities, type PairList } from './scoring';
+import type { TransEncoderSettings } from './settings';
+
+export interface Member {
+  /** Short stable name, used in file names ("use-lite", "bert-1"). */
+  name: string;
+  bi: BiEncoder;
+  cross: CrossEncoder;
+}
+
+export type Phase = 'bi->cross' | 'cross->bi';
+
+export interface TrainProgress {
+  stage: string;
+  cycle: number;
+  phase: Phase | 'labelling' | 'done';
+  member: string;
+  /** Optimisation steps done / planned over the whole run. */
+  step: number;
+  totalSteps: number;
+  loss: number | null;
+}
+
+export interface CycleResult {
+  cycle: number;
+  /** Per member: files of the bi- and cross-encoder weights at the end of this cycle. */
+  files: { member: string; bi: string; cross: string }[];
+  meanLoss: { biToCross: number; crossToBi: number };
+}
+
+export interface RunState {
+  version: 1;
+  cycle: number;
+  /** 'cycle-end': both phases of `cycle` are trained, its end is not yet recorded. */
+  phase: Phase | 'cycle-end' | 'done';
+  member: number;
+  /** Steps done inside the current (phase, member). */
+  step: number;
+  /** Steps done over the whole run. */
+  globalStep: number;
+  totalSteps: number;
+  pairs: number;
+  history: CycleResult[];
+  lossSums: { biToCross: number; crossToBi: number };
+}
+
+export interface RunTransEncoderOptions {
+  members: Member[];
+  pairs: PairList;
+  settings: TransEncoderSettings;
+  runDir: string;
+  signal?: AbortSignal;
+  onProgress?(p: TrainProgress): void;
+  onStep?(p: TrainProgress): void | Promise<void>;
+  /** After each cycle, with the members holding that cycle's weights (evaluate, register models). */
+  onCycleEnd?(result: CycleResult, members: Member[]): Promise<void>;
+}
+
+export function planTotalSteps(pairs: number, members: number, s: TransEncoderSettings): number {
+  const perCycle = fitSteps(2 * pairs, s.biToCross.batchSize, s.biToCross.epochs) + fitSteps(pairs, s.crossToBi.batchSize, s.crossToBi.epochs);
+  return s.cycles * members * perCycle;
+}
+
+const f = (runDir: string, name: string) => path.join(runDir, name);
+
+export function readRunState(runDir: string): RunState | null {
+  try {
+    return JSON.parse(fs.readFileSync(f(runDir, 'state.json'), 'utf8')) as RunState;
+  } catch {
+    return null;
+  }
+}
+
+export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunState> {
+  const { members, pairs, settings: s, runDir } = o;
+  const n = pairs.a.length;
+  if (n === 0) throw new Error('no sentence pairs to train on');
+  fs.mkdirSync(runDir, { recursive: true });
+  let state = readRunState(runDir);
+  if (state && state.pairs !== n) throw new Error(`the checkpoint in ${runDir} was made for ${state.pairs} pairs, not ${n}`);
+
+  // Start weights: every cycle re-initialises the student from them.
+  if (!state) {
+    for (const m of members) {
+      await saveWeights(f(runDir, `start-bi-${m.name}.safetensors`), m.bi.getWeights());
+      await saveWeights(f(runDir, `start-cross-${m.name}.safetensors`), m.cross.getWeights());
+    }
+    state = {
+      version: 1, cycle: 0, phase: 'bi->cross', member: 0, step: 0, globalStep: 0,
+      totalSteps: planTotalSteps(n, members.length, s), pairs: n, history: [], lossSums: { biToCross: 0, crossToBi: 0 },
+    };
+    writeJsonAtomic(f(runDir, 'state.json'), state);
+  }
+  const st = state;
+
+  const report = (p: Omit<TrainProgress, 'totalSteps' | 'step'>) => o.onProgress?.({ ...p, step: st.globalStep, totalSteps: st.totalSteps });
+
+  /** Loads a saved weights file into a model (and frees the tensors). */
+  const restore = async (model: BiEncoder | CrossEncoder, file: string) => {
+    const w = await loadWeights(file);
+    model.setWeights(w);
+    tf.dispose([...w.values()]);
+  };
+
+  // Bring members to where the run stopped: this cycle's trained weights where a phase of it
+  // finished, else the previous cycle's (the teachers of this cycle).
+  for (const m of members) {
+    for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
+      const own = f(runDir, `cycle${st.cycle}-${kind}-${m.name}.safetensors`);
+      const prev = f(runDir, `cycle${st.cycle - 1}-${kind}-${m.name}.safetensors`);
+      if (fs.existsSync(own)) await restore(model, own);
+      else if (st.cycle > 0 && fs.existsSync(prev)) await restore(model, prev);
+    }
+  }
+
+  while (st.cycle < s.cycles) {
+    const cycle = st.cycle;
+    for (const phase of ['bi->cross', 'cross->bi'] as const) {
+      if (st.phase !== phase) continue;
+      const labelFile = f(runDir, `labels-c${cycle}-${phase === 'bi->cross' ? 'b2c' : 'c2b'}.safetensors`);
+      let labels: Float32Array;
+      if (fs.existsSync(labelFile)) {
+        labels = (await loadArrays(labelFile)).get('labels')!.data;
+      } else {
+        report({ stage: `cycle ${cycle + 1}: scoring pairs with the ${phase === 'bi->cross' ? 'bi' : 'cross'}-encoder`, cycle, phase: 'labelling', member: '', loss: null });
+        const perMember: Float32Array[] = [];
+        for (const m of members) {
+          if (o.signal?.aborted) break;
+          perMember.push(
+            phase === 'bi->cross'
+              ? await biScores(m.bi, pairs, { maxLength: s.crossToBi.maxLength })
+              : await crossScores(m.cross, pairs, { maxLength: s.biToCross.maxLength }),
+          );
+        }
+        if (o.signal?.aborted) throw new CancelledError();
+        labels = phase === 'bi->cross' ? toProbabilities(meanScores(perMember)) : meanScores(perMember);
+        await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
+      }
+
+      for (let k = st.member; k < members.length; k++) {
+        const m = members[k]!;
+        const student = phase === 'bi->cross' ? m.cross : m.bi;
+        const kind = phase === 'bi->cross' ? 'cross' : 'bi';
+        const progressFile = f(runDir, `progress-${kind}-${m.name}.safetensors`);
+        const optimizerFile = f(runDir, `optimizer-${kind}-${m.name}.safetensors`);
+        let optimizerState: OptimizerState | undefined;
+        if (st.step > 0 && fs.existsSync(progressFile)) {
+          await restore(student, progressFile);
+          optimizerState = await loadOptimizerState(optimizerFile);
+        } else {
+          st.step = 0;
+          await restore(student, f(runDir, `start-${kind}-${m.name}.safetensors`));
+        }
+        const stepsBefore = st.globalStep - st.step;
+        const checkpoint = async (step: number, optimizer: tf.Optimizer) => {
+          await saveWeights(progressFile, student.getWeights());
+          await saveOptimizerState(optimizerFile, await optimizer.getWeights());
+          st.step = step;
+          st.globalStep = stepsBefore + step;
+          writeJsonAtomic(f(runDir, 'state.json'), st);
+        };
+        const cfg = phase === 'bi->cross' ? s.biToCross : s.crossToBi;
+        {
+          const result = await fit({
+            model: student,
+            examples: phase === 'bi->cross' ? 2 * n : n,
+            batchSize: cfg.batchSize,
+            epochs: cfg.epochs,
+            learningRate: cfg.learningRate,
+            warmupFraction: s.warmupFraction,
+            seed: s.seed + 1000 * cycle + (phase === 'bi->cross' ? 0 : 500) + k,
+            startStep: st.step,
+            optimizerState,
+            signal: o.signal,
+            checkpointEvery: s.checkpointEverySteps,
+            onCheckpoint: checkpoint,
+            lossOf: (batch) => {
+              const idx = Array.from(batch, (i) => i % n);
+              const y = tf.tensor1d(idx.map((i) => labels[i]!));
+              if (phase === 'bi->cross') {
+                // Examples n..2n-1 are the reversed pairs: the cross-encoder sees both orders.
+                const input = Array.from(batch, (i) => (i < n ? ([pairs.a[i]!, pairs.b[i]!] as const) : ([pairs.b[i - n]!, pairs.a[i - n]!] as const)));
+                const { logits } = m.cross.forward(input, { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength });
+                return softBceWithLogits(logits, y);
+              }
+              const ea = m.bi.forward(idx.map((i) => pairs.a[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
+              const eb = m.bi.forward(idx.map((i) => pairs.b[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
+              return cosineMse(ea, eb, y);
+            },
+            onStep: async (step, _total, loss) => {
+              st.globalStep = stepsBefore + step;
+              const p: TrainProgress = {
+                stage: `cycle ${cycle + 1}/${s.cycles}: ${phase}${members.length > 1 ? ` (${m.name})` : ''}`,
+                cycle, phase, member: m.name, step: st.globalStep, totalSteps: st.totalSteps, loss,
+              };
+              o.onProgress?.(p);
+              await o.onStep?.(p);
+            },
+          });
+          if (phase === 'bi->cross') st.lossSums.biToCross += result.meanLoss / members.length;
+          else st.lossSums.crossToBi += result.meanLoss / members.length;
+        }
+        await saveWeights(f(runDir, `cycle${cycle}-${kind}-${m.name}.safetensors`), student.getWeights());
+        st.member = k + 1;
+        st.step = 0;
+        fs.rmSync(progressFile, { force: true });
+        fs.rmSync(optimizerFile, { force: true });
+        writeJsonAtomic(f(runDir, 'state.json'), st);
+      }
+      st.member = 0;
+      st.phase = phase === 'bi->cross' ? 'cross->bi' : 'cycle-end';
+      writeJsonAtomic(f(runDir, 'state.json'), st);
+    }
+
+    const result: CycleResult = {
+      cycle,
+      files: members.map((m) => ({
+        member: m.name,
+        bi: f(runDir, `cycle${cycle}-bi-${m.name}.safetensors`),
+        cross: f(runDir, `cycle${cycle}-cross-${m.name}.safetensors`),
+      })),
+      meanLoss: { ...st.lossSums },
+    };
+    st.lossSums = { biToCross: 0, crossToBi: 0 };
+    // Idempotent (saving and scoring models), so a run killed inside it just does it again.
+    await o.onCycleEnd?.(result, members);
+    // One atomic write moves the run to the next cycle.
+    st.history.push(result);
+    st.cycle = cycle + 1;
+    st.phase = st.cycle >= s.cycles ? 'done' : 'bi->cross';
+    writeJsonAtomic(f(runDir, 'state.json'), st);
+  }
+  report({ stage: 'done', cycle: st.cycle, phase: 'done', member: '', loss: null });
+  return st;
+}
+
+async function saveOptimizerState(file: string, weights: OptimizerState): Promise<void> {
+  // Order matters to tfjs's Adam.setWeights: keep it in the names.
+  const arrays = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [i, w] of weights.entries()) {
+    arrays.set(`${String(i).padStart(5, '0')}|${w.name}`, { shape: [...w.tensor.shape], data: Float32Array.from(await w.tensor.data()) });
+  }
+  await saveArrays(file, arrays);
+}
+
+async function loadOptimizerState(file: string): Promise<OptimizerState | undefined> {
+  if (!fs.existsSync(file)) return undefined;
+  const arrays = await loadArrays(file);
+  return [...arrays.keys()].sort().map((key) => {
+    const a = arrays.get(key)!;
+    return { name: key.slice(key.indexOf('|') + 1), tensor: tf.tensor(a.data, a.shape) };
+  });
+}
