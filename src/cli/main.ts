@@ -6,10 +6,12 @@ import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
 import type { JobSnapshot } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
+import { demo } from './demo';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
 Usage:
+  tenc demo [--data-dir DIR]                                 the main job on the built-in model, end to end
   tenc serve [--port N] [--allow DIR]... [--data-dir DIR]   local browser UI on 127.0.0.1
   tenc index DIR [--name NAME] [--data-dir DIR]              index a folder as a corpus
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
@@ -27,7 +29,7 @@ type Command = (args: string[]) => Promise<number>;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const commands: Record<string, Command> = { serve, index, info, train, runs };
+  const commands: Record<string, Command> = { serve, index, info, train, runs, demo };
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 1;

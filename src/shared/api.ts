@@ -123,6 +123,16 @@ export interface ModelSummary {
   createdAt: string;
 }
 
+export interface PairCheck {
+  biScore: number;
+  crossScore: number | null;
+  /** The score the verdict is based on: the cross-encoder's where one was used, else the bi-encoder's. */
+  verdict: 'paraphrase' | 'not a paraphrase';
+  threshold: number;
+  basis: 'cross' | 'bi';
+  truncated: boolean;
+}
+
 export const methods = {
   'app.info': method<AppInfo>()('Version, data folder, schema version and the folders the user has allowed.', z.object({}).strict()),
   'app.echo': method<{ text: string; receivedAt: string }>()(
@@ -165,6 +175,16 @@ export const methods = {
   'runs.list': method<RunSummary[]>()('Training runs, newest first.', z.object({}).strict()),
   'runs.get': method<RunDetails>()('One run with its settings, metrics and models.', z.object({ runId: Id }).strict()),
   'models.list': method<ModelSummary[]>()('Every model: bases, and the bi- and cross-encoders of each run.', z.object({}).strict()),
+  'check.pair': method<PairCheck>()(
+    'Are two texts saying the same thing? Bi-encoder cosine, cross-encoder score where a cross-encoder is chosen, and a verdict.',
+    z.object({
+      a: z.string().max(100_000),
+      b: z.string().max(100_000),
+      biModelId: Id.nullable().default(null),
+      crossModelId: Id.nullable().default(null),
+      threshold: z.number().min(-1).max(1).optional(),
+    }).strict(),
+  ),
 } as const;
 
 export type Methods = typeof methods;

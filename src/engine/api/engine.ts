@@ -16,6 +16,8 @@ import { PRESETS } from '../train/presets';
 import { createRun, executeRun } from '../train/trainingService';
 import { corpusSentences, pairsFileSource, userLabelsFor } from '../train/trainingSources';
 import type { TrainingSource } from '../train/protocol';
+import { ModelCache } from '../models/modelCache';
+import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
 
 export interface EngineOptions {
   dataDir: string;
@@ -33,6 +35,7 @@ export class Engine {
   readonly events = new EventEmitter();
   readonly jobs: JobRunner;
   readonly policy = new PathPolicy();
+  readonly models: ModelCache;
   private readonly handlers: Handlers;
 
   private constructor(
@@ -42,6 +45,7 @@ export class Engine {
     readonly store: Store,
   ) {
     this.jobs = new JobRunner({ save: (job) => store.jobs.save(job) });
+    this.models = new ModelCache(store, layout.root);
     this.jobs.on('job', (job) => this.emitEvent({ type: 'job', job }));
     for (const root of options.allowedRoots ?? []) this.policy.grant(root);
     this.handlers = this.createHandlers();
@@ -76,6 +80,7 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.jobs.shutdown();
+    this.models.dispose();
     await this.db.close();
   }
 
@@ -176,6 +181,32 @@ export class Engine {
         };
       },
       'models.list': () => store.models.list(),
+      'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
+        const bi = await this.models.bi(biModelId).catch((err: Error) => {
+          throw new ApiError('not_found', err.message);
+        });
+        const { vectors, truncated } = await bi.embedDetailed([a, b]);
+        let biScore = 0;
+        for (let i = 0; i < vectors[0]!.length; i++) biScore += vectors[0]![i]! * vectors[1]![i]!;
+        let crossScore: number | null = null;
+        let crossTruncated = false;
+        if (crossModelId !== null) {
+          const cross = await this.models.cross(crossModelId).catch((err: Error) => {
+            throw new ApiError('not_found', err.message);
+          });
+          const r = await cross.scoreDetailed([[a, b], [b, a]]);
+          crossScore = (r.scores[0]! + r.scores[1]!) / 2;
+          crossTruncated = r.truncated.some(Boolean);
+        }
+        const basis = crossScore !== null ? 'cross' : 'bi';
+        const t = threshold ?? (basis === 'cross' ? DEFAULT_CROSS_THRESHOLD : DEFAULT_BI_THRESHOLD);
+        const score = crossScore ?? biScore;
+        return {
+          biScore, crossScore, basis, threshold: t,
+          verdict: score >= t ? 'paraphrase' : 'not a paraphrase',
+          truncated: truncated.some(Boolean) || crossTruncated,
+        };
+      },
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);
         if (!job) throw new ApiError('not_found', `No job with id ${jobId}.`);
