@@ -156,6 +156,16 @@ export class UseLiteCore {
    * Call inside tf.tidy (or an optimizer's minimize) to free intermediates.
    */
   encode(batch: TokenBatch, options: CoreForwardOptions = {}): tf.Tensor2D {
+    const states = this.tokenStates(batch, options);
+    return this.pool(states, tf.tensor2d(batch.mask, [batch.batch, batch.seqLen], 'float32'));
+  }
+
+  /**
+   * Token states of the last layer, [batch, seqLen, 512]. `attentionBias` ([batch, 1, seqLen,
+   * seqLen] or broadcastable) is added to the attention logits of both layers on top of the
+   * padding mask (the cross-encoder uses it to weigh attention between its two segments).
+   */
+  tokenStates(batch: TokenBatch, options: CoreForwardOptions & { attentionBias?: tf.Tensor } = {}): tf.Tensor3D {
     const { batch: B, seqLen: L } = batch;
     const rate = options.training ? (options.dropoutRate ?? 0.1) : 0;
     const drop = <T extends tf.Tensor>(x: T): T => dropout(x, rate);
@@ -169,7 +179,8 @@ export class UseLiteCore {
       x = tf.add(x, embeddingLookup(segTable, tf.tensor2d(batch.segments, [B, L], 'int32'))) as tf.Tensor3D;
     }
     x = drop(x);
-    const bias = tf.mul(tf.sub(1, mask), USE_LITE.paddingBias).reshape([B, 1, 1, L]) as tf.Tensor4D;
+    let bias = tf.mul(tf.sub(1, mask), USE_LITE.paddingBias).reshape([B, 1, 1, L]) as tf.Tensor4D;
+    if (options.attentionBias) bias = tf.add(bias, options.attentionBias) as tf.Tensor4D;
 
     // Layer 0
     let h = layerNorm(x, this.v('layer_0/attention/layer_norm/scale'), this.v('layer_0/attention/layer_norm/bias'));
@@ -180,9 +191,13 @@ export class UseLiteCore {
     h = layerNorm(z, this.v('layer_1/attention/layer_norm/scale'), this.v('layer_1/attention/layer_norm/bias'));
     y = tf.add(drop(this.attention(h, 1, bias)), z) as tf.Tensor3D;
     z = tf.add(y, drop(this.ffn(y, 1))) as tf.Tensor3D;
+    return z;
+  }
 
-    const summed = tf.sum(tf.mul(z, mask.expandDims(2)), 1);
-    const counts = tf.maximum(tf.sum(mask, 1, true), 1);
+  /** tanh pooler over the mean of the states where `weights` ([batch, seqLen], 0/1) is 1. */
+  pool(states: tf.Tensor3D, weights: tf.Tensor2D): tf.Tensor2D {
+    const summed = tf.sum(tf.mul(states, weights.expandDims(2)), 1);
+    const counts = tf.maximum(tf.sum(weights, 1, true), 1);
     const pooled = tf.div(summed, counts) as tf.Tensor2D;
     return tf.tanh(dense(pooled, this.v<tf.Rank.R2>('pooler/kernel'), this.v<tf.Rank.R1>('pooler/bias')));
   }

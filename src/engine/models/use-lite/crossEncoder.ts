@@ -1,10 +1,20 @@
 /**
- * USE lite as a cross-encoder: `a </s> b` read as one sequence, a learned segment embedding
- * (0 for a and the separator, 1 for b) added to the input, and a score head on the pooled
- * representation: logit = tanh-pooler(mean-pooled states) @ w + b; score = sigmoid(logit).
+ * USE lite as a cross-encoder: `a </s> b` read as one sequence, with a learned segment
+ * embedding (0 for a and the separator, 1 for b) and a score head.
  *
- * The segment embeddings start at zero, so on a single segment the network computes exactly
- * the base model; the head starts small (normal, std 0.02) so initial scores sit near 0.5.
+ * Head: both segments are pooled from the joint states (the base's tanh pooler over each
+ * segment's tokens) into u and v, and
+ *   logit = s * cos(u, v) + c + w . [u * v, |u - v|],   score = sigmoid(logit).
+ * Attention between the two segments carries a learned bias g (added to the attention logits
+ * of token pairs from different segments).
+ *
+ * Why this head: a 2-layer encoder pooled over the whole pair needs many thousands of steps
+ * to learn to compare two sentences from scratch (measured: Spearman x100 of 8 on STS-B dev
+ * after 100 steps), while a Trans-Encoder run on a CPU has a few hundred. Initialised with
+ * s = 4, c = -2, w = 0 and g = -2 (cross-segment attention damped, not cut), the cross-encoder
+ * starts close to the base bi-encoder's judgement (sigmoid(4 cos - 2) is monotone in the
+ * cosine) and training moves it from there: the segment embeddings, the cross-segment
+ * attention and the interaction features are where it learns what the bi-encoder cannot see.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SentencePieceTokenizer } from '../../tokenize/sentencepiece';
@@ -16,15 +26,16 @@ import type {
   SetWeightsOptions,
   TextPair,
 } from '../encoder';
-import { dense } from '../../backend/ops';
+import { matMul } from '../../backend/ops';
 import { type UseLiteLoadOptions, buildCore, loadUseLiteTokenizer, runBatched } from './biEncoder';
-import { type TokenBatch, type UseLiteCore, packBatch } from './core';
+import { type TokenBatch, type UseLiteCore, l2Normalize, packBatch } from './core';
 import { USE_LITE } from './params';
 
-export interface UseLiteCrossEncoderOptions extends UseLiteLoadOptions {
-  /** Seed of the score head's initial weights (default 42). */
-  seed?: number;
-}
+const CROSS_GATE_INIT = -2;
+const COS_SCALE_INIT = 4;
+const BIAS_INIT = -2;
+
+export type UseLiteCrossEncoderOptions = UseLiteLoadOptions;
 
 export class UseLiteCrossEncoder implements CrossEncoder {
   readonly kind = 'cross-encoder' as const;
@@ -38,11 +49,10 @@ export class UseLiteCrossEncoder implements CrossEncoder {
     this.core = buildCore(options);
     tf.tidy(() => {
       this.core.addVariable('segment_embeddings', tf.zeros([2, USE_LITE.embedDim]));
-      this.core.addVariable(
-        'score_head/kernel',
-        tf.randomNormal([USE_LITE.hiddenDim, 1], 0, 0.02, 'float32', options.seed ?? 42),
-      );
-      this.core.addVariable('score_head/bias', tf.zeros([1]));
+      this.core.addVariable('cross_attention_gate', tf.scalar(CROSS_GATE_INIT));
+      this.core.addVariable('score_head/cos_scale', tf.tensor1d([COS_SCALE_INIT]));
+      this.core.addVariable('score_head/bias', tf.tensor1d([BIAS_INIT]));
+      this.core.addVariable('score_head/kernel', tf.zeros([2 * USE_LITE.hiddenDim, 1]));
     });
   }
 
@@ -58,20 +68,27 @@ export class UseLiteCrossEncoder implements CrossEncoder {
     return packBatch(pairs.map((p) => this.encodePair(p, maxLength)));
   }
 
-  /** The 512-d representation the score head reads: tanh pooler over mean-pooled states. */
-  representation(batch: TokenBatch, options: ForwardOptions = {}): tf.Tensor2D {
-    if (batch.batch === 0) return tf.zeros([0, USE_LITE.hiddenDim]);
-    return tf.tidy(() => this.core.encode(batch, options));
-  }
-
   /** Differentiable: one logit per pair of a tokenized batch, [batch]. */
   forwardBatch(batch: TokenBatch, options: ForwardOptions = {}): tf.Tensor1D {
     if (batch.batch === 0) return tf.zeros([0]);
     return tf.tidy(() => {
-      const pooled = this.core.encode(batch, options);
+      const { batch: B, seqLen: L } = batch;
+      const mask = tf.tensor2d(batch.mask, [B, L], 'float32');
+      const seg = tf.tensor2d(batch.segments ?? new Int32Array(B * L), [B, L], 'float32');
+      // 1 where query and key tokens lie in different segments.
+      const differ = tf.abs(tf.sub(seg.reshape([B, 1, L, 1]), seg.reshape([B, 1, 1, L])));
+      const gate = this.core.variables.get('cross_attention_gate') as tf.Variable<tf.Rank.R0>;
+      const states = this.core.tokenStates(batch, { ...options, attentionBias: tf.mul(differ, gate) });
+      const inB = tf.mul(mask, seg) as tf.Tensor2D;
+      const inA = tf.sub(mask, inB) as tf.Tensor2D;
+      const u = l2Normalize(this.core.pool(states, inA));
+      const v = l2Normalize(this.core.pool(states, inB));
+      const cos = tf.sum(tf.mul(u, v), 1);
+      const features = tf.concat([tf.mul(u, v), tf.abs(tf.sub(u, v))], 1) as tf.Tensor2D;
       const kernel = this.core.variables.get('score_head/kernel') as tf.Variable<tf.Rank.R2>;
+      const scale = this.core.variables.get('score_head/cos_scale') as tf.Variable<tf.Rank.R1>;
       const bias = this.core.variables.get('score_head/bias') as tf.Variable<tf.Rank.R1>;
-      return dense(pooled, kernel, bias).reshape([-1]) as tf.Tensor1D;
+      return tf.add(tf.add(tf.mul(cos, scale), bias), matMul(features, kernel).reshape([-1])) as tf.Tensor1D;
     });
   }
 
