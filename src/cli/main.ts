@@ -7,6 +7,8 @@ import { startServer } from '../server/server';
 import type { JobSnapshot } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
+import { datasetPath } from '../engine/eval/stsData';
+import { readPairsTsv } from '../engine/text';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -19,6 +21,10 @@ Usage:
              [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
   tenc runs                                                  training runs and their results
+  tenc eval <PAIRS.tsv|DATASET> [--model ID] [--as bi|cross] score a model on scored pairs
+             (DATASET: a name from ../shared/data, e.g. stsb-dev, sts12, mrpc-train)
+  tenc check "text a" "text b" [--model ID] [--cross ID]     paraphrase check of two texts
+  tenc check --pairs PAIRS.tsv [--model ID] [--cross ID] [--out scores.tsv]
 
 Options:
   --data-dir DIR   where the database, models and quarantine live (default: $TENC_DATA_DIR or ~/.transencoder-studio)
@@ -29,7 +35,7 @@ type Command = (args: string[]) => Promise<number>;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const commands: Record<string, Command> = { serve, index, info, train, runs, demo };
+  const commands: Record<string, Command> = { serve, index, info, train, runs, demo, eval: evaluate, check };
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 1;
@@ -194,6 +200,68 @@ async function runs(args: string[]): Promise<number> {
   const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
   try {
     process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function evaluate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { model: { type: 'string' }, as: { type: 'string', default: 'bi' }, 'data-dir': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new Error('give one TSV file of scored pairs or a dataset name');
+  const file = fs.existsSync(positionals[0]!) ? path.resolve(positionals[0]!) : datasetPath(positionals[0]!);
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: [path.dirname(file)] });
+  try {
+    const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      cross: { type: 'string' },
+      pairs: { type: 'string' },
+      out: { type: 'string' },
+      threshold: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
+  const common = {
+    biModelId: values.model ? Number(values.model) : null,
+    crossModelId: values.cross ? Number(values.cross) : null,
+    threshold: values.threshold !== undefined ? Number(values.threshold) : undefined,
+  };
+  try {
+    if (values.pairs) {
+      const rows = await readPairsTsv(path.resolve(values.pairs));
+      const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
+      for (const [i, r] of rows.entries()) {
+        const c = await engine.invoke('check.pair', { a: r.a, b: r.b, ...common });
+        lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${r.a}\t${r.b}`);
+        if (i % 50 === 0) process.stderr.write(`\r${i + 1}/${rows.length}`);
+      }
+      process.stderr.write(`\r${rows.length}/${rows.length}\n`);
+      if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
+      else process.stdout.write(lines.join('\n') + '\n');
+      return 0;
+    }
+    if (positionals.length !== 2) throw new Error('give two texts in quotes, or --pairs FILE');
+    const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
+    process.stdout.write(`${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`);
     return 0;
   } finally {
     await engine.close();

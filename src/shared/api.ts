@@ -185,6 +185,10 @@ export const methods = {
       threshold: z.number().min(-1).max(1).optional(),
     }).strict(),
   ),
+  'eval.run': method<{ jobId: string }>()(
+    'Evaluate a model on a TSV of scored pairs (format of the shared STS data): Spearman, Pearson, and ROC-AUC / best-F1 for yes/no labels; stored with the model.',
+    z.object({ file: FsPath, modelId: Id.nullable().default(null), as: z.enum(['bi', 'cross']).default('bi') }).strict(),
+  ),
 } as const;
 
 export type Methods = typeof methods;

@@ -13,11 +13,14 @@ import { APP_NAME, APP_VERSION } from '../version';
 import { inspectModelFolder } from '../models/hf';
 import { BUILTIN_BASE, type BaseSpec } from '../models/modelFiles';
 import { PRESETS } from '../train/presets';
-import { createRun, executeRun } from '../train/trainingService';
+import { baseModelId, createRun, executeRun } from '../train/trainingService';
 import { corpusSentences, pairsFileSource, userLabelsFor } from '../train/trainingSources';
 import type { TrainingSource } from '../train/protocol';
 import { ModelCache } from '../models/modelCache';
 import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
+import { evaluateScores } from '../eval/evaluatePairs';
+import { loadScoredPairs } from '../eval/stsData';
+import { biScores, crossScores } from '../train/scoring';
 
 export interface EngineOptions {
   dataDir: string;
@@ -90,6 +93,11 @@ export class Engine {
       id: r.id, corpusId: r.corpusId, preset: r.preset, status: r.status, error: r.error,
       createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, result: checkpoint?.result ?? null,
     };
+  }
+
+  /** The `models` row of the built-in base (created on first use), for evaluations and lineage. */
+  builtinModelId(): Promise<number> {
+    return baseModelId(this.store, BUILTIN_BASE);
   }
 
   /** Resolves a base model named in a request: the built-in one, or a checked Hugging Face folder. */
@@ -181,6 +189,28 @@ export class Engine {
         };
       },
       'models.list': () => store.models.list(),
+      'eval.run': async ({ file, modelId, as }) => {
+        const path_ = policy.resolveAllowed(file);
+        if (as === 'cross' && modelId === null) throw new ApiError('bad_request', 'Evaluating as a cross-encoder needs a trained cross-encoder (modelId).');
+        const data = await loadScoredPairs(path_).catch((err: Error) => {
+          throw new ApiError('bad_request', `Cannot read scored pairs from ${file}: ${err.message}`);
+        });
+        const job = jobs.start('eval', async (ctx) => {
+          ctx.progress({ stage: `scoring ${data.a.length} pairs`, done: 0, total: data.a.length });
+          const scores =
+            as === 'bi'
+              ? await biScores(await this.models.bi(modelId), data, { maxLength: 64 })
+              : await crossScores(await this.models.cross(modelId!), data, { maxLength: 64 });
+          ctx.progress({ done: data.a.length });
+          const result = evaluateScores(scores, data.gold);
+          const storedId = modelId ?? (await this.builtinModelId());
+          for (const [metric, value] of Object.entries({ spearman: result.spearman, pearson: result.pearson, roc_auc: result.rocAuc, best_f1: result.bestF1?.f1 ?? null })) {
+            if (value !== null) await store.evaluations.add({ modelId: storedId, dataset: data.name, metric, value, n: result.n });
+          }
+          return { dataset: data.name, modelId: storedId, as, ...result };
+        });
+        return { jobId: job.id };
+      },
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
         const bi = await this.models.bi(biModelId).catch((err: Error) => {
           throw new ApiError('not_found', err.message);

@@ -89,7 +89,7 @@ function makePatchedKernel(k: Kernels): tf.KernelFunc {
       }
       const sameBatch =
         batchA === batchB && tf.util.arraysEqual(a.shape.slice(0, -2), b.shape.slice(0, -2));
-      if (!sameBatch || m * inner * n < MIN_WORK_PER_ITEM) return run(a2, b2);
+      if (!sameBatch || batchA === 0 || m * inner * n < MIN_WORK_PER_ITEM) return run(a2, b2);
 
       // Equal batches: one XNNPACK product per item, then concatenate.
       // (The Slice kernel would copy the whole input per item via readSync, so items are

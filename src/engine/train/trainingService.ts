@@ -63,7 +63,7 @@ export async function createRun(deps: Deps, req: TrainRequest): Promise<number> 
 }
 
 /** Ensures a `base` row exists for each base model, for lineage. */
-async function baseModelId(store: Store, base: BaseSpec): Promise<number> {
+export async function baseModelId(store: Store, base: BaseSpec): Promise<number> {
   const relDir = base.kind === 'builtin' ? `builtin:${base.name}` : `external:${path.resolve(base.dir)}`;
   const existing = await store.models.getByDir(relDir);
   if (existing) return existing.id;

@@ -1,0 +1,67 @@
+/** Deduplication of text folders: exact, near (MinHash) and semantic layers, clustering, safe actions, reports. */
+export * from './thresholds';
+export * from './types';
+export { groupByHash, exactMatchesFromGroups, findExactDuplicates } from './exactLayer';
+export { tokenize, shingleHashes, hashString32, fmix32 } from './shingles';
+export {
+  MinHasher,
+  SignaturePool,
+  chooseLshParams,
+  lshCandidateProbability,
+  estimateJaccard,
+  exactJaccard,
+  isEmptySignature,
+  findNearDuplicatePairs,
+  minhashSettingsKey,
+  type MinHashOptions,
+  type LshParams,
+  type NearPair,
+  type NearDuplicateOptions,
+} from './minhash';
+export { toMatrix, VectorPool, normalizeInPlace, type VectorMatrix } from './vectors';
+export { exactKnn, exactThresholdPairs, type SemanticPair, type KnnResult } from './exactSearch';
+export { annThresholdPairs, loadAnnLibrary, type AnnOptions } from './annSearch';
+export { findSemanticCandidates, searchSemanticPairs, type SemanticSearchOptions, type SemanticSearchResult } from './semantic';
+export { splitByBand, rescoreBorderline, candidateFloor, type BandSplit, type RescoreOptions, type RescoreResult } from './crossRescore';
+export { UnionFind } from './unionFind';
+export { clusterMatches, isBetterMatch, type MatchCluster, type ClusterMemberInfo } from './clustering';
+export { suggestKeep, compareForKeep, type KeepCandidate } from './keepRule';
+export {
+  runDedupScan,
+  resolveScanSettings,
+  DedupScanCancelledError,
+  type DedupScanOptions,
+  type DedupScanResult,
+  type DedupScanStats,
+  type DedupScanSettings,
+  type DedupProgress,
+  type DedupStage,
+  type ReadDocumentFn,
+} from './scan';
+export {
+  quarantineFiles,
+  undoBatch,
+  moveFile,
+  rootFolderNames,
+  QuarantineUnavailableError,
+  type QuarantineOptions,
+  type QuarantineResult,
+  type UndoResult,
+  type FileMoveOutcome,
+  type FileOps,
+} from './actions';
+export {
+  loadScanReport,
+  renderScanReport,
+  reportToJson,
+  reportToCsv,
+  reportToHtml,
+  escapeHtml,
+  csvField,
+  CSV_COLUMNS,
+  type ScanReport,
+  type ReportFormat,
+  type ReportCluster,
+  type ReportMember,
+} from './report';
+export { calibrateThreshold, calibrateThresholdDetailed, type ThresholdCalibration } from './calibrate';

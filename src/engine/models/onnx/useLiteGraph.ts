@@ -1,0 +1,107 @@
+/**
+ * The USE lite forward pass (src/engine/models/use-lite/core.ts) as an ONNX graph, op for op:
+ *   x = 2 E[ids] + timing(pos) [+ S[segments]]
+ *   layer 0: y = MHA(LN(x)) + dense(x);  z = y + FFN(LN(y))      (256 -> 512)
+ *   layer 1: y = MHA(LN(z)) + z;         z = y + FFN(LN(y))
+ *   bi:    embeddings = l2(tanh(meanpool(z) @ W + b))
+ *   cross: u, v = l2(pooler(segment-wise mean)), logit = s cos(u, v) + c + k . [u*v, |u-v|]
+ * with the cross-encoder's learned gate added to attention logits between segments.
+ */
+import { USE_LITE } from '../use-lite/params';
+import { DataType, GraphBuilder, attr, floatTensor } from './graph';
+import { dense, layerNorm, mergeHeads, paddingBias, reduceSum, seqLength, splitHeads, unsqueeze } from './layers';
+import { type NamedWeight, WeightInitializers } from './weights';
+
+export interface UseLiteGraphSpec {
+  kind: 'bi' | 'cross';
+  weights: ReadonlyMap<string, NamedWeight>;
+  /** [128] inverse timescales of the sinusoidal timing signal (a constant of the base graph). */
+  invTimescales: Float32Array;
+}
+
+export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
+  const { embedDim: E, hiddenDim: H, ffnDim: F, heads, layerNormEpsilon: eps } = USE_LITE;
+  const g = new GraphBuilder(spec.kind === 'bi' ? 'use_lite_bi_encoder' : 'use_lite_cross_encoder');
+  const w = new WeightInitializers(g, spec.weights);
+
+  const ids = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
+  const maskIn = g.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
+  const segIn = spec.kind === 'cross' ? g.input('token_type_ids', DataType.INT64, ['batch', 'sequence']) : undefined;
+  const mask = g.op('Cast', [maskIn], { to: attr.int(DataType.FLOAT) });
+
+  // Embeddings: the graph adds the embedding twice (Layer_0/add = emb + AddTimingSignal(emb)).
+  const emb = g.op('Gather', [w.use('embeddings'), ids], { axis: attr.int(0) });
+  let x = g.op('Add', [g.op('Mul', [emb, g.scalarF(2)]), timingSignal(g, ids, spec.invTimescales)]);
+  if (segIn) x = g.op('Add', [x, g.op('Gather', [w.use('segment_embeddings', [2, E]), segIn], { axis: attr.int(0) })]);
+
+  let bias = paddingBias(g, mask, USE_LITE.paddingBias);
+  let segF: string | undefined;
+  if (segIn) {
+    // 1 where query and key lie in different segments, times the learned gate.
+    segF = g.op('Cast', [segIn], { to: attr.int(DataType.FLOAT) });
+    const differ = g.op('Abs', [g.op('Sub', [unsqueeze(g, segF, [1, 3]), unsqueeze(g, segF, [1, 2])])]);
+    bias = g.op('Add', [bias, g.op('Mul', [differ, w.use('cross_attention_gate', [])])]);
+  }
+
+  const ln = (v: string, p: string) => layerNorm(g, v, w.use(p + '/layer_norm/scale'), w.use(p + '/layer_norm/bias'), eps);
+  const attention = (h: string, layer: 0 | 1, width: number): string => {
+    const p = `layer_${layer}/attention/`;
+    const depth = width / heads;
+    const qkv = dense(g, h, w.use(p + 'qkv/kernel', [width, 3 * width]), w.use(p + 'qkv/bias'));
+    const [q, k, v] = g.opN('Split', [qkv, g.constI([width, width, width])], 3, { axis: attr.int(2) }) as [string, string, string];
+    const qh = g.op('Mul', [splitHeads(g, q, heads, depth), g.scalarF(Math.fround(1 / Math.sqrt(depth)))]);
+    const scores = g.op('Add', [g.op('MatMul', [qh, splitHeads(g, k, heads, depth, true)]), bias]);
+    const probs = g.op('Softmax', [scores], { axis: attr.int(-1) });
+    const context = mergeHeads(g, g.op('MatMul', [probs, splitHeads(g, v, heads, depth)]), width);
+    return dense(g, context, w.use(p + 'output/kernel', [width, H]), w.use(p + 'output/bias'));
+  };
+  const ffn = (y: string, layer: 0 | 1): string => {
+    const p = `layer_${layer}/ffn/`;
+    const inner = g.op('Relu', [dense(g, ln(y, `layer_${layer}/ffn`), w.use(p + 'conv1/kernel', [H, F]), w.use(p + 'conv1/bias'))]);
+    return dense(g, inner, w.use(p + 'conv2/kernel', [F, H]), w.use(p + 'conv2/bias'));
+  };
+
+  // Layer 0 (its residual is projected 256 -> 512), then layer 1.
+  const residual = dense(g, x, w.use('layer_0/residual/kernel', [E, H]), w.use('layer_0/residual/bias'));
+  let y = g.op('Add', [attention(ln(x, 'layer_0/attention'), 0, E), residual]);
+  let z = g.op('Add', [y, ffn(y, 0)]);
+  y = g.op('Add', [attention(ln(z, 'layer_1/attention'), 1, H), z]);
+  z = g.op('Add', [y, ffn(y, 1)]);
+
+  const pool = (weights: string): string => {
+    const summed = reduceSum(g, g.op('Mul', [z, unsqueeze(g, weights, [2])]), [1], false);
+    const counts = g.op('Max', [reduceSum(g, weights, [1], true), g.scalarF(1)]);
+    return g.op('Tanh', [dense(g, g.op('Div', [summed, counts]), w.use('pooler/kernel', [H, H]), w.use('pooler/bias'))]);
+  };
+
+  if (spec.kind === 'bi') {
+    g.output(l2Normalize(g, pool(mask)), 'embeddings', DataType.FLOAT, ['batch', H]);
+    return g;
+  }
+  const inB = g.op('Mul', [mask, segF!]);
+  const inA = g.op('Sub', [mask, inB]);
+  const u = l2Normalize(g, pool(inA));
+  const v = l2Normalize(g, pool(inB));
+  const uv = g.op('Mul', [u, v]);
+  const cos = reduceSum(g, uv, [1], false);
+  const features = g.op('Concat', [uv, g.op('Abs', [g.op('Sub', [u, v])])], { axis: attr.int(1) });
+  const head = g.op('Reshape', [g.op('MatMul', [features, w.use('score_head/kernel', [2 * H, 1])]), g.constI([-1])]);
+  const logit = g.op('Add', [g.op('Add', [g.op('Mul', [cos, w.use('score_head/cos_scale', [1])]), w.use('score_head/bias', [1])]), head]);
+  g.output(logit, 'logits', DataType.FLOAT, ['batch']);
+  return g;
+}
+
+/** sin/cos timing signal for positions 0..L-1, [L, 256], computed as the TF.js core does. */
+function timingSignal(g: GraphBuilder, ids: string, invTimescales: Float32Array): string {
+  const len = g.op('Cast', [seqLength(g, ids)], { to: attr.int(DataType.FLOAT) });
+  const positions = g.op('Range', [g.scalarF(0), len, g.scalarF(1)]);
+  const inv = g.initializer('timing/inv_timescales', floatTensor(invTimescales, [1, invTimescales.length]));
+  const scaled = g.op('Mul', [unsqueeze(g, positions, [1]), inv]);
+  return g.op('Concat', [g.op('Sin', [scaled]), g.op('Cos', [scaled])], { axis: attr.int(1) });
+}
+
+/** Rows scaled to unit length: x * rsqrt(max(sum(x^2), 1e-12)), as core.ts's l2Normalize. */
+export function l2Normalize(g: GraphBuilder, x: string): string {
+  const sq = reduceSum(g, g.op('Mul', [x, x]), [1], true);
+  return g.op('Div', [x, g.op('Sqrt', [g.op('Max', [sq, g.scalarF(1e-12)])])]);
+}

@@ -1,0 +1,203 @@
+/**
+ * Reading a training run for people: loss curves, per-cycle numbers, what was chosen and
+ * whether the new model is better than the one the run started from. Pure functions over the
+ * API's RunDetails, so every view tells the same story.
+ */
+import type { RunDetails } from '../../../shared/api';
+
+export type LossPhase = 'bi->cross' | 'cross->bi';
+export const LOSS_PHASES: readonly LossPhase[] = ['bi->cross', 'cross->bi'];
+
+export interface LossPoint {
+  /** Optimisation step over the whole run (1-based). */
+  step: number;
+  phase: LossPhase;
+  loss: number;
+}
+
+type Metric = RunDetails['metrics'][number];
+
+function isPhase(x: unknown): x is LossPhase {
+  return x === 'bi->cross' || x === 'cross->bi';
+}
+
+/**
+ * Loss points of a run in step order, one per (phase, step): a run resumed after a crash redoes
+ * the steps after its last checkpoint, and the later value is the one the model kept.
+ */
+export function lossPoints(metrics: readonly Metric[]): LossPoint[] {
+  const byKey = new Map<string, LossPoint>();
+  for (const m of metrics) {
+    if (m.name !== 'loss' || !isPhase(m.stage) || m.step === null || m.value === null || !Number.isFinite(m.value)) continue;
+    byKey.set(`${m.stage}|${m.step}`, { step: m.step, phase: m.stage, loss: m.value });
+  }
+  return sortPoints([...byKey.values()]);
+}
+
+/** Stored points and points seen live; a live point for the same (phase, step) wins. */
+export function mergeLossPoints(stored: readonly LossPoint[], live: readonly LossPoint[]): LossPoint[] {
+  const byKey = new Map<string, LossPoint>();
+  for (const p of [...stored, ...live]) byKey.set(`${p.phase}|${p.step}`, p);
+  return sortPoints([...byKey.values()]);
+}
+
+function sortPoints(points: LossPoint[]): LossPoint[] {
+  return points.sort((a, b) => a.step - b.step || a.phase.localeCompare(b.phase));
+}
+
+export interface CycleRow {
+  cycle: number;
+  /** Spearman between bi- and cross-encoder scores of held-out pairs. */
+  agreement: number | null;
+  /** Score of this cycle's bi-encoder on the user's labelled pairs. */
+  userScore: number | null;
+  meanLossBiToCross: number | null;
+  meanLossCrossToBi: number | null;
+}
+
+export function cycleRows(metrics: readonly Metric[]): CycleRow[] {
+  const rows = new Map<number, CycleRow>();
+  for (const m of metrics) {
+    if (m.stage !== 'cycle' || m.cycle === null) continue;
+    const row = rows.get(m.cycle) ?? { cycle: m.cycle, agreement: null, userScore: null, meanLossBiToCross: null, meanLossCrossToBi: null };
+    const v = m.value !== null && Number.isFinite(m.value) ? m.value : null;
+    if (m.name === 'heldout_agreement') row.agreement = v;
+    else if (m.name === 'user_labels_score') row.userScore = v;
+    else if (m.name === 'mean_loss_bi_to_cross') row.meanLossBiToCross = v;
+    else if (m.name === 'mean_loss_cross_to_bi') row.meanLossCrossToBi = v;
+    rows.set(m.cycle, row);
+  }
+  return [...rows.values()].sort((a, b) => a.cycle - b.cycle);
+}
+
+export function pairCounts(metrics: readonly Metric[]): { train: number | null; heldOut: number | null } {
+  const last = (name: string) => metrics.filter((m) => m.stage === 'pairs' && m.name === name).at(-1)?.value ?? null;
+  return { train: last('train_pairs'), heldOut: last('heldout_pairs') };
+}
+
+export interface RunResult {
+  selection: { rule: 'agreement' | 'user-labels'; cycle: number; values: { cycle: number; value: number | null }[] };
+  selected: { biModelId: number; crossModelId: number };
+  startUserScore: number | null;
+  cycles: { cycle: number; agreement: number | null; userScore: number | null }[];
+}
+
+/** The result of a finished run, or null when there is none (yet) or it has an unknown shape. */
+export function runResult(x: unknown): RunResult | null {
+  if (!x || typeof x !== 'object') return null;
+  const r = x as Partial<RunResult>;
+  if (!r.selection || typeof r.selection.cycle !== 'number' || !r.selected || typeof r.selected.biModelId !== 'number') return null;
+  return {
+    selection: { rule: r.selection.rule === 'user-labels' ? 'user-labels' : 'agreement', cycle: r.selection.cycle, values: r.selection.values ?? [] },
+    selected: r.selected,
+    startUserScore: typeof r.startUserScore === 'number' ? r.startUserScore : null,
+    cycles: Array.isArray(r.cycles) ? r.cycles : [],
+  };
+}
+
+export type BaseDescription = { kind: 'builtin'; name?: string } | { kind: 'hf'; dir: string };
+
+export interface RunSpec {
+  preset: string | null;
+  cycles: number | null;
+  maxPairs: number | null;
+  batchBiToCross: number | null;
+  batchCrossToBi: number | null;
+  epochsCrossToBi: number | null;
+  bases: BaseDescription[];
+  source: { kind: 'pairs' | 'texts'; count: number } | null;
+  userLabels: { count: number; scale: 'binary' | '0-5' } | null;
+}
+
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/** What the run was asked to do, read defensively from its stored settings. */
+export function runSpec(settings: unknown): RunSpec {
+  const s = (settings ?? {}) as Record<string, unknown>;
+  const t = (s.settings ?? {}) as Record<string, unknown>;
+  const b2c = (t.biToCross ?? {}) as Record<string, unknown>;
+  const c2b = (t.crossToBi ?? {}) as Record<string, unknown>;
+  const src = s.source as { kind?: string; a?: unknown[]; texts?: unknown[] } | undefined;
+  const labels = s.userLabels as { labels?: unknown[]; scale?: string } | undefined;
+  return {
+    preset: typeof s.preset === 'string' ? s.preset : null,
+    cycles: num(t.cycles),
+    maxPairs: num(t.maxPairs),
+    batchBiToCross: num(b2c.batchSize),
+    batchCrossToBi: num(c2b.batchSize),
+    epochsCrossToBi: num(c2b.epochs),
+    bases: Array.isArray(s.bases) ? (s.bases as BaseDescription[]) : [],
+    source:
+      src?.kind === 'pairs' ? { kind: 'pairs', count: src.a?.length ?? 0 } : src?.kind === 'texts' ? { kind: 'texts', count: src.texts?.length ?? 0 } : null,
+    userLabels: labels?.labels?.length ? { count: labels.labels.length, scale: labels.scale === 'binary' ? 'binary' : '0-5' } : null,
+  };
+}
+
+export function describeBase(b: BaseDescription): string {
+  return b.kind === 'builtin' ? 'Built-in USE lite' : `Hugging Face model in ${b.dir}`;
+}
+
+export interface Judgement {
+  /** measured: the user's labels say; indication: only the label-free agreement; pending: no result yet. */
+  kind: 'measured' | 'indication' | 'pending';
+  answer: 'better' | 'worse' | 'same' | 'unknown';
+  headline: string;
+  details: string[];
+}
+
+/** Differences smaller than this are noise for a rank correlation on a few dozen pairs. */
+const SAME_WITHIN = 0.005;
+
+/**
+ * "Is the new model better than the one I started with?", as far as the run can say. Only the
+ * user's labelled pairs measure it; without them the held-out agreement between the run's own
+ * bi- and cross-encoder is an indication and is reported as one.
+ */
+export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], spec: RunSpec, heldOut: number | null): Judgement {
+  if (!result) {
+    return { kind: 'pending', answer: 'unknown', headline: 'No answer yet: the run has not finished.', details: [] };
+  }
+  const chosen = result.selection.cycle;
+  const chosenRow = rows.find((r) => r.cycle === chosen);
+  const after = chosenRow?.userScore ?? result.cycles.find((c) => c.cycle === chosen)?.userScore ?? null;
+  const before = result.startUserScore;
+  if (before !== null && after !== null) {
+    const metric = spec.userLabels?.scale === 'binary' ? 'ROC-AUC' : 'Spearman correlation';
+    const on = spec.userLabels ? `your ${spec.userLabels.count} labelled pairs` : 'your labelled pairs';
+    const delta = after - before;
+    const answer = delta > SAME_WITHIN ? 'better' : delta < -SAME_WITHIN ? 'worse' : 'same';
+    const headline =
+      answer === 'better'
+        ? `Yes: on ${on} the new model scores ${after.toFixed(3)}, the model you started with ${before.toFixed(3)}.`
+        : answer === 'worse'
+          ? `No: on ${on} the new model scores ${after.toFixed(3)}, lower than the ${before.toFixed(3)} of the model you started with.`
+          : `About the same: on ${on} the new model scores ${after.toFixed(3)}, the model you started with ${before.toFixed(3)}.`;
+    return {
+      kind: 'measured',
+      answer,
+      headline,
+      details: [`Measured with ${metric} against your labels (1 is perfect). Labelled pairs are few, so small differences may be chance.`],
+    };
+  }
+  const agreements = rows.filter((r) => r.agreement !== null).map((r) => `cycle ${r.cycle}: ${r.agreement!.toFixed(3)}`);
+  const details = [
+    agreements.length
+      ? `Held-out agreement between the run's bi-encoder and cross-encoder (Spearman, 1 = they rank the pairs identically) on ${heldOut ?? 'a few'} pairs the run never trained on — ${agreements.join(', ')}.`
+      : 'There was no held-out agreement to report (too few held-out pairs).',
+    'High agreement suggests the two models learned something consistent. It is an indication, not a measurement: both models can agree and still be wrong, and the model you started with has no agreement figure to compare with.',
+    'To find out, check a few pairs whose answer you know with the new model and with the built-in one (Check).',
+  ];
+  return {
+    kind: 'indication',
+    answer: 'unknown',
+    headline: 'This run cannot measure it: it had no labelled pairs to compare the new model with the one you started with.',
+    details,
+  };
+}
+
+export function describeRule(result: RunResult, heldOut: number | null, spec: RunSpec): string {
+  if (result.selection.rule === 'user-labels') {
+    return `Chosen by your labelled pairs${spec.userLabels ? ` (${spec.userLabels.count})` : ''}: the cycle whose bi-encoder scored best on them.`;
+  }
+  return `Chosen without labels: the cycle whose bi- and cross-encoder agreed most on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
+}
