@@ -5,7 +5,14 @@ import { rendererConfig } from './vite.renderer.config';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { outDir: 'out/main', rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } } },
+    // The training worker is a second entry: worker threads load it by file name (startWorker).
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts') },
+        output: { entryFileNames: '[name].js' },
+      },
+    },
   },
   preload: {
     // A sandboxed preload cannot require node modules: bundle everything into one CommonJS file.

@@ -111,7 +111,7 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   };
 
   const input: TrainWorkerInput = { runDir, settings: spec.settings, bases: spec.bases, source: spec.source, userLabels: spec.userLabels, backend: spec.backend };
-  const worker = startWorker(new URL('./trainWorker.ts', import.meta.url), input as unknown as Record<string, unknown>);
+  const worker = startWorker('trainWorker', new URL('./trainWorker.ts', import.meta.url), input as unknown as Record<string, unknown>);
   const onAbort = () => worker.postMessage({ type: 'cancel' });
   ctx.signal.addEventListener('abort', onAbort);
   const cycles: TrainRunResult['cycles'] = [];
