@@ -4,16 +4,19 @@
  *
  * Head: both segments are pooled from the joint states (the base's tanh pooler over each
  * segment's tokens) into u and v, and
- *   logit = s * cos(u, v) + c + w . [u * v, |u - v|],   score = sigmoid(logit).
+ *   logit = s * logit(cos(u, v)) + c + w . [u * v, |u - v|],   score = sigmoid(logit),
+ * with the cosine clipped to [1e-4, 1 - 1e-4] before its logit.
  * Attention between the two segments carries a learned bias g (added to the attention logits
  * of token pairs from different segments).
  *
  * Why this head: a 2-layer encoder pooled over the whole pair needs many thousands of steps
  * to learn to compare two sentences from scratch (measured: Spearman x100 of 8 on STS-B dev
  * after 100 steps), while a Trans-Encoder run on a CPU has a few hundred. Initialised with
- * s = 4, c = -2, w = 0 and g = -2 (cross-segment attention damped, not cut), the cross-encoder
- * starts close to the base bi-encoder's judgement (sigmoid(4 cos - 2) is monotone in the
- * cosine) and training moves it from there: the segment embeddings, the cross-segment
+ * s = 1, c = 0, w = 0 and g = -2 (cross-segment attention damped, not cut), the cross-encoder
+ * starts out scoring a pair with the cosine of its two segments, on the cosine's own scale
+ * (sigmoid(logit(cos)) = cos), close to the base bi-encoder's judgement. The scale matters: a
+ * head on another scale (first tried: sigmoid(4 cos - 2)) hands the bi-encoder labels it can
+ * only match by distorting its geometry, which cost STS accuracy. Training moves it from there: the segment embeddings, the cross-segment
  * attention and the interaction features are where it learns what the bi-encoder cannot see.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -32,8 +35,9 @@ import { type TokenBatch, type UseLiteCore, l2Normalize, packBatch } from './cor
 import { USE_LITE } from './params';
 
 const CROSS_GATE_INIT = -2;
-const COS_SCALE_INIT = 4;
-const BIAS_INIT = -2;
+const COS_SCALE_INIT = 1;
+const BIAS_INIT = 0;
+const COS_CLIP = 1e-4;
 
 export type UseLiteCrossEncoderOptions = UseLiteLoadOptions;
 
@@ -83,12 +87,13 @@ export class UseLiteCrossEncoder implements CrossEncoder {
       const inA = tf.sub(mask, inB) as tf.Tensor2D;
       const u = l2Normalize(this.core.pool(states, inA));
       const v = l2Normalize(this.core.pool(states, inB));
-      const cos = tf.sum(tf.mul(u, v), 1);
+      const cos = tf.clipByValue(tf.sum(tf.mul(u, v), 1), COS_CLIP, 1 - COS_CLIP);
+      const cosLogit = tf.sub(tf.log(cos), tf.log(tf.sub(1, cos)));
       const features = tf.concat([tf.mul(u, v), tf.abs(tf.sub(u, v))], 1) as tf.Tensor2D;
       const kernel = this.core.variables.get('score_head/kernel') as tf.Variable<tf.Rank.R2>;
       const scale = this.core.variables.get('score_head/cos_scale') as tf.Variable<tf.Rank.R1>;
       const bias = this.core.variables.get('score_head/bias') as tf.Variable<tf.Rank.R1>;
-      return tf.add(tf.add(tf.mul(cos, scale), bias), matMul(features, kernel).reshape([-1])) as tf.Tensor1D;
+      return tf.add(tf.add(tf.mul(cosLogit, scale), bias), matMul(features, kernel).reshape([-1])) as tf.Tensor1D;
     });
   }
 
