@@ -125,10 +125,20 @@ export class AppState {
       const runId = this.runIdOf(job);
       if (runId !== null && job.status === 'running') {
         const point = livePoint(job);
-        if (point) this.liveLoss[runId] = mergeLossPoints(this.liveLoss[runId] ?? [], [point]);
+        if (point) this.addLivePoint(runId, point);
       }
       if (job.status !== 'running') void this.refresh();
     });
+  }
+
+  /** Events come in step order: appending is the common case, merging only for a step seen before. */
+  private addLivePoint(runId: number, point: LossPoint): void {
+    const points = this.liveLoss[runId];
+    const last = points?.at(-1);
+    if (!points) this.liveLoss[runId] = [point];
+    else if (last && (last.step < point.step || (last.step === point.step && last.phase !== point.phase))) points.push(point);
+    else if (last && last.step === point.step && last.phase === point.phase) points[points.length - 1] = point;
+    else this.liveLoss[runId] = mergeLossPoints(points, [point]);
   }
 
   runIdOf(job: JobSnapshot): number | null {

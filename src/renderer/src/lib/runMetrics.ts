@@ -184,6 +184,7 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
     agreements.length
       ? `Held-out agreement between the run's bi-encoder and cross-encoder (Spearman, 1 = they rank the pairs identically) on ${heldOut ?? 'a few'} pairs the run never trained on — ${agreements.join(', ')}.`
       : 'There was no held-out agreement to report (too few held-out pairs).',
+    ...(heldOut !== null && heldOut < 30 ? [`With only ${heldOut} held-out pairs this figure moves a lot by chance; a run on more text gives a steadier one.`] : []),
     'High agreement suggests the two models learned something consistent. It is an indication, not a measurement: both models can agree and still be wrong, and the model you started with has no agreement figure to compare with.',
     'To find out, check a few pairs whose answer you know with the new model and with the built-in one (Check).',
   ];
