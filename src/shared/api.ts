@@ -42,6 +42,8 @@ export interface JobSnapshot {
   result: unknown;
   startedAt: number;
   updatedAt: number;
+  /** Structured details of the current step (training: runId, cycle, phase, loss). */
+  detail?: Record<string, unknown>;
 }
 
 export interface AppInfo {
@@ -123,6 +125,16 @@ export interface ModelSummary {
   createdAt: string;
 }
 
+export interface LabelledPairSummary {
+  id: number;
+  textA: string;
+  textB: string;
+  label: number;
+  scale: 'binary' | '0-5';
+  corpusId: number | null;
+  createdAt: string;
+}
+
 export interface PairCheck {
   biScore: number;
   crossScore: number | null;
@@ -175,6 +187,18 @@ export const methods = {
   'runs.list': method<RunSummary[]>()('Training runs, newest first.', z.object({}).strict()),
   'runs.get': method<RunDetails>()('One run with its settings, metrics and models.', z.object({ runId: Id }).strict()),
   'models.list': method<ModelSummary[]>()('Every model: bases, and the bi- and cross-encoders of each run.', z.object({}).strict()),
+  'labels.add': method<LabelledPairSummary>()(
+    'Label a pair yourself (yes/no, or 0-5): labelled pairs pick the model of a run and give its in-domain score.',
+    z.object({
+      a: z.string().trim().min(1).max(10_000),
+      b: z.string().trim().min(1).max(10_000),
+      label: z.number().min(0).max(5),
+      scale: z.enum(['binary', '0-5']),
+      corpusId: Id.nullable().default(null),
+    }).strict().refine((x) => x.scale !== 'binary' || x.label === 0 || x.label === 1, 'a yes/no label is 0 or 1'),
+  ),
+  'labels.list': method<LabelledPairSummary[]>()('Labelled pairs, optionally of one corpus.', z.object({ corpusId: Id.optional() }).strict()),
+  'labels.remove': method<{ removed: boolean }>()('Remove a labelled pair.', z.object({ id: Id }).strict()),
   'check.pair': method<PairCheck>()(
     'Are two texts saying the same thing? Bi-encoder cosine, cross-encoder score where a cross-encoder is chosen, and a verdict.',
     z.object({

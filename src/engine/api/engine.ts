@@ -183,7 +183,7 @@ export class Engine {
         if (!run) throw new ApiError('not_found', `No training run with id ${runId}.`);
         return {
           ...this.runSummary(run),
-          settings: run.settings,
+          settings: withoutTrainingData(run.settings),
           metrics: (await store.metrics.listForRun(runId)).map((m) => ({ stage: m.stage, cycle: m.cycle, step: m.step, name: m.name, value: m.value })),
           models: await store.models.list({ runId }),
         };
@@ -211,6 +211,12 @@ export class Engine {
         });
         return { jobId: job.id };
       },
+      'labels.add': async ({ a, b, label, scale, corpusId }) => {
+        if (corpusId !== null && !(await store.corpora.get(corpusId))) throw new ApiError('not_found', `No corpus with id ${corpusId}.`);
+        return store.labelledPairs.add({ textA: a, textB: b, label, scale, corpusId });
+      },
+      'labels.list': ({ corpusId }) => store.labelledPairs.list(corpusId !== undefined ? { corpusId } : {}),
+      'labels.remove': async ({ id }) => ({ removed: await store.labelledPairs.remove(id) }),
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
         const bi = await this.models.bi(biModelId).catch((err: Error) => {
           throw new ApiError('not_found', err.message);
@@ -250,6 +256,14 @@ export class Engine {
       },
     };
   }
+}
+
+/** A run's stored settings without the (possibly huge) list of training texts or pairs. */
+function withoutTrainingData(settings: unknown): unknown {
+  const s = settings as { source?: { kind: string; a?: unknown[]; texts?: unknown[] }; userLabels?: { labels: unknown[] } } | null;
+  if (!s?.source) return settings;
+  const count = s.source.kind === 'pairs' ? (s.source.a?.length ?? 0) : (s.source.texts?.length ?? 0);
+  return { ...s, source: { kind: s.source.kind, count }, userLabels: s.userLabels ? { count: s.userLabels.labels.length } : undefined };
 }
 
 export function defaultDataDir(): string {

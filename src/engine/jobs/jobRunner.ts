@@ -7,7 +7,7 @@ import { EtaEstimator } from './etaEstimator';
 export interface JobContext {
   readonly signal: AbortSignal;
   /** Reports progress; a new `stage` restarts the ETA estimate. Throws if the job was cancelled. */
-  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null }): void;
+  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null; detail?: Record<string, unknown> }): void;
   /** Throws a CancelledError if cancellation was requested; call it between units of work. */
   throwIfCancelled(): void;
 }
@@ -71,6 +71,7 @@ export class JobRunner extends EventEmitter {
         if (update.total !== undefined) snapshot.total = update.total;
         if (update.done !== undefined) snapshot.done = update.done;
         if (update.message !== undefined) snapshot.message = update.message;
+        if (update.detail !== undefined) snapshot.detail = update.detail;
         snapshot.etaSeconds = eta.update(snapshot.done, snapshot.total);
         emit();
       },

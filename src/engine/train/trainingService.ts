@@ -143,7 +143,13 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
             if (p.loss !== null) pendingMetrics.push({ stage: p.phase, cycle: p.cycle + 1, step: p.step, name: 'loss', value: p.loss });
             if (Date.now() - lastFlush > 2000) await flushMetrics();
             try {
-              ctx.progress({ stage: p.stage, done: p.step, total: p.totalSteps || null, message: p.loss !== null ? `loss ${p.loss.toFixed(4)}` : null });
+              ctx.progress({
+                stage: p.stage,
+                done: p.step,
+                total: p.totalSteps || null,
+                message: p.loss !== null ? `loss ${p.loss.toFixed(4)}` : null,
+                detail: { runId, cycle: p.cycle + 1, cycles: spec.settings.cycles, phase: p.phase, member: p.member, loss: p.loss },
+              });
             } catch {
               // Cancelled: the worker was told and will checkpoint and stop.
             }

@@ -6,7 +6,8 @@
 import * as ort from 'onnxruntime-node';
 import type { BiEncoder, CrossEncoder, EmbedResult, InferenceOptions, ScoreResult, TextPair } from '../encoder';
 import { runBatched } from '../use-lite/biEncoder';
-import { buildOnnxModel } from './exportOnnx';
+import { buildOnnxModel } from './buildModel';
+import { checkOnnxMatchesModel } from './verify';
 import { type OnnxTextCodec, codecForModel, packFeeds } from './textCodec';
 
 /** The inference half of a BiEncoder. */
@@ -22,6 +23,11 @@ export interface OnnxSessionOptions {
    * but burns CPU between batches, which a desktop app shares with its UI.
    */
   allowSpinning?: boolean;
+}
+
+export interface FromModelOptions extends OnnxSessionOptions {
+  /** Check the ONNX outputs against the TF.js model on a few probe inputs (default true). */
+  verify?: boolean;
 }
 
 const DEFAULT_BATCH = 32;
@@ -63,9 +69,8 @@ export class OnnxBiEncoder implements InferenceBiEncoder {
   }
 
   /** Exports a loaded TF.js bi-encoder in memory and opens it (no file written). */
-  static async fromModel(model: BiEncoder, options: OnnxSessionOptions = {}): Promise<OnnxBiEncoder> {
-    const { bytes } = buildOnnxModel(model);
-    return new OnnxBiEncoder(await createOnnxSession(bytes, options), codecForModel(model), model.dim);
+  static async fromModel(model: BiEncoder, options: FromModelOptions = {}): Promise<OnnxBiEncoder> {
+    return (await openOnnxEncoder(model, buildOnnxModel(model).bytes, options)) as OnnxBiEncoder;
   }
 
   get maxLength(): number {
@@ -111,9 +116,8 @@ export class OnnxCrossEncoder implements InferenceCrossEncoder {
   }
 
   /** Exports a loaded TF.js cross-encoder in memory and opens it (no file written). */
-  static async fromModel(model: CrossEncoder, options: OnnxSessionOptions = {}): Promise<OnnxCrossEncoder> {
-    const { bytes } = buildOnnxModel(model);
-    return new OnnxCrossEncoder(await createOnnxSession(bytes, options), codecForModel(model));
+  static async fromModel(model: CrossEncoder, options: FromModelOptions = {}): Promise<OnnxCrossEncoder> {
+    return (await openOnnxEncoder(model, buildOnnxModel(model).bytes, options)) as OnnxCrossEncoder;
   }
 
   get maxLength(): number {
@@ -149,5 +153,22 @@ export class OnnxCrossEncoder implements InferenceCrossEncoder {
 
   async dispose(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/**
+ * Opens ONNX bytes exported from `model` as the matching ONNX encoder (same tokenization),
+ * checked against the TF.js model on probe inputs unless `verify` is false.
+ */
+export async function openOnnxEncoder(model: BiEncoder | CrossEncoder, bytes: Uint8Array, options: FromModelOptions = {}): Promise<OnnxBiEncoder | OnnxCrossEncoder> {
+  const session = await createOnnxSession(bytes, options);
+  try {
+    const codec = codecForModel(model);
+    const onnx = model.kind === 'bi-encoder' ? new OnnxBiEncoder(session, codec, model.dim) : new OnnxCrossEncoder(session, codec);
+    if (options.verify ?? true) await checkOnnxMatchesModel(model, onnx);
+    return onnx;
+  } catch (err) {
+    await session.release();
+    throw err;
   }
 }

@@ -12,7 +12,7 @@ import { UseLiteBiEncoder } from '../use-lite/biEncoder';
 import { UseLiteCrossEncoder } from '../use-lite/crossEncoder';
 import type { SentencePieceTokenizer } from '../../tokenize/sentencepiece';
 import type { Encoded, EncodedPair } from '../../tokenize/types';
-import type { OnnxFamily } from './exportOnnx';
+import type { OnnxFamily } from './buildModel';
 
 export interface OnnxTextCodec {
   readonly family: OnnxFamily;

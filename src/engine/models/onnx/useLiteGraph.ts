@@ -4,13 +4,17 @@
  *   layer 0: y = MHA(LN(x)) + dense(x);  z = y + FFN(LN(y))      (256 -> 512)
  *   layer 1: y = MHA(LN(z)) + z;         z = y + FFN(LN(y))
  *   bi:    embeddings = l2(tanh(meanpool(z) @ W + b))
- *   cross: u, v = l2(pooler(segment-wise mean)), logit = s cos(u, v) + c + k . [u*v, |u-v|]
+ *   cross: u, v = l2(pooler(segment-wise mean)),
+ *          logit = s logit(clip(cos(u, v))) + c + k . [u*v, |u-v|]
  * with the cross-encoder's learned gate added to attention logits between segments.
  */
 import { USE_LITE } from '../use-lite/params';
 import { DataType, GraphBuilder, attr, floatTensor } from './graph';
 import { dense, layerNorm, mergeHeads, paddingBias, reduceSum, seqLength, splitHeads, unsqueeze } from './layers';
 import { type NamedWeight, WeightInitializers } from './weights';
+
+/** Cosine clip before its logit, as COS_CLIP in use-lite/crossEncoder.ts (not exported there). */
+const COS_CLIP = 1e-4;
 
 export interface UseLiteGraphSpec {
   kind: 'bi' | 'cross';
@@ -83,10 +87,12 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
   const u = l2Normalize(g, pool(inA));
   const v = l2Normalize(g, pool(inB));
   const uv = g.op('Mul', [u, v]);
-  const cos = reduceSum(g, uv, [1], false);
+  // The head reads the cosine on the logit scale: logit(clip(cos, 1e-4, 1 - 1e-4)).
+  const cos = g.op('Clip', [reduceSum(g, uv, [1], false), g.scalarF(COS_CLIP), g.scalarF(1 - COS_CLIP)]);
+  const cosLogit = g.op('Sub', [g.op('Log', [cos]), g.op('Log', [g.op('Sub', [g.scalarF(1), cos])])]);
   const features = g.op('Concat', [uv, g.op('Abs', [g.op('Sub', [u, v])])], { axis: attr.int(1) });
   const head = g.op('Reshape', [g.op('MatMul', [features, w.use('score_head/kernel', [2 * H, 1])]), g.constI([-1])]);
-  const logit = g.op('Add', [g.op('Add', [g.op('Mul', [cos, w.use('score_head/cos_scale', [1])]), w.use('score_head/bias', [1])]), head]);
+  const logit = g.op('Add', [g.op('Add', [g.op('Mul', [cosLogit, w.use('score_head/cos_scale', [1])]), w.use('score_head/bias', [1])]), head]);
   g.output(logit, 'logits', DataType.FLOAT, ['batch']);
   return g;
 }

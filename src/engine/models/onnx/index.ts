@@ -1,0 +1,26 @@
+/** ONNX export of the engine's encoders and bulk inference on onnxruntime-node (CPU). */
+export { buildOnnxModel, OnnxExportError, type OnnxFamily, type OnnxModelInfo } from './buildModel';
+export { exportOnnx, type ExportOnnxOptions } from './exportOnnx';
+export { checkOnnxMatchesModel, PROBE_TOLERANCE } from './verify';
+export {
+  OnnxBiEncoder,
+  OnnxCrossEncoder,
+  createOnnxSession,
+  openOnnxEncoder,
+  type FromModelOptions,
+  type InferenceBiEncoder,
+  type InferenceCrossEncoder,
+  type OnnxSessionOptions,
+} from './onnxEncoders';
+export { type OnnxTextCodec, codecForModel, hfCodec, useLiteCodec, packFeeds } from './textCodec';
+export {
+  onnxSessionFor,
+  ensureOnnxExport,
+  onnxExportStaleness,
+  codecForModelFolder,
+  ONNX_FILE,
+  ONNX_META_FILE,
+  ONNX_EXPORT_VERSION,
+  type OnnxExportStatus,
+} from './modelFolder';
+export { GraphBuilder, DataType, OPSET, IR_VERSION, attr, floatTensor, int64Tensor, type TensorData, type AttrValue } from './graph';
