@@ -24,6 +24,10 @@ Usage:
   tenc eval <PAIRS.tsv|DATASET> [--model ID] [--as bi|cross] score a model on scored pairs
              (DATASET: a name from ../shared/data, e.g. stsb-dev, sts12, mrpc-train)
   tenc check "text a" "text b" [--model ID] [--cross ID]     paraphrase check of two texts
+  tenc dedup FOLDER... [--model ID] [--cross ID] [--threshold COS] [--near JACCARD] [--no-semantic]
+             [--report out.html|.csv|.json] [--move-to DIR]     find duplicates; --move-to moves the
+             suggested duplicates (never deletes; undo with: tenc undo BATCH_ID)
+  tenc undo BATCH_ID                                         put the files of a move back
   tenc check --pairs PAIRS.tsv [--model ID] [--cross ID] [--out scores.tsv]
 
 Options:
@@ -35,7 +39,7 @@ type Command = (args: string[]) => Promise<number>;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const commands: Record<string, Command> = { serve, index, info, train, runs, demo, eval: evaluate, check };
+  const commands: Record<string, Command> = { serve, index, info, train, runs, demo, eval: evaluate, check, dedup, undo };
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 1;
@@ -263,6 +267,92 @@ async function check(args: string[]): Promise<number> {
     const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
     process.stdout.write(`${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`);
     return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function dedup(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      cross: { type: 'string' },
+      threshold: { type: 'string' },
+      near: { type: 'string' },
+      'no-semantic': { type: 'boolean', default: false },
+      report: { type: 'string' },
+      'move-to': { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new Error('give at least one folder to scan');
+  const roots = positionals.map((p) => path.resolve(p));
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: roots });
+  try {
+    const { jobId } = await engine.invoke('dedup.scan', {
+      roots,
+      semantic: !values['no-semantic'],
+      biModelId: values.model ? Number(values.model) : null,
+      crossModelId: values.cross ? Number(values.cross) : null,
+      thresholds: {
+        semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
+        near: values.near !== undefined ? Number(values.near) : undefined,
+      },
+    });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    const { scanId } = job.result as { scanId: number };
+    const report = await engine.invoke('dedup.report', { scanId });
+    process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
+    for (const c of report.clusters.slice(0, 50)) {
+      process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);
+      for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${m.path}\n`);
+    }
+    if (values.report) {
+      const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
+      const { content } = await engine.invoke('dedup.export', { scanId, format });
+      fs.writeFileSync(values.report, content);
+      process.stdout.write(`report written to ${values.report}\n`);
+    }
+    if (values['move-to']) {
+      // Whole-file duplicates only: passages are parts of files that are kept.
+      const ids = report.clusters.filter((c) => c.level === 'file').flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId));
+      if (ids.length === 0) {
+        process.stdout.write('nothing to move\n');
+      } else {
+        const target = path.resolve(values['move-to']);
+        fs.mkdirSync(target, { recursive: true });
+        const moved = await quarantineTo(engine, scanId, ids, target);
+        process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${r.sourcePath}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** --move-to: the same safe move as the app's quarantine, into a folder the user named. */
+async function quarantineTo(engine: Engine, scanId: number, documentIds: number[], dir: string) {
+  const { quarantineFiles } = await import('../engine/dedup');
+  const r = await quarantineFiles({ store: engine.store, scanId, documentIds, quarantineDir: dir });
+  return {
+    batchId: r.batchId,
+    done: r.moved.map((o) => ({ sourcePath: o.sourcePath, destPath: o.destPath ?? '' })),
+    refused: r.refused.map((o) => ({ sourcePath: o.sourcePath, reason: o.message ?? 'refused' })),
+  };
+}
+
+async function undo(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'data-dir': { type: 'string' } } });
+  if (positionals.length !== 1) throw new Error('give the batch id that the move printed');
+  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
+  try {
+    const r = await engine.invoke('dedup.undo', { batchId: positionals[0]! });
+    process.stdout.write(`restored ${r.done.length} file(s); refused ${r.refused.length}${r.refused.map((x) => `\n  ${x.sourcePath}: ${x.reason}`).join('')}\n`);
+    return r.refused.length ? 1 : 0;
   } finally {
     await engine.close();
   }

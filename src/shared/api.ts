@@ -135,6 +135,45 @@ export interface LabelledPairSummary {
   createdAt: string;
 }
 
+export interface ScanSummary {
+  id: number;
+  roots: string[];
+  status: string;
+  stats: unknown;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface DedupReport {
+  scan: { id: number; roots: string[]; status: string; createdAt: string; finishedAt: string | null; settings: unknown; stats: unknown };
+  clusters: {
+    id: number;
+    level: 'file' | 'passage';
+    layer: 'exact' | 'near' | 'semantic' | 'cross';
+    score: number | null;
+    keepDocumentId: number | null;
+    keepPath: string | null;
+    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: string; score: number | null; keep: boolean; passageText: string | null }[];
+  }[];
+}
+
+export interface QuarantineOutcome {
+  batchId: string;
+  done: { sourcePath: string; destPath: string }[];
+  refused: { sourcePath: string; reason: string }[];
+}
+
+export interface FileActionSummary {
+  id: number;
+  scanId: number | null;
+  batchId: string;
+  action: string;
+  sourcePath: string;
+  destPath: string;
+  at: string;
+  undoneAt: string | null;
+}
+
 export interface PairCheck {
   biScore: number;
   crossScore: number | null;
@@ -213,6 +252,38 @@ export const methods = {
     'Evaluate a model on a TSV of scored pairs (format of the shared STS data): Spearman, Pearson, and ROC-AUC / best-F1 for yes/no labels; stored with the model.',
     z.object({ file: FsPath, modelId: Id.nullable().default(null), as: z.enum(['bi', 'cross']).default('bi') }).strict(),
   ),
+  'dedup.scan': method<{ jobId: string }>()(
+    'Scan folders for duplicate and near-duplicate files and passages (a long job; cancellable and resumable).',
+    z.object({
+      roots: z.array(FsPath).min(1).max(50),
+      semantic: z.boolean().default(true),
+      biModelId: Id.nullable().default(null),
+      crossModelId: Id.nullable().default(null),
+      passageLevel: z.boolean().default(true),
+      thresholds: z.object({
+        near: z.number().min(0).max(1).optional(),
+        semantic: z.number().min(-1).max(1).optional(),
+        cross: z.number().min(0).max(1).optional(),
+        crossBand: z.number().min(0).max(1).optional(),
+      }).strict().default({}),
+    }).strict(),
+  ),
+  'dedup.resume': method<{ jobId: string }>()('Continue a cancelled or failed scan.', z.object({ scanId: Id }).strict()),
+  'dedup.scans': method<ScanSummary[]>()('Dedup scans, newest first.', z.object({}).strict()),
+  'dedup.report': method<DedupReport>()(
+    'The clusters of a scan: members, which layer found them, scores and the suggested file to keep.',
+    z.object({ scanId: Id }).strict(),
+  ),
+  'dedup.export': method<{ content: string; mimeType: string }>()(
+    'A scan report as CSV, JSON or a self-contained HTML page.',
+    z.object({ scanId: Id, format: z.enum(['csv', 'json', 'html']) }).strict(),
+  ),
+  'dedup.quarantine': method<QuarantineOutcome>()(
+    'Move files to the quarantine folder (never deletes; refuses files changed since the scan). Undo with dedup.undo.',
+    z.object({ scanId: Id, documentIds: z.array(Id).min(1).max(100_000) }).strict(),
+  ),
+  'dedup.undo': method<QuarantineOutcome>()('Move the files of a quarantine batch back where they were.', z.object({ batchId: z.string().min(1).max(100) }).strict()),
+  'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),
 } as const;
 
 export type Methods = typeof methods;

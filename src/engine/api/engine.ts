@@ -6,6 +6,7 @@ import type { EngineEvent, MethodInput, MethodName, MethodOutput } from '../../s
 import { JobRunner } from '../jobs/jobRunner';
 import { createStore, LATEST_SCHEMA_VERSION, openDatabase, resolveDataDir, type DataDirLayout, type Db, type Store } from '../store';
 import { dispatch, type Handlers } from './dispatch';
+import { dedupHandlers } from './dedupHandlers';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
 import { indexFolderCorpus } from '../corpus/indexFolderCorpus';
@@ -243,6 +244,7 @@ export class Engine {
           truncated: truncated.some(Boolean) || crossTruncated,
         };
       },
+      ...dedupHandlers(this),
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);
         if (!job) throw new ApiError('not_found', `No job with id ${jobId}.`);

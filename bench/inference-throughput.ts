@@ -1,0 +1,137 @@
+/**
+ * Inference throughput of the built-in USE lite: TF.js on wasm vs onnxruntime-node (CPU
+ * execution provider) with 1 and 2 intra-op threads, on real STS-B dev sentences.
+ *
+ *   npx tsx bench/inference-throughput.ts [--sentences 2000] [--pairs 1000] [--max-length 64]
+ *                                         [--batch 32] [--rounds 1] [--threads 1,2]
+ *
+ * Bi-encoder: sentences/s of embed(); cross-encoder: pairs/s of score(). Tokenization is in
+ * the timed region for every engine (it is the same TypeScript tokenizer for all). Each
+ * engine is warmed up on a few batches first. Wall-clock and process CPU time are both
+ * reported: ORT's second thread shows up as CPU time > wall time. Ratios are against
+ * tfjs-wasm measured in the same run (the best of --rounds for each engine).
+ */
+import os from 'node:os';
+import { initBackend } from '../src/engine/backend';
+import type { BiEncoder, CrossEncoder, TextPair } from '../src/engine/models/encoder';
+import { loadScoredPairs } from '../src/engine/eval/stsData';
+import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
+import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const nSentences = Number(arg('sentences', '2000'));
+const nPairs = Number(arg('pairs', '1000'));
+const maxLength = Number(arg('max-length', '64'));
+const batchSize = Number(arg('batch', '32'));
+const rounds = Math.max(1, Number(arg('rounds', '1')));
+const threadCounts = arg('threads', '1,2').split(',').map(Number);
+
+interface Measure {
+  engine: string;
+  threads: string;
+  wall: number;
+  cpu: number;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1e6 };
+}
+
+type Engine = { name: string; threads: string; run: () => Promise<unknown>; warm: () => Promise<unknown> };
+
+async function measureAll(engines: Engine[]): Promise<Measure[]> {
+  for (const e of engines) await e.warm();
+  const best = new Map<string, Measure>();
+  for (let r = 0; r < rounds; r++) {
+    for (const e of engines) {
+      const t = await timed(e.run);
+      const key = e.name + e.threads;
+      const prev = best.get(key);
+      if (!prev || t.wall < prev.wall) best.set(key, { engine: e.name, threads: e.threads, ...t });
+    }
+  }
+  return [...best.values()];
+}
+
+function table(title: string, unit: string, count: number, rows: Measure[]): string {
+  const base = rows.find((r) => r.engine === 'tfjs-wasm')!;
+  const lines = [
+    `${title} (${count} inputs, max length ${maxLength}, batch ${batchSize})`,
+    '',
+    `| engine | threads | ${unit}/s | wall s | CPU s | ${unit}/CPU-s | speed-up vs tfjs-wasm (wall) |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.engine} | ${r.threads} | ${(count / r.wall).toFixed(1)} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(count / r.cpu).toFixed(1)} | ${(base.wall / r.wall).toFixed(2)}x |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
+  return d;
+}
+
+async function main(): Promise<void> {
+  const data = await loadScoredPairs('stsb-dev');
+  const sentences = [...data.a, ...data.b].slice(0, nSentences);
+  const pairs: TextPair[] = data.a.map((a, i) => [a, data.b[i]!] as const).slice(0, nPairs);
+  const backend = await initBackend('wasm');
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`tfjs backend: ${backend.name} (${backend.reason})`);
+  const opts = { maxLength, batchSize };
+  const warmSentences = sentences.slice(0, batchSize * 2);
+  const warmPairs = pairs.slice(0, batchSize * 2);
+
+  // Bi-encoder
+  const bi: BiEncoder = loadUseLiteBiEncoder();
+  const onnxBi = await Promise.all(threadCounts.map((t) => OnnxBiEncoder.fromModel(bi, { intraOpNumThreads: t })));
+  const biEngines: Engine[] = [
+    { name: 'tfjs-wasm', threads: '1', run: () => bi.embed(sentences, opts), warm: () => bi.embed(warmSentences, opts) },
+    ...onnxBi.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.embed(sentences, opts), warm: () => o.embed(warmSentences, opts) })),
+  ];
+  const biRows = await measureAll(biEngines);
+  // Sanity: the engines agree.
+  const probe = sentences.slice(0, 200);
+  const ref = await bi.embed(probe, opts);
+  const got = await onnxBi[0]!.embed(probe, opts);
+  const minCos = Math.min(...ref.map((v, i) => cosine(v, got[i]!)));
+  console.log('\n' + table('USE lite bi-encoder, embed()', 'sentences', sentences.length, biRows));
+  console.log(`\nmin cosine tfjs vs onnx over ${probe.length} sentences: ${minCos.toFixed(7)}`);
+  for (const o of onnxBi) await o.dispose();
+  bi.dispose();
+
+  // Cross-encoder
+  const cross: CrossEncoder = loadUseLiteCrossEncoder();
+  const onnxCross = await Promise.all(threadCounts.map((t) => OnnxCrossEncoder.fromModel(cross, { intraOpNumThreads: t })));
+  const crossEngines: Engine[] = [
+    { name: 'tfjs-wasm', threads: '1', run: () => cross.score(pairs, opts), warm: () => cross.score(warmPairs, opts) },
+    ...onnxCross.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.score(pairs, opts), warm: () => o.score(warmPairs, opts) })),
+  ];
+  const crossRows = await measureAll(crossEngines);
+  const probePairs = pairs.slice(0, 200);
+  const sRef = await cross.score(probePairs, opts);
+  const sGot = await onnxCross[0]!.score(probePairs, opts);
+  const maxDiff = Math.max(...Array.from(sRef).map((s, i) => Math.abs(s - sGot[i]!)));
+  console.log('\n' + table('USE lite cross-encoder, score()', 'pairs', pairs.length, crossRows));
+  console.log(`\nmax |score diff| tfjs vs onnx over ${probePairs.length} pairs: ${maxDiff.toExponential(2)}`);
+  for (const o of onnxCross) await o.dispose();
+  cross.dispose();
+  console.log(`\nload average after: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
