@@ -32,10 +32,10 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
   /** The model functions a scan uses; the embedding cache is keyed by the bi-encoder's model id. */
   const modelFns = async (biModelId: number | null, crossModelId: number | null, semantic: boolean) => {
     if (!semantic) return { embedModelId: null };
-    const bi = await models.bi(biModelId).catch((err: Error) => {
+    const bi = await models.bulkBi(biModelId).catch((err: Error) => {
       throw new ApiError('not_found', err.message);
     });
-    const cross = crossModelId !== null ? await models.cross(crossModelId).catch((err: Error) => { throw new ApiError('not_found', err.message); }) : null;
+    const cross = crossModelId !== null ? await models.bulkCross(crossModelId).catch((err: Error) => { throw new ApiError('not_found', err.message); }) : null;
     return {
       embedModelId: biModelId ?? (await baseModelId(store, BUILTIN_BASE)),
       embed: (texts: string[]) => bi.embed(texts, { maxLength: 128, batchSize: 32 }),

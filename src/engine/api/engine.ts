@@ -200,8 +200,8 @@ export class Engine {
           ctx.progress({ stage: `scoring ${data.a.length} pairs`, done: 0, total: data.a.length });
           const scores =
             as === 'bi'
-              ? await biScores(await this.models.bi(modelId), data, { maxLength: 64 })
-              : await crossScores(await this.models.cross(modelId!), data, { maxLength: 64 });
+              ? await biScores(await this.models.bulkBi(modelId), data, { maxLength: 64 })
+              : await crossScores(await this.models.bulkCross(modelId!), data, { maxLength: 64 });
           ctx.progress({ done: data.a.length });
           const result = evaluateScores(scores, data.gold);
           const storedId = modelId ?? (await this.builtinModelId());

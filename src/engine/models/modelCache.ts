@@ -7,6 +7,10 @@ import { initBackend, type BackendInfo } from '../backend';
 import type { Store } from '../store';
 import type { BiEncoder, CrossEncoder } from './encoder';
 import { BUILTIN_BASE, createBiEncoder, loadModel } from './modelFiles';
+import { OnnxBiEncoder, OnnxCrossEncoder, onnxSessionFor } from './onnx';
+
+type BulkBi = Pick<BiEncoder, 'embed'>;
+type BulkCross = Pick<CrossEncoder, 'score'>;
 
 const KEEP = 3;
 
@@ -33,6 +37,57 @@ export class ModelCache {
     const m = await this.get(modelId, 'cross');
     if (m.kind !== 'cross-encoder') throw new Error(`model ${modelId} is a bi-encoder, not a cross-encoder`);
     return m;
+  }
+
+  /**
+   * For bulk work (dedup, evaluation): the model through ONNX Runtime, about 4x faster than
+   * TF.js here; TF.js where the export fails (the reason is kept in `lastOnnxError`).
+   */
+  async bulkBi(modelId: number | null): Promise<BulkBi> {
+    const key = `${modelId ?? 'builtin'}:onnx-bi`;
+    let entry = this.onnx.get(key) as Promise<BulkBi> | undefined;
+    if (!entry) {
+      entry = (async (): Promise<BulkBi> => {
+        const tfModel = await this.bi(modelId);
+        try {
+          const dir = await this.modelDir(modelId);
+          return dir ? ((await onnxSessionFor(dir)) as OnnxBiEncoder) : await OnnxBiEncoder.fromModel(tfModel);
+        } catch (err) {
+          this.lastOnnxError = (err as Error).message;
+          return tfModel;
+        }
+      })();
+      this.onnx.set(key, entry);
+    }
+    return entry;
+  }
+
+  async bulkCross(modelId: number): Promise<BulkCross> {
+    const key = `${modelId}:onnx-cross`;
+    let entry = this.onnx.get(key) as Promise<BulkCross> | undefined;
+    if (!entry) {
+      entry = (async (): Promise<BulkCross> => {
+        const tfModel = await this.cross(modelId);
+        try {
+          const dir = await this.modelDir(modelId);
+          return dir ? ((await onnxSessionFor(dir)) as OnnxCrossEncoder) : await OnnxCrossEncoder.fromModel(tfModel);
+        } catch (err) {
+          this.lastOnnxError = (err as Error).message;
+          return tfModel;
+        }
+      })();
+      this.onnx.set(key, entry);
+    }
+    return entry;
+  }
+
+  lastOnnxError: string | null = null;
+  private readonly onnx = new Map<string, Promise<BulkBi | BulkCross>>();
+
+  private async modelDir(modelId: number | null): Promise<string | null> {
+    if (modelId === null) return null;
+    const row = await this.store.models.get(modelId);
+    return row && row.kind !== 'base' ? path.join(this.dataRoot, row.relDir) : null;
   }
 
   private async get(modelId: number | null, want: 'bi' | 'cross'): Promise<BiEncoder | CrossEncoder> {
@@ -71,5 +126,9 @@ export class ModelCache {
   dispose(): void {
     for (const entry of this.cache.values()) void entry.then((m) => m.dispose(), () => undefined);
     this.cache.clear();
+    for (const entry of this.onnx.values()) {
+      void entry.then((m) => (m instanceof OnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined), () => undefined);
+    }
+    this.onnx.clear();
   }
 }

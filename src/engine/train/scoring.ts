@@ -6,7 +6,7 @@ export interface PairList {
 }
 
 /** Cosine of each pair under a bi-encoder; every distinct text is embedded once. */
-export async function biScores(bi: BiEncoder, pairs: PairList, opts: { maxLength?: number; batchSize?: number } = {}): Promise<Float32Array> {
+export async function biScores(bi: Pick<BiEncoder, 'embed'>, pairs: PairList, opts: { maxLength?: number; batchSize?: number } = {}): Promise<Float32Array> {
   const index = new Map<string, number>();
   const texts: string[] = [];
   const idOf = (t: string) => {
@@ -33,7 +33,7 @@ export async function biScores(bi: BiEncoder, pairs: PairList, opts: { maxLength
 }
 
 /** Cross-encoder score of each pair, averaged over both orders (the model is not symmetric). */
-export async function crossScores(cross: CrossEncoder, pairs: PairList, opts: { maxLength?: number; batchSize?: number } = {}): Promise<Float32Array> {
+export async function crossScores(cross: Pick<CrossEncoder, 'score'>, pairs: PairList, opts: { maxLength?: number; batchSize?: number } = {}): Promise<Float32Array> {
   const n = pairs.a.length;
   const both: TextPair[] = [];
   for (let i = 0; i < n; i++) both.push([pairs.a[i]!, pairs.b[i]!]);
