@@ -1,0 +1,263 @@
+/**
+ * USE lite throughput: training tokens/s of the bi-encoder and the cross-encoder (batch 32,
+ * max length 32 and 64) per backend, inference sentences/s, and the before/after ratio of the
+ * wasm matMul patch (src/engine/backend/wasmMatMulPatch.ts).
+ *
+ *   npx tsx bench/use-lite-throughput.ts [--backends wasm,cpu] [--steps 3] [--cpu-steps 1]
+ *                                        [--lengths 32,64] [--no-before-after] [--ab-rounds 1]
+ *
+ * Every training sequence is filled to exactly max length (real STS sentences joined), so
+ * tokens/step = batch x length (x 2 for the bi-encoder, which encodes both texts of a pair).
+ * Token batches are prepared outside the timed region (a trainer pre-tokenizes too).
+ *
+ * Both wall-clock and process CPU time are measured. The wasm and cpu backends compute on the
+ * main thread only, so on a busy machine (other jobs competing for the cores) CPU time is the
+ * steadier measure of what the code costs; wall time is what a user waits.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import {
+  type BackendName,
+  initBackend,
+  installWasmMatMulPatch,
+  uninstallWasmMatMulPatch,
+} from '../src/engine/backend';
+import {
+  type TokenBatch,
+  type UseLiteBaseParams,
+  type UseLiteBiEncoder,
+  type UseLiteCrossEncoder,
+  loadUseLiteBaseParams,
+  loadUseLiteBiEncoder,
+  loadUseLiteCrossEncoder,
+  loadUseLiteTokenizer,
+} from '../src/engine/models/use-lite';
+
+const BATCH = 32;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
+const steps = Number(arg('steps', '3'));
+const cpuSteps = Number(arg('cpu-steps', '1'));
+const lengths = arg('lengths', '32,64').split(',').map(Number);
+const beforeAfter = !process.argv.includes('--no-before-after');
+const abRounds = Number(arg('ab-rounds', '1'));
+
+function loadSentences(): string[] {
+  const p = '/work/shared/data/sts/stsb-train.tsv';
+  if (!existsSync(p)) {
+    return Array.from({ length: 6000 }, (_, i) => `Sentence number ${i} talks about cats, markets and the weather in town ${i % 17}.`);
+  }
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .flatMap((l) => l.split('\t').slice(1, 3));
+}
+
+const sentences = loadSentences();
+const tokenizer = loadUseLiteTokenizer();
+
+/** Texts of at least `len` tokens, built by joining consecutive sentences. */
+function longTexts(count: number, len: number, offset: number): string[] {
+  const out: string[] = [];
+  let i = offset;
+  while (out.length < count) {
+    let text = '';
+    while (tokenizer.tokenize(text).length < len) text += (text ? ' ' : '') + sentences[i++ % sentences.length];
+    out.push(text);
+  }
+  return out;
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(fn: () => unknown): Promise<Timing> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+/** Runs `n` timed calls after an optional warm-up call; returns the mean time per call. */
+async function timeSteps(n: number, warmup: boolean, step: (i: number) => unknown): Promise<Timing> {
+  if (warmup) await step(-1);
+  const total = { wall: 0, cpu: 0 };
+  for (let i = 0; i < n; i++) {
+    const t = await timed(() => step(i));
+    total.wall += t.wall;
+    total.cpu += t.cpu;
+  }
+  return { wall: total.wall / n, cpu: total.cpu / n };
+}
+
+function biBatches(model: UseLiteBiEncoder, len: number, seed: number): [TokenBatch, TokenBatch] {
+  return [model.tokenize(longTexts(BATCH, len, seed), len), model.tokenize(longTexts(BATCH, len, seed + 997), len)];
+}
+
+function crossBatch(model: UseLiteCrossEncoder, len: number, seed: number): TokenBatch {
+  const as = longTexts(BATCH, len, seed);
+  const bs = longTexts(BATCH, len, seed + 991);
+  return model.tokenizePairs(as.map((a, i) => [a, bs[i]!] as const), len);
+}
+
+function biTrainStep(model: UseLiteBiEncoder, optimizer: tf.Optimizer, [a, b]: [TokenBatch, TokenBatch], seed: number): void {
+  const labels = tf.randomUniform([BATCH], 0, 1, 'float32', seed);
+  const loss = optimizer.minimize(
+    () => {
+      const cos = tf.sum(tf.mul(model.forwardBatch(a, { training: true }), model.forwardBatch(b, { training: true })), 1);
+      return tf.mean(tf.square(tf.sub(cos, labels))) as tf.Scalar;
+    },
+    true,
+    model.trainableVariables(),
+  );
+  loss?.dataSync();
+  tf.dispose([loss!, labels]);
+}
+
+function crossTrainStep(model: UseLiteCrossEncoder, optimizer: tf.Optimizer, batch: TokenBatch, seed: number): void {
+  const labels = tf.randomUniform([BATCH], 0, 1, 'float32', seed).round();
+  const loss = optimizer.minimize(
+    () => tf.losses.sigmoidCrossEntropy(labels, model.forwardBatch(batch, { training: true })) as tf.Scalar,
+    true,
+    model.trainableVariables(),
+  );
+  loss?.dataSync();
+  tf.dispose([loss!, labels]);
+}
+
+/** Embeds `count` real STS sentences (max length 128, batch 32). */
+async function inference(model: UseLiteBiEncoder, count: number): Promise<Timing> {
+  const texts = sentences.slice(5000, 5000 + count);
+  await model.embed(texts.slice(0, 32)); // warm-up
+  return timed(() => model.embed(texts, { batchSize: 32, maxLength: 128 }));
+}
+
+function log(msg: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+interface Row {
+  backend: string;
+  what: string;
+  len: number | string;
+  n: number;
+  units: number;
+  unit: string;
+  t: Timing;
+}
+
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+async function main(): Promise<void> {
+  let base: UseLiteBaseParams | undefined;
+  const rows: Row[] = [];
+  const ratios: string[] = [];
+  const loadStart = os.loadavg()[0]!;
+  for (const backend of backends) {
+    const info = await initBackend(backend);
+    if (info.name !== backend) {
+      log(`skipping ${backend}: ${info.reason}`);
+      continue;
+    }
+    log(`backend ${info.name}: ${info.reason}`);
+    base ??= loadUseLiteBaseParams();
+    const n = backend === 'cpu' ? cpuSteps : steps;
+    const warm = backend !== 'cpu';
+    const bi = loadUseLiteBiEncoder({ base, tokenizer });
+    const cross = loadUseLiteCrossEncoder({ base, tokenizer });
+    const biOpt = tf.train.adam(1e-5);
+    const crossOpt = tf.train.adam(1e-5);
+    for (const len of lengths) {
+      const biData = biBatches(bi, len, 100);
+      const crossData = crossBatch(cross, len, 200);
+      const biT = await timeSteps(n, warm, (i) => biTrainStep(bi, biOpt, biData, 100 + i));
+      rows.push({ backend, what: 'bi-encoder train', len, n, units: 2 * BATCH * len, unit: 'tokens/s', t: biT });
+      log(`bi L=${len}: ${biT.wall.toFixed(2)} s/step wall, ${biT.cpu.toFixed(2)} s cpu`);
+      const crossT = await timeSteps(n, warm, (i) => crossTrainStep(cross, crossOpt, crossData, 200 + i));
+      rows.push({ backend, what: 'cross-encoder train', len, n, units: BATCH * len, unit: 'tokens/s', t: crossT });
+      log(`cross L=${len}: ${crossT.wall.toFixed(2)} s/step wall, ${crossT.cpu.toFixed(2)} s cpu`);
+    }
+    const infCount = backend === 'cpu' ? 64 : 512;
+    const infT = await inference(bi, infCount);
+    rows.push({ backend, what: 'bi-encoder inference (STS sentences)', len: '≤128', n: 1, units: infCount, unit: 'sentences/s', t: infT });
+    log(`inference: ${(infCount / infT.wall).toFixed(1)} sentences/s wall, ${(infCount / infT.cpu).toFixed(1)} per cpu-s`);
+
+    if (backend === 'wasm' && beforeAfter) {
+      // After/before pairs (one step each, after a warm-up step), repeated --ab-rounds times.
+      const len = 32;
+      const biData = biBatches(bi, len, 300);
+      const crossData = crossBatch(cross, len, 400);
+      const measure = async (patched: boolean) => {
+        if (patched) installWasmMatMulPatch();
+        else uninstallWasmMatMulPatch();
+        const biT = await timeSteps(1, false, (i) => biTrainStep(bi, biOpt, biData, 300 + i));
+        const crossT = await timeSteps(1, false, (i) => crossTrainStep(cross, crossOpt, crossData, 400 + i));
+        const infT = await inference(bi, 256);
+        log(`${patched ? 'patched' : 'tfjs kernel'}: bi ${biT.cpu.toFixed(2)} cpu-s/step, cross ${crossT.cpu.toFixed(2)} cpu-s/step, inference ${infT.cpu.toFixed(2)} cpu-s`);
+        return { bi: biT, cross: crossT, inf: infT };
+      };
+      try {
+        await timeSteps(0, true, (i) => biTrainStep(bi, biOpt, biData, 300 + i));
+        const after: Array<Awaited<ReturnType<typeof measure>>> = [];
+        const before: Array<Awaited<ReturnType<typeof measure>>> = [];
+        for (let r = 0; r < abRounds; r++) {
+          after.push(await measure(true));
+          before.push(await measure(false));
+        }
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        for (const [what, key] of [
+          [`bi-encoder train step, L=${len}`, 'bi'],
+          [`cross-encoder train step, L=${len}`, 'cross'],
+          ['bi-encoder inference, 256 STS sentences', 'inf'],
+        ] as const) {
+          const b = { wall: mean(before.map((x) => x[key].wall)), cpu: mean(before.map((x) => x[key].cpu)) };
+          const a = { wall: mean(after.map((x) => x[key].wall)), cpu: mean(after.map((x) => x[key].cpu)) };
+          ratios.push(
+            `| ${what} | ${b.cpu.toFixed(2)} / ${b.wall.toFixed(2)} | ${a.cpu.toFixed(2)} / ${a.wall.toFixed(2)} | ${(b.cpu / a.cpu).toFixed(1)}x / ${(b.wall / a.wall).toFixed(1)}x |`,
+          );
+        }
+      } finally {
+        installWasmMatMulPatch();
+      }
+    }
+    biOpt.dispose();
+    crossOpt.dispose();
+    bi.dispose();
+    cross.dispose();
+  }
+  if (base) tf.dispose([...base.params.values(), base.invTimescales]);
+
+  const loadEnd = os.loadavg()[0]!;
+  console.log(
+    `\nUSE lite throughput, batch ${BATCH}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ` +
+      `1-min load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at end\n`,
+  );
+  console.log('| backend | workload | max length | timed runs | per CPU-second | per wall-second | wall s/run |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.backend} | ${r.what} | ${r.len} | ${r.n} | ${fmt(r.units / r.t.cpu)} ${r.unit} | ${fmt(r.units / r.t.wall)} ${r.unit} | ${r.t.wall.toFixed(2)} |`,
+    );
+  }
+  if (ratios.length) {
+    console.log('\nwasm matMul patch: transposes via tf.transpose, batched products as 2-D XNNPACK products');
+    console.log(`(seconds, CPU / wall; mean of ${abRounds} interleaved round(s))\n`);
+    console.log('| workload | before: tfjs kernel | after: patched | speed-up (CPU / wall) |');
+    console.log('|---|---|---|---|');
+    for (const r of ratios) console.log(r);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
