@@ -10,6 +10,7 @@ import { evaluateScores } from '../src/engine/eval/evaluatePairs';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { loadModel } from '../src/engine/models/modelFiles';
+import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { biScores, crossScores } from '../src/engine/train/scoring';
 
@@ -30,9 +31,10 @@ if (values.bi) {
   const cross = values.cross ? ((await loadModel(values.cross)).model as CrossEncoder) : null;
   models.push(['Trans-Encoder run', bi, cross]);
 }
+// Scored through ONNX Runtime (same outputs as TF.js to 1e-6, see the onnx-parity tests), ~4x faster.
 for (const [label, bi, cross] of models) {
-  await report(`${label}: bi-encoder cosine`, await biScores(bi, data, { maxLength: 64 }));
-  if (cross) await report(`${label}: cross-encoder`, await crossScores(cross, data, { maxLength: 64 }));
+  await report(`${label}: bi-encoder cosine`, await biScores(await OnnxBiEncoder.fromModel(bi), data, { maxLength: 64 }));
+  if (cross) await report(`${label}: cross-encoder`, await crossScores(await OnnxCrossEncoder.fromModel(cross), data, { maxLength: 64 }));
 }
 console.log(`MRPC train, ${n} pairs (${data.gold.filter((g) => g === 1).length} paraphrases)`);
 console.log('| model | ROC-AUC | best-F1 threshold | F1 | precision | recall |');

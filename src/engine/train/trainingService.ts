@@ -130,7 +130,7 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
       const handle = async (msg: TrainWorkerMessage) => {
         switch (msg.type) {
           case 'backend':
-            ctx.progress({ stage: 'starting', message: `backend: ${msg.reason}` });
+            ctx.progress({ stage: 'starting', message: `backend: ${msg.name}` });
             break;
           case 'pairs':
             await store.metrics.append(runId, [
