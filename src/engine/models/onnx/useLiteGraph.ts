@@ -1,10 +1,10 @@
 /**
  * The USE lite forward pass (src/engine/models/use-lite/core.ts) as an ONNX graph, op for op:
- *   x = 2 E[ids] + timing(pos) [+ S[segments]]
+ *   x = 2 E[ids] + timing(pos) [+ S[segments]]      (cross: pos restarts at 0 for the second text)
  *   layer 0: y = MHA(LN(x)) + dense(x);  z = y + FFN(LN(y))      (256 -> 512)
  *   layer 1: y = MHA(LN(z)) + z;         z = y + FFN(LN(y))
  *   bi:    embeddings = l2(tanh(meanpool(z) @ W + b))
- *   cross: u, v = l2(pooler(segment-wise mean)),
+ *   cross: u, v = l2(pooler(mean over text a without its separator / over text b)),
  *          logit = s logit(clip(cos(u, v))) + c + k . [u*v, |u-v|]
  * with the cross-encoder's learned gate added to attention logits between segments.
  */
@@ -32,17 +32,18 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
   const maskIn = g.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
   const segIn = spec.kind === 'cross' ? g.input('token_type_ids', DataType.INT64, ['batch', 'sequence']) : undefined;
   const mask = g.op('Cast', [maskIn], { to: attr.int(DataType.FLOAT) });
+  const layout = segIn ? pairLayoutOps(g, maskIn, segIn) : undefined;
 
   // Embeddings: the graph adds the embedding twice (Layer_0/add = emb + AddTimingSignal(emb)).
   const emb = g.op('Gather', [w.use('embeddings'), ids], { axis: attr.int(0) });
-  let x = g.op('Add', [g.op('Mul', [emb, g.scalarF(2)]), timingSignal(g, ids, spec.invTimescales)]);
+  const timing = layout ? timingAt(g, layout.positions, spec.invTimescales) : timingSignal(g, ids, spec.invTimescales);
+  let x = g.op('Add', [g.op('Mul', [emb, g.scalarF(2)]), timing]);
   if (segIn) x = g.op('Add', [x, g.op('Gather', [w.use('segment_embeddings', [2, E]), segIn], { axis: attr.int(0) })]);
 
   let bias = paddingBias(g, mask, USE_LITE.paddingBias);
-  let segF: string | undefined;
   if (segIn) {
     // 1 where query and key lie in different segments, times the learned gate.
-    segF = g.op('Cast', [segIn], { to: attr.int(DataType.FLOAT) });
+    const segF = g.op('Cast', [segIn], { to: attr.int(DataType.FLOAT) });
     const differ = g.op('Abs', [g.op('Sub', [unsqueeze(g, segF, [1, 3]), unsqueeze(g, segF, [1, 2])])]);
     bias = g.op('Add', [bias, g.op('Mul', [differ, w.use('cross_attention_gate', [])])]);
   }
@@ -82,10 +83,8 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
     g.output(l2Normalize(g, pool(mask)), 'embeddings', DataType.FLOAT, ['batch', H]);
     return g;
   }
-  const inB = g.op('Mul', [mask, segF!]);
-  const inA = g.op('Sub', [mask, inB]);
-  const u = l2Normalize(g, pool(inA));
-  const v = l2Normalize(g, pool(inB));
+  const u = l2Normalize(g, pool(layout!.poolA));
+  const v = l2Normalize(g, pool(layout!.poolB));
   const uv = g.op('Mul', [u, v]);
   // The head reads the cosine on the logit scale: logit(clip(cos, 1e-4, 1 - 1e-4)).
   const cos = g.op('Clip', [reduceSum(g, uv, [1], false), g.scalarF(COS_CLIP), g.scalarF(1 - COS_CLIP)]);
@@ -104,6 +103,45 @@ function timingSignal(g: GraphBuilder, ids: string, invTimescales: Float32Array)
   const inv = g.initializer('timing/inv_timescales', floatTensor(invTimescales, [1, invTimescales.length]));
   const scaled = g.op('Mul', [unsqueeze(g, positions, [1]), inv]);
   return g.op('Concat', [g.op('Sin', [scaled]), g.op('Cos', [scaled])], { axis: attr.int(1) });
+}
+
+/**
+ * sin/cos timing signal at per-token positions ([B, L] float, whole numbers), [B, L, 256]:
+ * the same float products as gathering rows of the 0..n-1 table, as the TF.js core does.
+ */
+function timingAt(g: GraphBuilder, positions: string, invTimescales: Float32Array): string {
+  const inv = g.initializer('timing/inv_timescales', floatTensor(invTimescales, [1, invTimescales.length]));
+  const scaled = g.op('Mul', [unsqueeze(g, positions, [2]), inv]);
+  return g.op('Concat', [g.op('Sin', [scaled]), g.op('Cos', [scaled])], { axis: attr.int(2) });
+}
+
+/**
+ * use-lite/crossEncoder.ts pairLayout in graph ops, from the int64 mask and segment ids.
+ * Per row: length = number of leading real tokens; bStart = first i < length with segment 1,
+ * else length; positions = i before bStart, i - bStart from there; poolA = [i < bStart - 1]
+ * (text a without the separator); poolB = [bStart <= i < length]. All [B, L] float; index
+ * arithmetic is done on whole floats (exact far beyond any sequence length).
+ */
+export function pairLayoutOps(g: GraphBuilder, maskIn: string, segIn: string): { positions: string; poolA: string; poolB: string } {
+  const f = (v: string) => g.op('Cast', [v], { to: attr.int(DataType.FLOAT) });
+  const lenF = f(seqLength(g, maskIn));
+  const idx = unsqueeze(g, g.op('Range', [g.scalarF(0), lenF, g.scalarF(1)]), [0]); // [1, L]
+  const real = f(g.op('Greater', [maskIn, g.scalarI(0)]));
+  // Leading real tokens: those whose running count of real tokens equals their index + 1.
+  const leading = f(g.op('Equal', [g.op('CumSum', [real, g.scalarI(1)]), g.op('Add', [idx, g.scalarF(1)])]));
+  const length = reduceSum(g, leading, [1], true); // [B, 1]
+  const inB = g.op('Mul', [f(g.op('Equal', [segIn, g.scalarI(1)])), leading]);
+  // Index of the first segment-1 token (others pushed to >= L), capped at the length.
+  const firstB = g.op('ReduceMin', [g.op('Add', [idx, g.op('Mul', [g.op('Sub', [g.scalarF(1), inB]), lenF])])], {
+    axes: attr.ints([1]),
+    keepdims: attr.int(1),
+  });
+  const bStart = g.op('Min', [firstB, length]); // [B, 1]
+  const fromB = f(g.op('Not', [g.op('Less', [idx, bStart])]));
+  const positions = g.op('Sub', [idx, g.op('Mul', [bStart, fromB])]);
+  const poolA = f(g.op('Less', [idx, g.op('Sub', [bStart, g.scalarF(1)])]));
+  const poolB = g.op('Mul', [fromB, f(g.op('Less', [idx, length]))]);
+  return { positions, poolA, poolB };
 }
 
 /** Rows scaled to unit length: x * rsqrt(max(sum(x^2), 1e-12)), as core.ts's l2Normalize. */

@@ -165,7 +165,7 @@ export class UseLiteCore {
    * seqLen] or broadcastable) is added to the attention logits of both layers on top of the
    * padding mask (the cross-encoder uses it to weigh attention between its two segments).
    */
-  tokenStates(batch: TokenBatch, options: CoreForwardOptions & { attentionBias?: tf.Tensor } = {}): tf.Tensor3D {
+  tokenStates(batch: TokenBatch, options: CoreForwardOptions & { attentionBias?: tf.Tensor; positions?: Int32Array } = {}): tf.Tensor3D {
     const { batch: B, seqLen: L } = batch;
     const rate = options.training ? (options.dropoutRate ?? 0.1) : 0;
     const drop = <T extends tf.Tensor>(x: T): T => dropout(x, rate);
@@ -173,7 +173,11 @@ export class UseLiteCore {
     const ids = tf.tensor2d(batch.ids, [B, L], 'int32');
     const mask = tf.tensor2d(batch.mask, [B, L], 'float32');
     const emb = embeddingLookup(this.v<tf.Rank.R2>('embeddings'), ids) as tf.Tensor3D;
-    let x = tf.add(tf.mul(emb, 2), this.timingSignal(L)) as tf.Tensor3D;
+    // Positions are 0..L-1 unless given per token (the cross-encoder restarts them for its second text).
+    const timing = options.positions
+      ? (tf.gather(this.timingSignal(Math.max(L, 1 + Math.max(0, ...options.positions))), tf.tensor2d(options.positions, [B, L], 'int32')) as unknown as tf.Tensor3D)
+      : this.timingSignal(L);
+    let x = tf.add(tf.mul(emb, 2), timing) as tf.Tensor3D;
     const segTable = this.variables.get('segment_embeddings') as tf.Variable<tf.Rank.R2> | undefined;
     if (segTable && batch.segments) {
       x = tf.add(x, embeddingLookup(segTable, tf.tensor2d(batch.segments, [B, L], 'int32'))) as tf.Tensor3D;
