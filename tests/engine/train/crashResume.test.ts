@@ -58,6 +58,7 @@ it('a killed run resumes from its checkpoint and ends with the same number of st
   const cleanDir = path.join(base, 'clean');
   const clean = await runChild(cleanDir, ['start']);
   const cleanRun = clean.lines.find((l) => l.runId)!.runId!;
+  expect(clean.lines.at(-1)?.error ?? null).toBeNull();
   expect(clean.lines.at(-1)).toMatchObject({ final: 'done' });
   const cleanState = readState(cleanDir, cleanRun);
   expect(cleanState.globalStep).toBe(cleanState.totalSteps);
@@ -73,6 +74,7 @@ it('a killed run resumes from its checkpoint and ends with the same number of st
   expect(mid.globalStep).toBeLessThan(cleanState.totalSteps);
 
   const second = await runChild(crashDir, ['resume', String(runId)]);
+  expect(second.lines.at(-1)?.error ?? null).toBeNull();
   expect(second.lines.at(-1)).toMatchObject({ final: 'done' });
   // It went on from the checkpoint, not from scratch.
   const firstResumedStep = second.lines.find((l) => l.stage?.startsWith('cycle') && (l.done ?? 0) > 0)!.done!;

@@ -9,13 +9,14 @@ import type { ApiClient, AppInfo, CorpusSummary, JobSnapshot, ModelSummary, Pres
 import { mergeLossPoints, type LossPoint } from './runMetrics';
 import { livePoint } from './trainProgress';
 
-export type ViewName = 'documents' | 'train' | 'runs' | 'check';
+export type ViewName = 'documents' | 'train' | 'runs' | 'check' | 'duplicates';
 
 export const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'documents', label: 'Documents' },
   { name: 'train', label: 'Train' },
   { name: 'runs', label: 'Runs' },
   { name: 'check', label: 'Check' },
+  { name: 'duplicates', label: 'Duplicates' },
 ];
 
 export interface TrainForm {

@@ -1,0 +1,92 @@
+/** Plain helpers of the Duplicates view: wording of the layers, the default selection, downloads. */
+import type { DedupReport, FileActionSummary } from '../../../shared/api';
+
+export type DedupCluster = DedupReport['clusters'][number];
+export type DedupMember = DedupCluster['members'][number];
+export type DedupLayer = DedupCluster['layer'];
+
+/** Defaults of the engine's layers (src/engine/dedup/thresholds.ts), shown as the sliders' start. */
+export const DEFAULT_SEMANTIC_THRESHOLD = 0.9;
+export const DEFAULT_NEAR_THRESHOLD = 0.8;
+
+/** A short name of the layer that found a cluster, and what its score means. */
+export const LAYERS: Record<DedupLayer, { label: string; score: string; explain: string }> = {
+  exact: { label: 'Exact copy', score: 'identical', explain: 'the texts are identical (after normalising spaces and line ends)' },
+  near: { label: 'Near duplicate', score: 'Jaccard', explain: 'the texts share most of their word sequences (MinHash estimate of Jaccard similarity)' },
+  semantic: { label: 'Same meaning', score: 'cosine', explain: 'the texts say the same thing in other words (cosine similarity of the model’s embeddings)' },
+  cross: { label: 'Same meaning (confirmed)', score: 'cross-encoder', explain: 'a borderline meaning match that the cross-encoder confirmed (its score, 0 to 1)' },
+};
+
+/** Whole-file clusters: the members a person may move. Passage clusters only inform. */
+export function isMovable(cluster: DedupCluster): boolean {
+  return cluster.level === 'file';
+}
+
+/** The files suggested for moving: every member of a whole-file cluster but the one to keep. */
+export function defaultSelection(report: DedupReport): Set<number> {
+  const ids = new Set<number>();
+  for (const c of report.clusters) {
+    if (!isMovable(c)) continue;
+    for (const m of c.members) if (!m.keep && m.documentId !== c.keepDocumentId) ids.add(m.documentId);
+  }
+  return ids;
+}
+
+/** Paths currently in quarantine according to the action log (moved and not undone). */
+export function quarantinedPaths(actions: readonly FileActionSummary[]): Set<string> {
+  return new Set(actions.filter((a) => a.action === 'move' && a.undoneAt === null).map((a) => a.sourcePath));
+}
+
+export interface ActionBatch {
+  batchId: string;
+  scanId: number | null;
+  at: string;
+  actions: FileActionSummary[];
+  /** Files of the batch still in quarantine: Undo applies to them. */
+  pending: number;
+}
+
+/** The log grouped by batch, newest batch first (the log comes newest first). */
+export function groupBatches(actions: readonly FileActionSummary[]): ActionBatch[] {
+  const batches = new Map<string, ActionBatch>();
+  for (const a of actions) {
+    let b = batches.get(a.batchId);
+    if (!b) {
+      b = { batchId: a.batchId, scanId: a.scanId, at: a.at, actions: [], pending: 0 };
+      batches.set(a.batchId, b);
+    }
+    b.actions.push(a);
+    if (a.action === 'move' && a.undoneAt === null) b.pending++;
+  }
+  return [...batches.values()];
+}
+
+/** 1536 -> "1.5 KB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/**
+ * Offers text as a file download through a Blob URL (no navigation, nothing inline: fits the CSP).
+ * The URL is revoked a little later, once the browser has started the download.
+ */
+export function downloadText(content: string, mimeType: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
