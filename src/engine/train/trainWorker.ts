@@ -146,12 +146,9 @@ async function main(): Promise<void> {
   post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore });
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    if (err instanceof CancelledError || controller.signal.aborted) post({ type: 'cancelled' });
-    else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-    // Let the message flush before the thread ends.
-    setTimeout(() => process.exit(0), 50);
-  },
-);
+// No process.exit here: a message posted just before exit can be lost. The thread ends when its
+// work is done (or when the engine terminates it after reading the last message).
+main().catch((err) => {
+  if (err instanceof CancelledError || controller.signal.aborted) post({ type: 'cancelled' });
+  else post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+});

@@ -184,8 +184,9 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
         chain = chain.then(() => handle(msg)).catch(reject);
       });
       worker.on('error', reject);
+      // Messages posted before the thread ended arrive first; an exit with no final message is a crash.
       worker.on('exit', (code) => {
-        void chain.then(() => reject(new Error(`the training worker stopped unexpectedly (exit code ${code})`)));
+        void chain.then(() => reject(new Error(`the training worker stopped without finishing (exit code ${code})`)));
       });
     });
     const primary = outcome.models.find((m) => m.cycle === outcome.selection.cycle)!;
