@@ -31,7 +31,7 @@ export type TrainWorkerMessage =
   | { type: 'pairs'; train: number; heldOut: number; sources: Record<string, number> }
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'cycle'; cycle: number; models: CycleModels[]; agreement: number; userScore: number | null; meanLoss: { biToCross: number; crossToBi: number } }
-  | { type: 'done'; selection: Selection; models: CycleModels[]; startUserScore: number | null }
+  | { type: 'done'; selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: { cycle: number; agreement: number; userScore: number | null }[] }
   | { type: 'cancelled' }
   | { type: 'error'; message: string };
 

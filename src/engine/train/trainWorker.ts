@@ -143,7 +143,13 @@ async function main(): Promise<void> {
   const chosen = userLabels
     ? selectByUserLabels(selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.userBi ?? []) })), userLabels)
     : selectByAgreement(cycles);
-  post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore });
+  // Every cycle of the run, including those done before a resume.
+  const perCycle = selection.cycles.map((c) => ({
+    cycle: c.cycle,
+    agreement: selectByAgreement([{ cycle: c.cycle, bi: Float32Array.from(c.bi), cross: Float32Array.from(c.cross) }]).values[0]!.value,
+    userScore: c.userBi && userLabels ? scoreAgainstLabels(Float32Array.from(c.userBi), userLabels) : null,
+  }));
+  post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore, cycles: perCycle });
 }
 
 // No process.exit here: a message posted just before exit can be lost. The thread ends when its

@@ -114,7 +114,6 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   const worker = startWorker('trainWorker', new URL('./trainWorker.ts', import.meta.url), input as unknown as Record<string, unknown>);
   const onAbort = () => worker.postMessage({ type: 'cancel' });
   ctx.signal.addEventListener('abort', onAbort);
-  const cycles: TrainRunResult['cycles'] = [];
   let pendingMetrics: { stage: string; cycle: number; step: number; name: string; value: number }[] = [];
   let lastFlush = Date.now();
   const flushMetrics = async () => {
@@ -125,7 +124,7 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   };
 
   try {
-    const outcome = await new Promise<{ selection: Selection; models: CycleModels[]; startUserScore: number | null }>((resolve, reject) => {
+    const outcome = await new Promise<{ selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: TrainRunResult['cycles'] }>((resolve, reject) => {
       let chain = Promise.resolve();
       const handle = async (msg: TrainWorkerMessage) => {
         switch (msg.type) {
@@ -158,7 +157,6 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
           case 'cycle':
             await flushMetrics();
             await registerModels(msg.models);
-            cycles.push({ cycle: msg.cycle, agreement: msg.agreement, userScore: msg.userScore });
             await store.metrics.append(runId, [
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'heldout_agreement', value: msg.agreement },
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'mean_loss_bi_to_cross', value: msg.meanLoss.biToCross },
@@ -199,9 +197,9 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
         crossModelId: registered.get(`${primary.cycle}|${primary.member}|cross`)!,
       },
       startUserScore: outcome.startUserScore,
-      cycles,
+      cycles: outcome.cycles,
     };
-    await store.runs.saveCheckpoint(runId, { cyclesDone: cycles.length, result });
+    await store.runs.saveCheckpoint(runId, { cyclesDone: outcome.cycles.length, result });
     await store.runs.updateStatus(runId, 'done');
     return result;
   } catch (err) {

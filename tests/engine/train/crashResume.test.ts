@@ -19,7 +19,7 @@ fs.mkdirSync(path.dirname(pairsFile));
 const lines = fs.readFileSync(path.join(sharedDataDir(), 'sts', 'stsb-dev.tsv'), 'utf8').split('\n');
 fs.writeFileSync(pairsFile, lines.slice(0, 1 + 28).join('\n') + '\n');
 
-interface Line { runId?: number; done?: number; total?: number; stage?: string; final?: string; error?: string }
+interface Line { runId?: number; done?: number; total?: number; stage?: string; final?: string; error?: string; result?: { cycles: unknown[] } }
 
 function runChild(dataDir: string, args: string[], killWhen?: (l: Line) => boolean): Promise<{ lines: Line[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
@@ -83,6 +83,8 @@ it('a killed run resumes from its checkpoint and ends with the same number of st
   expect(end.globalStep).toBe(cleanState.totalSteps);
   expect(end.totalSteps).toBe(cleanState.totalSteps);
   expect(end.history).toHaveLength(2);
+  // The run's result covers both cycles, including the one done before the crash.
+  expect(second.lines.at(-1)!.result!.cycles).toHaveLength(2);
   for (const c of [1, 2]) for (const kind of ['bi', 'cross']) {
     expect(fs.existsSync(path.join(crashDir, 'runs', `run-${runId}`, 'models', `cycle${c}-${kind}-0-use-lite`, 'weights.safetensors'))).toBe(true);
   }
