@@ -28,6 +28,7 @@ const { values } = parseArgs({
     train: { type: 'string', default: STS_DATASETS.join(',') },
     'max-pairs': { type: 'string' },
     cycles: { type: 'string' },
+    dropout: { type: 'string' },
     'eval-cross': { type: 'string', default: '1' },
     out: { type: 'string' },
     'run-dir': { type: 'string' },
@@ -38,6 +39,7 @@ const preset = PRESETS[values.preset];
 const settings = mergeSettings(preset.settings, {
   maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
   cycles: values.cycles ? Number(values.cycles) : undefined,
+  dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
 });
 const backend = await initBackend('auto');
 const t0 = Date.now();
@@ -78,7 +80,7 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
 const biEval = (bi: BiEncoder) => (s: ScoredPairs) => biScores(bi, s, { maxLength: settings.crossToBi.maxLength });
 const crossEval = (cross: CrossEncoder) => (s: ScoredPairs) => crossScores(cross, s, { maxLength: settings.biToCross.maxLength });
 
-console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}`);
+console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
