@@ -169,6 +169,9 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           await restore(student, progressFile);
           optimizerState = await loadOptimizerState(optimizerFile);
         } else {
+          // Starting this phase over (also when its in-progress files are gone): the steps it had
+          // counted are done again, so they leave the run's count.
+          st.globalStep -= st.step;
           st.step = 0;
           await restore(student, f(runDir, `start-${kind}-${m.name}.safetensors`));
         }
@@ -224,9 +227,11 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         await saveWeights(f(runDir, `cycle${cycle}-${kind}-${m.name}.safetensors`), student.getWeights());
         st.member = k + 1;
         st.step = 0;
+        // State first, then the in-progress files: a crash in between must not leave a state
+        // that points at files already gone.
+        writeJsonAtomic(f(runDir, 'state.json'), st);
         fs.rmSync(progressFile, { force: true });
         fs.rmSync(optimizerFile, { force: true });
-        writeJsonAtomic(f(runDir, 'state.json'), st);
       }
       st.member = 0;
       st.phase = phase === 'bi->cross' ? 'cross->bi' : 'cycle-end';
