@@ -12,7 +12,6 @@ import { sharedDataDir } from '../../../src/engine/eval/stsData';
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-crash-'));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 const child = path.resolve(import.meta.dirname, 'fixtures/trainChild.ts');
-const tsx = path.resolve('node_modules/.bin/tsx');
 
 const pairsFile = path.join(base, 'pairs', 'pairs.tsv');
 fs.mkdirSync(path.dirname(pairsFile));
@@ -23,7 +22,8 @@ interface Line { runId?: number; done?: number; total?: number; stage?: string; 
 
 function runChild(dataDir: string, args: string[], killWhen?: (l: Line) => boolean): Promise<{ lines: Line[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(tsx, [child, dataDir, pairsFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // node itself (not the tsx CLI, which runs the script in a grandchild that SIGKILL would not reach).
+    const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, pairsFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Line[] = [];
     let buf = '';
     let stderr = '';
@@ -69,6 +69,11 @@ it('a killed run resumes from its checkpoint and ends with the same number of st
   const first = await runChild(crashDir, ['start'], (l) => (l.stage ?? '').includes('cycle 1/2: cross->bi') && (l.done ?? 0) >= 2 + cleanState.totalSteps / 4);
   expect(first.killed).toBe(true);
   const runId = first.lines.find((l) => l.runId)!.runId!;
+  // The killed process is really gone: nothing writes the run any more.
+  const stateFile = path.join(crashDir, 'runs', `run-${runId}`, 'state.json');
+  const before = fs.readFileSync(stateFile, 'utf8');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(fs.readFileSync(stateFile, 'utf8')).toBe(before);
   const mid = readState(crashDir, runId);
   expect(mid.globalStep).toBeGreaterThan(0);
   expect(mid.globalStep).toBeLessThan(cleanState.totalSteps);
