@@ -29,6 +29,8 @@ const { values } = parseArgs({
     'max-pairs': { type: 'string' },
     cycles: { type: 'string' },
     dropout: { type: 'string' },
+    'c2b-lr': { type: 'string' },
+    'b2c-lr': { type: 'string' },
     'eval-cross': { type: 'string', default: '1' },
     out: { type: 'string' },
     'run-dir': { type: 'string' },
@@ -40,6 +42,8 @@ const settings = mergeSettings(preset.settings, {
   maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
   cycles: values.cycles ? Number(values.cycles) : undefined,
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
+  crossToBi: values['c2b-lr'] ? { learningRate: Number(values['c2b-lr']) } : undefined,
+  biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
 });
 const backend = await initBackend('auto');
 const t0 = Date.now();
@@ -80,7 +84,7 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
 const biEval = (bi: BiEncoder) => (s: ScoredPairs) => biScores(bi, s, { maxLength: settings.crossToBi.maxLength });
 const crossEval = (cross: CrossEncoder) => (s: ScoredPairs) => crossScores(cross, s, { maxLength: settings.biToCross.maxLength });
 
-console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}`);
+console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
