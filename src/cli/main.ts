@@ -62,6 +62,23 @@ function dataDirFrom(value: string | undefined): string {
   return path.resolve(value ?? defaultDataDir());
 }
 
+/** Opens the engine for one command and always closes it. */
+async function withEngine<T>(opts: { dataDir: string; allowedRoots?: string[] }, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await Engine.open({ ...opts, transport: 'direct' });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Waits for a job (progress on stderr) and returns its result, or throws saying why it did not finish. */
+async function jobResult(engine: Engine, jobId: string): Promise<unknown> {
+  const job = await waitForJob(engine, jobId);
+  if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
+  return job.result;
+}
+
 async function waitForJob(engine: Engine, jobId: string): Promise<JobSnapshot> {
   const print = createProgressPrinter();
   const onEvent = (e: { type: string; job: JobSnapshot }) => e.job.id === jobId && print(e.job);
@@ -110,29 +127,23 @@ async function index(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new Error('give exactly one folder to index');
   const folder = path.resolve(positionals[0]!);
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: [folder] });
-  try {
-    const { jobId } = await engine.invoke('corpora.create', { name: values.name ?? path.basename(folder), path: folder });
-    const job = await waitForJob(engine, jobId);
-    if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
-    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-    return 0;
-  } finally {
-    await engine.close();
-  }
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [folder] }, async (engine) => {
+  const { jobId } = await engine.invoke('corpora.create', { name: values.name ?? path.basename(folder), path: folder });
+  const job = await waitForJob(engine, jobId);
+  if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
+  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+  return 0;
+  });
 }
 
 async function info(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
-  try {
-    const appInfo = await engine.invoke('app.info', {});
-    const corpora = await engine.invoke('corpora.list', {});
-    process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
-    return 0;
-  } finally {
-    await engine.close();
-  }
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+  const appInfo = await engine.invoke('app.info', {});
+  const corpora = await engine.invoke('corpora.list', {});
+  process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
+  return 0;
+  });
 }
 
 function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string } | undefined {
@@ -161,53 +172,47 @@ async function train(args: string[]): Promise<number> {
   const roots = [...positionals.map((p) => path.dirname(path.resolve(p))), ...positionals.map((p) => path.resolve(p))]
     .concat([base, mutual].flatMap((b) => (b?.kind === 'hf' ? [path.dirname(b.dir)] : [])))
     .filter((p) => fs.existsSync(p) && fs.statSync(p).isDirectory());
-  const engine = await Engine.open({ dataDir, transport: 'direct', allowedRoots: [...new Set(roots)] });
-  try {
-    let started: { jobId: string; runId: number };
-    if (values.resume) {
-      started = await engine.invoke('train.resume', { runId: Number(values.resume) });
+  return withEngine({ dataDir, allowedRoots: [...new Set(roots)] }, async (engine) => {
+  let started: { jobId: string; runId: number };
+  if (values.resume) {
+    started = await engine.invoke('train.resume', { runId: Number(values.resume) });
+  } else {
+    if (positionals.length !== 1) throw new Error('give one folder of documents or one .tsv file of pairs');
+    const target = path.resolve(positionals[0]!);
+    if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
+    const overrides = {
+      cycles: values.cycles ? Number(values.cycles) : undefined,
+      maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+    };
+    const common = { preset: values.preset as 'quick', base, mutual, overrides };
+    if (fs.statSync(target).isDirectory()) {
+      const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
+      const { jobId } = await engine.invoke('corpora.create', { name, path: target });
+      const indexed = await waitForJob(engine, jobId);
+      if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
+      started = await engine.invoke('train.start', { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId });
     } else {
-      if (positionals.length !== 1) throw new Error('give one folder of documents or one .tsv file of pairs');
-      const target = path.resolve(positionals[0]!);
-      if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
-      const overrides = {
-        cycles: values.cycles ? Number(values.cycles) : undefined,
-        maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
-      };
-      const common = { preset: values.preset as 'quick', base, mutual, overrides };
-      if (fs.statSync(target).isDirectory()) {
-        const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
-        const { jobId } = await engine.invoke('corpora.create', { name, path: target });
-        const indexed = await waitForJob(engine, jobId);
-        if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
-        started = await engine.invoke('train.start', { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId });
-      } else {
-        started = await engine.invoke('train.start', { ...common, pairsFile: target });
-      }
+      started = await engine.invoke('train.start', { ...common, pairsFile: target });
     }
-    process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
-    const job = await waitForJob(engine, started.jobId);
-    if (job.status === 'cancelled') {
-      process.stderr.write(`paused: resume with  tenc train --resume ${started.runId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
-      return 130;
-    }
-    if (job.status !== 'done') throw new Error(job.error ?? job.status);
-    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-    return 0;
-  } finally {
-    await engine.close();
   }
+  process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
+  const job = await waitForJob(engine, started.jobId);
+  if (job.status === 'cancelled') {
+    process.stderr.write(`paused: resume with  tenc train --resume ${started.runId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+    return 130;
+  }
+  if (job.status !== 'done') throw new Error(job.error ?? job.status);
+  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+  return 0;
+  });
 }
 
 async function runs(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
-  try {
-    process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
-    return 0;
-  } finally {
-    await engine.close();
-  }
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+  process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
+  return 0;
+  });
 }
 
 async function evaluate(args: string[]): Promise<number> {
@@ -217,17 +222,17 @@ async function evaluate(args: string[]): Promise<number> {
     options: { model: { type: 'string' }, as: { type: 'string', default: 'bi' }, 'data-dir': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new Error('give one TSV file of scored pairs or a dataset name');
-  const file = fs.existsSync(positionals[0]!) ? path.resolve(positionals[0]!) : datasetPath(positionals[0]!);
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: [path.dirname(file)] });
-  try {
-    const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
-    const job = await waitForJob(engine, jobId);
-    if (job.status !== 'done') throw new Error(job.error ?? job.status);
-    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-    return 0;
-  } finally {
-    await engine.close();
-  }
+  const arg = positionals[0]!;
+  const looksLikePath = arg.includes(path.sep) || arg.endsWith('.tsv');
+  if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
+  const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
+  const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
+  const job = await waitForJob(engine, jobId);
+  if (job.status !== 'done') throw new Error(job.error ?? job.status);
+  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+  return 0;
+  });
 }
 
 async function check(args: string[]): Promise<number> {
@@ -243,33 +248,30 @@ async function check(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
     },
   });
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
   const common = {
     biModelId: values.model ? Number(values.model) : null,
     crossModelId: values.cross ? Number(values.cross) : null,
     threshold: values.threshold !== undefined ? Number(values.threshold) : undefined,
   };
-  try {
-    if (values.pairs) {
-      const rows = await readPairsTsv(path.resolve(values.pairs));
-      const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
-      for (const [i, r] of rows.entries()) {
-        const c = await engine.invoke('check.pair', { a: r.a, b: r.b, ...common });
-        lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${r.a}\t${r.b}`);
-        if (i % 50 === 0) process.stderr.write(`\r${i + 1}/${rows.length}`);
-      }
-      process.stderr.write(`\r${rows.length}/${rows.length}\n`);
-      if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
-      else process.stdout.write(lines.join('\n') + '\n');
-      return 0;
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+  if (values.pairs) {
+    const rows = await readPairsTsv(path.resolve(values.pairs));
+    const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
+    for (const [i, r] of rows.entries()) {
+      const c = await engine.invoke('check.pair', { a: r.a, b: r.b, ...common });
+      lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${r.a}\t${r.b}`);
+      if (i % 50 === 0) process.stderr.write(`\r${i + 1}/${rows.length}`);
     }
-    if (positionals.length !== 2) throw new Error('give two texts in quotes, or --pairs FILE');
-    const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
-    process.stdout.write(`${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`);
+    process.stderr.write(`\r${rows.length}/${rows.length}\n`);
+    if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
+    else process.stdout.write(lines.join('\n') + '\n');
     return 0;
-  } finally {
-    await engine.close();
   }
+  if (positionals.length !== 2) throw new Error('give two texts in quotes, or --pairs FILE');
+  const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
+  process.stdout.write(`${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`);
+  return 0;
+  });
 }
 
 async function dedup(args: string[]): Promise<number> {
@@ -289,49 +291,46 @@ async function dedup(args: string[]): Promise<number> {
   });
   if (positionals.length === 0) throw new Error('give at least one folder to scan');
   const roots = positionals.map((p) => path.resolve(p));
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct', allowedRoots: roots });
-  try {
-    const { jobId } = await engine.invoke('dedup.scan', {
-      roots,
-      semantic: !values['no-semantic'],
-      biModelId: values.model ? Number(values.model) : null,
-      crossModelId: values.cross ? Number(values.cross) : null,
-      thresholds: {
-        semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
-        near: values.near !== undefined ? Number(values.near) : undefined,
-      },
-    });
-    const job = await waitForJob(engine, jobId);
-    if (job.status !== 'done') throw new Error(job.error ?? job.status);
-    const { scanId } = job.result as { scanId: number };
-    const report = await engine.invoke('dedup.report', { scanId });
-    process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
-    for (const c of report.clusters.slice(0, 50)) {
-      process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);
-      for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${m.path}\n`);
-    }
-    if (values.report) {
-      const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
-      const { content } = await engine.invoke('dedup.export', { scanId, format });
-      fs.writeFileSync(values.report, content);
-      process.stdout.write(`report written to ${values.report}\n`);
-    }
-    if (values['move-to']) {
-      // Whole-file duplicates only: passages are parts of files that are kept.
-      const ids = report.clusters.filter((c) => c.level === 'file').flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId));
-      if (ids.length === 0) {
-        process.stdout.write('nothing to move\n');
-      } else {
-        const target = path.resolve(values['move-to']);
-        fs.mkdirSync(target, { recursive: true });
-        const moved = await quarantineTo(engine, scanId, ids, target);
-        process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${r.sourcePath}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
-      }
-    }
-    return 0;
-  } finally {
-    await engine.close();
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: roots }, async (engine) => {
+  const { jobId } = await engine.invoke('dedup.scan', {
+    roots,
+    semantic: !values['no-semantic'],
+    biModelId: values.model ? Number(values.model) : null,
+    crossModelId: values.cross ? Number(values.cross) : null,
+    thresholds: {
+      semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
+      near: values.near !== undefined ? Number(values.near) : undefined,
+    },
+  });
+  const job = await waitForJob(engine, jobId);
+  if (job.status !== 'done') throw new Error(job.error ?? job.status);
+  const { scanId } = job.result as { scanId: number };
+  const report = await engine.invoke('dedup.report', { scanId });
+  process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
+  for (const c of report.clusters.slice(0, 50)) {
+    process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);
+    for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${m.path}\n`);
   }
+  if (values.report) {
+    const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
+    const { content } = await engine.invoke('dedup.export', { scanId, format });
+    fs.writeFileSync(values.report, content);
+    process.stdout.write(`report written to ${values.report}\n`);
+  }
+  if (values['move-to']) {
+    // Whole-file duplicates only: passages are parts of files that are kept.
+    const ids = report.clusters.filter((c) => c.level === 'file').flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId));
+    if (ids.length === 0) {
+      process.stdout.write('nothing to move\n');
+    } else {
+      const target = path.resolve(values['move-to']);
+      fs.mkdirSync(target, { recursive: true });
+      const moved = await quarantineTo(engine, scanId, ids, target);
+      process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${r.sourcePath}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+    }
+  }
+  return 0;
+  });
 }
 
 /** --move-to: the same safe move as the app's quarantine, into a folder the user named. */
@@ -348,12 +347,9 @@ async function quarantineTo(engine: Engine, scanId: number, documentIds: number[
 async function undo(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'data-dir': { type: 'string' } } });
   if (positionals.length !== 1) throw new Error('give the batch id that the move printed');
-  const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'direct' });
-  try {
-    const r = await engine.invoke('dedup.undo', { batchId: positionals[0]! });
-    process.stdout.write(`restored ${r.done.length} file(s); refused ${r.refused.length}${r.refused.map((x) => `\n  ${x.sourcePath}: ${x.reason}`).join('')}\n`);
-    return r.refused.length ? 1 : 0;
-  } finally {
-    await engine.close();
-  }
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+  const r = await engine.invoke('dedup.undo', { batchId: positionals[0]! });
+  process.stdout.write(`restored ${r.done.length} file(s); refused ${r.refused.length}${r.refused.map((x) => `\n  ${x.sourcePath}: ${x.reason}`).join('')}\n`);
+  return r.refused.length ? 1 : 0;
+  });
 }
