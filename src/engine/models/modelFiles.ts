@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BiEncoder, CrossEncoder } from './encoder';
 import { loadHfCrossEncoder, loadHfEncoder, inspectModelFolder } from './hf';
+import { planModelFolder } from './hf/folder';
 import { loadWeights, saveWeights, writeJsonAtomic } from './io/weightsFile';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from './use-lite';
 
@@ -46,6 +47,16 @@ export async function architectureOf(base: BaseSpec): Promise<string> {
 
 export async function createBiEncoder(base: BaseSpec): Promise<BiEncoder> {
   return base.kind === 'builtin' ? loadUseLiteBiEncoder() : loadHfEncoder(base.dir);
+}
+
+/**
+ * Whether a base was trained to embed sentences (the built-in model; a Hugging Face folder with
+ * a sentence-transformers pooling config) or is a raw masked-LM that needs the SimCSE step first.
+ */
+export function isSentenceEncoderBase(base: BaseSpec): boolean {
+  if (base.kind === 'builtin') return true;
+  const summary = planModelFolder(base.dir).summary;
+  return summary !== null && !summary.poolingSource.startsWith('default');
 }
 
 export async function createCrossEncoder(base: BaseSpec): Promise<CrossEncoder> {

@@ -12,7 +12,7 @@ export interface TransEncoderSettings {
   biToCross: PhaseSettings;
   /** cross -> bi: the bi-encoder learns the cross-encoder's scores with MSE on cosine. */
   crossToBi: PhaseSettings;
-  /** Optional SimCSE step for raw masked-LM bases (0 epochs = skip). */
+  /** SimCSE step for raw masked-LM bases (0 epochs = never; sentence-encoder bases always skip it). */
   simcse: PhaseSettings & { temperature: number };
   warmupFraction: number;
   dropout: number;
@@ -28,7 +28,8 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   cycles: 3,
   biToCross: { learningRate: 2e-5, batchSize: 32, epochs: 1, maxLength: 64 },
   crossToBi: { learningRate: 5e-5, batchSize: 128, epochs: 10, maxLength: 32 },
-  simcse: { learningRate: 3e-5, batchSize: 64, epochs: 0, maxLength: 32, temperature: 0.05 },
+  // Runs only for members that are raw masked-LMs (see Member.simcse); sentence encoders skip it.
+  simcse: { learningRate: 3e-5, batchSize: 64, epochs: 1, maxLength: 32, temperature: 0.05 },
   warmupFraction: 0.1,
   dropout: 0.1,
   seed: 42,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import { CancelledError } from '../jobs/jobRunner';
-import { createBiEncoder, createCrossEncoder, saveModel, type BaseSpec } from '../models/modelFiles';
+import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel, type BaseSpec } from '../models/modelFiles';
 import { writeJsonAtomic } from '../models/io/weightsFile';
 import { mineCandidatePairs } from './mining';
 import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMessage } from './protocol';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(input.runDir, { recursive: true });
   const members: Member[] = [];
   for (const [k, base] of input.bases.entries()) {
-    members.push({ name: memberName(base, k), bi: await createBiEncoder(base), cross: await createCrossEncoder(base) });
+    members.push({ name: memberName(base, k), bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: !isSentenceEncoderBase(base) });
   }
   const pairs = await preparePairs(members);
   post({ type: 'pairs', train: pairs.train.a.length, heldOut: pairs.heldOut.a.length, sources: pairs.sources });

@@ -18,7 +18,7 @@ import type { BiEncoder, CrossEncoder } from '../models/encoder';
 import { loadArrays, loadWeights, saveArrays, saveWeights, writeJsonAtomic } from '../models/io/weightsFile';
 import { CancelledError } from '../jobs/jobRunner';
 import { fit, fitSteps, type OptimizerState } from './fit';
-import { cosineMse, softBceWithLogits } from './losses';
+import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { biScores, crossScores, meanScores, toProbabilities, type PairList } from './scoring';
 import type { TransEncoderSettings } from './settings';
 
@@ -27,9 +27,14 @@ export interface Member {
   name: string;
   bi: BiEncoder;
   cross: CrossEncoder;
+  /**
+   * A raw masked-LM (no sentence-embedding training): its bi-encoder is first made a sentence
+   * encoder by SimCSE on the run's sentences, and that becomes its start weights.
+   */
+  simcse?: boolean;
 }
 
-export type Phase = 'bi->cross' | 'cross->bi';
+export type Phase = 'simcse' | 'bi->cross' | 'cross->bi';
 
 export interface TrainProgress {
   stage: string;
@@ -77,9 +82,18 @@ export interface RunTransEncoderOptions {
   onCycleEnd?(result: CycleResult, members: Member[]): Promise<void>;
 }
 
-export function planTotalSteps(pairs: number, members: number, s: TransEncoderSettings): number {
+/** SimCSE needs dropout noise (its two views differ only by it): the SimCSE paper's 0.1. */
+export const SIMCSE_DROPOUT = 0.1;
+
+export function planTotalSteps(pairs: number, members: number, s: TransEncoderSettings, simcse: { members: number; sentences: number } = { members: 0, sentences: 0 }): number {
   const perCycle = fitSteps(2 * pairs, s.biToCross.batchSize, s.biToCross.epochs) + fitSteps(pairs, s.crossToBi.batchSize, s.crossToBi.epochs);
-  return s.cycles * members * perCycle;
+  const simcseSteps = s.simcse.epochs > 0 ? simcse.members * fitSteps(simcse.sentences, s.simcse.batchSize, s.simcse.epochs) : 0;
+  return simcseSteps + s.cycles * members * perCycle;
+}
+
+/** The distinct texts of a pair list, in first-seen order (SimCSE trains on sentences). */
+export function distinctTexts(pairs: PairList): string[] {
+  return [...new Set([...pairs.a, ...pairs.b])];
 }
 
 const f = (runDir: string, name: string) => path.join(runDir, name);
@@ -100,15 +114,19 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   let state = readRunState(runDir);
   if (state && state.pairs !== n) throw new Error(`the checkpoint in ${runDir} was made for ${state.pairs} pairs, not ${n}`);
 
-  // Start weights: every cycle re-initialises the student from them.
+  const simcseMembers = s.simcse.epochs > 0 ? members.filter((m) => m.simcse) : [];
+  const sentences = simcseMembers.length ? distinctTexts(pairs) : [];
+  // Start weights: every cycle re-initialises the student from them. A SimCSE member's start
+  // bi-encoder is written when its SimCSE step ends; until then `base-bi` keeps the raw model.
   if (!state) {
     for (const m of members) {
-      await saveWeights(f(runDir, `start-bi-${m.name}.safetensors`), m.bi.getWeights());
+      await saveWeights(f(runDir, `${simcseMembers.includes(m) ? 'base' : 'start'}-bi-${m.name}.safetensors`), m.bi.getWeights());
       await saveWeights(f(runDir, `start-cross-${m.name}.safetensors`), m.cross.getWeights());
     }
     state = {
-      version: 1, cycle: 0, phase: 'bi->cross', member: 0, step: 0, globalStep: 0,
-      totalSteps: planTotalSteps(n, members.length, s), pairs: n, history: [], lossSums: { biToCross: 0, crossToBi: 0 },
+      version: 1, cycle: 0, phase: simcseMembers.length ? 'simcse' : 'bi->cross', member: 0, step: 0, globalStep: 0,
+      totalSteps: planTotalSteps(n, members.length, s, { members: simcseMembers.length, sentences: sentences.length }),
+      pairs: n, history: [], lossSums: { biToCross: 0, crossToBi: 0 },
     };
     writeJsonAtomic(f(runDir, 'state.json'), state);
   }
@@ -131,7 +149,70 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       const prev = f(runDir, `cycle${st.cycle - 1}-${kind}-${m.name}.safetensors`);
       if (fs.existsSync(own)) await restore(model, own);
       else if (st.cycle > 0 && fs.existsSync(prev)) await restore(model, prev);
+      else if (kind === 'bi' && st.phase !== 'simcse' && fs.existsSync(f(runDir, `start-bi-${m.name}.safetensors`))) {
+        // Cycle 0 teachers are the start weights (after SimCSE for a raw masked-LM).
+        await restore(model, f(runDir, `start-bi-${m.name}.safetensors`));
+      }
     }
+  }
+
+  if (st.phase === 'simcse') {
+    for (let k = st.member; k < simcseMembers.length; k++) {
+      const m = simcseMembers[k]!;
+      const progressFile = f(runDir, `progress-simcse-${m.name}.safetensors`);
+      const optimizerFile = f(runDir, `optimizer-simcse-${m.name}.safetensors`);
+      let optimizerState: OptimizerState | undefined;
+      if (st.step > 0 && fs.existsSync(progressFile)) {
+        await restore(m.bi, progressFile);
+        optimizerState = await loadOptimizerState(optimizerFile);
+      } else {
+        st.globalStep -= st.step;
+        st.step = 0;
+        await restore(m.bi, f(runDir, `base-bi-${m.name}.safetensors`));
+      }
+      const stepsBefore = st.globalStep - st.step;
+      const cfg = s.simcse;
+      await fit({
+        model: m.bi,
+        examples: sentences.length,
+        batchSize: cfg.batchSize,
+        epochs: cfg.epochs,
+        learningRate: cfg.learningRate,
+        warmupFraction: s.warmupFraction,
+        seed: s.seed + 7 + k,
+        startStep: st.step,
+        optimizerState,
+        signal: o.signal,
+        checkpointEvery: s.checkpointEverySteps,
+        onCheckpoint: async (step, optimizer) => {
+          await saveWeights(progressFile, m.bi.getWeights());
+          await saveOptimizerState(optimizerFile, await optimizer.getWeights());
+          st.step = step;
+          st.globalStep = stepsBefore + step;
+          writeJsonAtomic(f(runDir, 'state.json'), st);
+        },
+        lossOf: (batch) => {
+          const texts = Array.from(batch, (i) => sentences[i]!);
+          const opts = { training: true, dropoutRate: SIMCSE_DROPOUT, maxLength: cfg.maxLength };
+          return simcseLoss(m.bi.forward(texts, opts).embeddings, m.bi.forward(texts, opts).embeddings, cfg.temperature);
+        },
+        onStep: async (step, _total, loss) => {
+          st.globalStep = stepsBefore + step;
+          const p: TrainProgress = { stage: `SimCSE: making ${m.name} a sentence encoder`, cycle: 0, phase: 'simcse', member: m.name, step: st.globalStep, totalSteps: st.totalSteps, loss };
+          o.onProgress?.(p);
+          await o.onStep?.(p);
+        },
+      });
+      await saveWeights(f(runDir, `start-bi-${m.name}.safetensors`), m.bi.getWeights());
+      st.member = k + 1;
+      st.step = 0;
+      writeJsonAtomic(f(runDir, 'state.json'), st);
+      fs.rmSync(progressFile, { force: true });
+      fs.rmSync(optimizerFile, { force: true });
+    }
+    st.member = 0;
+    st.phase = 'bi->cross';
+    writeJsonAtomic(f(runDir, 'state.json'), st);
   }
 
   while (st.cycle < s.cycles) {
