@@ -9,7 +9,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts') },
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'), estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts') },
         output: { entryFileNames: '[name].js' },
       },
     },

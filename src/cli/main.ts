@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
-import type { JobSnapshot } from '../shared/api';
+import type { JobSnapshot, TrainEstimate } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
@@ -19,6 +19,7 @@ Usage:
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
   tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|HF_DIR]
              [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
+             [--estimate]   only print how long it would take on this machine (measured), then exit
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
   tenc runs                                                  training runs and their results
   tenc eval <PAIRS.tsv|DATASET> [--model ID] [--as bi|cross] score a model on scored pairs
@@ -162,6 +163,7 @@ async function train(args: string[]): Promise<number> {
       cycles: { type: 'string' },
       'max-pairs': { type: 'string' },
       resume: { type: 'string' },
+      estimate: { type: 'boolean', default: false },
       name: { type: 'string' },
       'data-dir': { type: 'string' },
     },
@@ -185,15 +187,26 @@ async function train(args: string[]): Promise<number> {
       maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
     };
     const common = { preset: values.preset as 'quick', base, mutual, overrides };
+    let request: typeof common & ({ corpusId: number } | { pairsFile: string });
     if (fs.statSync(target).isDirectory()) {
       const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
       const { jobId } = await engine.invoke('corpora.create', { name, path: target });
       const indexed = await waitForJob(engine, jobId);
       if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
-      started = await engine.invoke('train.start', { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId });
+      request = { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId };
     } else {
-      started = await engine.invoke('train.start', { ...common, pairsFile: target });
+      request = { ...common, pairsFile: target };
     }
+    // The estimate first (its first measurement of a shape takes a few steps' time).
+    if (!values.estimate) process.stderr.write(`estimating the time on this machine...\n`);
+    const estimate = await engine.invoke('train.estimate', request);
+    const text = formatEstimate(estimate, values.preset ?? 'quick', 'corpusId' in request);
+    if (values.estimate) {
+      process.stdout.write(text);
+      return 0;
+    }
+    process.stderr.write(text);
+    started = await engine.invoke('train.start', request);
   }
   process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
   const job = await waitForJob(engine, started.jobId);
@@ -205,6 +218,32 @@ async function train(args: string[]): Promise<number> {
   process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
   return 0;
   });
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** The estimate of a run as a few lines a person reads before it starts. */
+function formatEstimate(e: TrainEstimate, preset: string, mined: boolean): string {
+  const m = e.perMember[0]!;
+  const step = (x: { batch: number; length: number; seconds: number }, what: string) => `${x.seconds.toFixed(2)} s per step of ${x.batch} ${what} x ${x.length} tokens`;
+  const rows: [string, number, string][] = [
+    ['setup', e.breakdown.setup, mined ? 'loading models, mining pairs from the sentences' : 'loading models'],
+    ['labelling', e.breakdown.labelling, `${(m.scoring.perText * 1000).toFixed(1)} ms per text, ${(m.scoring.perPair * 1000).toFixed(1)} ms per pair`],
+    ['bi->cross', e.breakdown.biToCross, `${e.steps.biToCross} steps, ${step(m.biToCrossStep, 'pairs')}`],
+    ['cross->bi', e.breakdown.crossToBi, `${e.steps.crossToBi} steps, ${step(m.crossToBiStep, 'text pairs')}`],
+    ['evaluation', e.breakdown.evaluation, 'saving models, scoring held-out pairs'],
+  ];
+  return [
+    `Estimated time (${preset}${e.members > 1 ? `, ${e.members} models` : ''}): ${e.summary}`,
+    ...rows.map(([name, s, what]) => `  ${name.padEnd(11)} ${duration(s).padStart(11)}   ${what}`),
+    ...e.basis.map((b) => `  - ${b}`),
+    '',
+  ].join('\n');
 }
 
 async function runs(args: string[]): Promise<number> {

@@ -88,11 +88,53 @@ const Phase = z.object({
 }).strict();
 const PresetName = z.enum(['quick', 'standard', 'paper']);
 
+/** What to train on and how: the input of train.start, and of train.estimate (the same run, not started). */
+const TrainRunInput = z.object({
+  preset: PresetName.default('quick'),
+  corpusId: Id.optional(),
+  pairsFile: FsPath.optional(),
+  base: BaseModel.default({ kind: 'builtin', name: 'use-lite' }),
+  mutual: BaseModel.optional(),
+  useLabels: z.boolean().default(true),
+  overrides: z.object({
+    cycles: z.number().int().min(1).max(20).optional(),
+    maxPairs: z.number().int().min(2).max(10_000_000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31).optional(),
+    checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
+    biToCross: Phase.optional(),
+    crossToBi: Phase.optional(),
+  }).strict().optional(),
+}).strict();
+const oneSource = (x: { corpusId?: number; pairsFile?: string }) => (x.corpusId === undefined) !== (x.pairsFile === undefined);
+
 export interface PresetInfo {
   name: 'quick' | 'standard' | 'paper';
   label: string;
   description: string;
   settings: Record<string, unknown>;
+}
+
+/** A run's time, estimated before it starts (train.estimate). Seconds throughout. */
+export interface TrainEstimate {
+  seconds: number;
+  /** "about 12 min on wasm (CPU)" */
+  summary: string;
+  breakdown: { setup: number; labelling: number; biToCross: number; crossToBi: number; evaluation: number };
+  /** Optimisation steps over the whole run. */
+  steps: { biToCross: number; crossToBi: number; total: number };
+  /** exact: false where the pairs of a corpus are not known before mining (then estimated). */
+  pairs: { train: number; heldOut: number; candidates: number; exact: boolean };
+  members: number;
+  backend: string;
+  backendLabel: string;
+  perMember: {
+    base: string;
+    biToCrossStep: { batch: number; length: number; seconds: number };
+    crossToBiStep: { batch: number; length: number; seconds: number };
+    scoring: { perText: number; perPair: number };
+  }[];
+  /** What the estimate rests on, in sentences. */
+  basis: string[];
 }
 
 export interface RunSummary {
@@ -205,22 +247,11 @@ export const methods = {
   'presets.list': method<PresetInfo[]>()('Training presets a person can choose from.', z.object({}).strict()),
   'train.start': method<{ jobId: string; runId: number }>()(
     'Start a Trans-Encoder run on a corpus or on a file of pairs (a long job; resumable).',
-    z.object({
-      preset: PresetName.default('quick'),
-      corpusId: Id.optional(),
-      pairsFile: FsPath.optional(),
-      base: BaseModel.default({ kind: 'builtin', name: 'use-lite' }),
-      mutual: BaseModel.optional(),
-      useLabels: z.boolean().default(true),
-      overrides: z.object({
-        cycles: z.number().int().min(1).max(20).optional(),
-        maxPairs: z.number().int().min(2).max(10_000_000).optional(),
-        seed: z.number().int().min(0).max(2 ** 31).optional(),
-        checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
-        biToCross: Phase.optional(),
-        crossToBi: Phase.optional(),
-      }).strict().optional(),
-    }).strict().refine((x) => (x.corpusId === undefined) !== (x.pairsFile === undefined), 'give exactly one of corpusId or pairsFile'),
+    TrainRunInput.refine(oneSource, 'give exactly one of corpusId or pairsFile'),
+  ),
+  'train.estimate': method<TrainEstimate>()(
+    'How long a run would take on this machine, before it starts: measured per-step costs (first call per shape waits for the measurement) scaled by the run\'s steps.',
+    TrainRunInput.refine(oneSource, 'give exactly one of corpusId or pairsFile'),
   ),
   'train.resume': method<{ jobId: string; runId: number }>()('Resume a paused or interrupted run from its last checkpoint.', z.object({ runId: Id }).strict()),
   'runs.list': method<RunSummary[]>()('Training runs, newest first.', z.object({}).strict()),

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineEvent, MethodInput, MethodName, MethodOutput } from '../../shared/api';
+import type { EngineEvent, MethodInput, MethodName, MethodOutput, MethodParsedInput } from '../../shared/api';
 import { JobRunner } from '../jobs/jobRunner';
 import { createStore, LATEST_SCHEMA_VERSION, openDatabase, resolveDataDir, type DataDirLayout, type Db, type Store } from '../store';
 import { dispatch, type Handlers } from './dispatch';
@@ -17,6 +17,9 @@ import { PRESETS } from '../train/presets';
 import { baseModelId, createRun, executeRun } from '../train/trainingService';
 import { corpusSentences, pairsFileSource, userLabelsFor } from '../train/trainingSources';
 import type { TrainingSource } from '../train/protocol';
+import { TrainingEstimator } from '../train/estimate';
+import { createEngineMeasurer } from '../train/costMeasurers';
+import { mergeSettings } from '../train/settings';
 import { ModelCache } from '../models/modelCache';
 import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
 import { evaluateScores } from '../eval/evaluatePairs';
@@ -40,6 +43,9 @@ export class Engine {
   readonly jobs: JobRunner;
   readonly policy = new PathPolicy();
   readonly models: ModelCache;
+  /** Time estimates of runs (train.estimate); measurements kept in `<data>/cache/`. */
+  readonly estimator: TrainingEstimator;
+  private readonly measurer = createEngineMeasurer();
   private readonly handlers: Handlers;
 
   private constructor(
@@ -50,6 +56,11 @@ export class Engine {
   ) {
     this.jobs = new JobRunner({ save: (job) => store.jobs.save(job) });
     this.models = new ModelCache(store, layout.root);
+    this.estimator = new TrainingEstimator({
+      measure: this.measurer.measure,
+      backend: async () => (await this.models.ensureBackend()).name,
+      cacheFile: path.join(layout.root, 'cache', 'step-costs.json'),
+    });
     this.jobs.on('job', (job) => this.emitEvent({ type: 'job', job }));
     for (const root of options.allowedRoots ?? []) this.policy.grant(root);
     this.handlers = this.createHandlers();
@@ -83,6 +94,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.measurer.dispose();
     await this.jobs.shutdown();
     this.models.dispose();
     await this.db.close();
@@ -108,6 +120,31 @@ export class Engine {
     const inspection = await inspectModelFolder(dir);
     if (!inspection.ok) throw new ApiError('bad_request', `The model folder ${base.dir} cannot be used: ${inspection.problems.join('; ')}`);
     return { kind: 'hf', dir };
+  }
+
+  /** The bases and the training data a train.start / train.estimate request names, checked. */
+  private async trainInputs(req: MethodParsedInput<'train.start'>): Promise<{ bases: BaseSpec[]; source: TrainingSource; corpusId: number | null }> {
+    const { store, policy } = this;
+    const bases: BaseSpec[] = [await this.checkBase(req.base)];
+    if (req.mutual) bases.push(await this.checkBase(req.mutual));
+    let source: TrainingSource;
+    let corpusId: number | null = null;
+    if (req.corpusId !== undefined) {
+      if (!(await store.corpora.get(req.corpusId))) throw new ApiError('not_found', `No corpus with id ${req.corpusId}.`);
+      corpusId = req.corpusId;
+      const texts = await corpusSentences(store, req.corpusId);
+      if (texts.length < 3) throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
+      source = { kind: 'texts', texts };
+    } else {
+      const file = policy.resolveAllowed(req.pairsFile!);
+      try {
+        source = await pairsFileSource(file);
+      } catch (err) {
+        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${(err as Error).message}`);
+      }
+      if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
+    }
+    return { bases, source, corpusId };
   }
 
   private emitEvent(event: EngineEvent): void {
@@ -144,29 +181,17 @@ export class Engine {
       'presets.list': () =>
         Object.values(PRESETS).map((p) => ({ name: p.name, label: p.label, description: p.description, settings: { ...p.settings } })),
       'train.start': async (req) => {
-        const bases: BaseSpec[] = [await this.checkBase(req.base)];
-        if (req.mutual) bases.push(await this.checkBase(req.mutual));
-        let source: TrainingSource;
-        let corpusId: number | null = null;
-        if (req.corpusId !== undefined) {
-          if (!(await store.corpora.get(req.corpusId))) throw new ApiError('not_found', `No corpus with id ${req.corpusId}.`);
-          corpusId = req.corpusId;
-          const texts = await corpusSentences(store, req.corpusId);
-          if (texts.length < 3) throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
-          source = { kind: 'texts', texts };
-        } else {
-          const file = policy.resolveAllowed(req.pairsFile!);
-          try {
-            source = await pairsFileSource(file);
-          } catch (err) {
-            throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${(err as Error).message}`);
-          }
-          if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
-        }
+        const { bases, source, corpusId } = await this.trainInputs(req);
         const userLabels = req.useLabels ? await userLabelsFor(store, corpusId) : undefined;
         const runId = await createRun({ store, layout: this.layout }, { preset: req.preset, overrides: req.overrides, bases, source, corpusId, userLabels });
         const job = jobs.start('train', (ctx) => executeRun({ store, layout: this.layout }, runId, ctx));
         return { jobId: job.id, runId };
+      },
+      'train.estimate': async (req) => {
+        const { bases, source, corpusId } = await this.trainInputs(req);
+        const userLabels = req.useLabels ? await userLabelsFor(store, corpusId) : undefined;
+        const settings = mergeSettings(PRESETS[req.preset].settings, req.overrides);
+        return this.estimator.estimate({ settings, source, bases, userLabelPairs: userLabels?.labels.length ?? 0 });
       },
       'train.resume': async ({ runId }) => {
         const run = await store.runs.get(runId);

@@ -46,8 +46,13 @@ export function mergeSettings(base: TransEncoderSettings, over: PartialSettings 
   return {
     ...base,
     ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined && typeof v !== 'object')),
-    biToCross: { ...base.biToCross, ...over.biToCross },
-    crossToBi: { ...base.crossToBi, ...over.crossToBi },
-    simcse: { ...base.simcse, ...over.simcse },
+    biToCross: { ...base.biToCross, ...defined(over.biToCross) },
+    crossToBi: { ...base.crossToBi, ...defined(over.crossToBi) },
+    simcse: { ...base.simcse, ...defined(over.simcse) },
   } as TransEncoderSettings;
+}
+
+/** An override object without its undefined fields (so they keep the base's values). */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  return o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>) : {};
 }
