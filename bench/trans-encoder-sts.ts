@@ -14,11 +14,14 @@ import { initBackend } from '../src/engine/backend';
 import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs, STS_DATASETS, STS_EVAL_DATASETS, type ScoredPairs } from '../src/engine/eval/stsData';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
+import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
-import { biScores, crossScores } from '../src/engine/train/scoring';
+import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
+import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel } from '../src/engine/models/modelFiles';
 import { seededRandom } from '../src/engine/train/schedule';
+import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
-import { runTransEncoder } from '../src/engine/train/transEncoder';
+import { runTransEncoder, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 
 const { values } = parseArgs({
@@ -34,6 +37,10 @@ const { values } = parseArgs({
     'eval-cross': { type: 'string', default: '1' },
     out: { type: 'string' },
     'run-dir': { type: 'string' },
+    mutual: { type: 'string' },
+    'save-models': { type: 'string' },
+    'simcse-epochs': { type: 'string' },
+    'simcse-lr': { type: 'string' },
   },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
@@ -44,6 +51,7 @@ const settings = mergeSettings(preset.settings, {
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: values['c2b-lr'] ? { learningRate: Number(values['c2b-lr']) } : undefined,
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
+  simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });
 const backend = await initBackend('auto');
 const t0 = Date.now();
@@ -67,8 +75,13 @@ for (let i = all.length - 1; i > 0; i--) {
   const j = Math.floor(rand() * (i + 1));
   [all[i], all[j]] = [all[j]!, all[i]!];
 }
-const chosen = all.slice(0, settings.maxPairs);
+// As the app does: a held-out slice (never trained on) for the label-free selection rule.
+const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
+const held = all.slice(0, heldOutCount);
+const chosen = all.slice(heldOutCount, heldOutCount + settings.maxPairs);
 const pairs = { a: chosen.map((p) => p[0]), b: chosen.map((p) => p[1]) };
+const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
+const agreement: { cycle: number; bi: Float32Array; cross: Float32Array }[] = [];
 
 type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number };
 const rows: Row[] = [];
@@ -81,21 +94,34 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
   rows.push(row);
   console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
 }
-const biEval = (bi: BiEncoder) => (s: ScoredPairs) => biScores(bi, s, { maxLength: settings.crossToBi.maxLength });
-const crossEval = (cross: CrossEncoder) => (s: ScoredPairs) => crossScores(cross, s, { maxLength: settings.biToCross.maxLength });
+// Scored through ONNX Runtime (same scores as TF.js to ~1e-6, see the onnx-parity tests), ~4x faster.
+const biEval = async (bi: BiEncoder) => {
+  const onnx = await OnnxBiEncoder.fromModel(bi);
+  return (s: ScoredPairs) => biScores(onnx, s, { maxLength: settings.crossToBi.maxLength });
+};
+const crossEval = async (cross: CrossEncoder) => {
+  const onnx = await OnnxCrossEncoder.fromModel(cross);
+  return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: settings.biToCross.maxLength });
+};
 
 console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
-await evaluate('start (USE lite)', biEval(bi));
+await evaluate('start (USE lite)', await biEval(bi));
+const members: Member[] = [{ name: 'use-lite', bi, cross }];
+if (values.mutual) {
+  // A second base (a Hugging Face folder), e.g. from scripts/make-second-base.ts.
+  const base = { kind: 'hf' as const, dir: values.mutual };
+  members.push({ name: 'second', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: !isSentenceEncoderBase(base) });
+  await evaluate('start (second base)', await biEval(members[1]!.bi));
+}
 
 const runDir = values['run-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-bench-run-'));
 const tTrain = Date.now();
-let trainSeconds = 0;
 let lastLog = 0;
 await runTransEncoder({
-  members: [{ name: 'use-lite', bi, cross }],
+  members,
   pairs,
   settings,
   runDir,
@@ -105,14 +131,34 @@ await runTransEncoder({
       console.error(`  ${p.stage} ${p.step}/${p.totalSteps} loss ${p.loss?.toFixed(4) ?? '-'} (${((Date.now() - tTrain) / 1000).toFixed(0)} s)`);
     }
   },
-  onCycleEnd: async (result, members) => {
-    trainSeconds += 0;
-    const m = members[0]!;
-    await evaluate(`cycle ${result.cycle + 1} bi`, biEval(m.bi));
-    if (values['eval-cross'] === '1') await evaluate(`cycle ${result.cycle + 1} cross`, crossEval(m.cross));
+  onCycleEnd: async (result, ms) => {
+    agreement.push({
+      cycle: result.cycle + 1,
+      bi: await biScores(ms[0]!.bi, heldOut, { maxLength: settings.crossToBi.maxLength }),
+      cross: await crossScores(ms[0]!.cross, heldOut, { maxLength: settings.biToCross.maxLength }),
+    });
+    for (const m of ms) {
+      const tag = ms.length > 1 ? ` (${m.name})` : '';
+      await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
+      if (values['eval-cross'] === '1') await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
+      if (values['save-models']) {
+        // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
+        const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : ({ kind: 'hf', dir: values.mutual! } as const);
+        for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
+          await saveModel(path.join(values['save-models'], `cycle${result.cycle + 1}-${kind}-${m.name}`), model, { base, provenance: { cycle: result.cycle + 1, member: m.name } });
+        }
+      }
+    }
   },
 });
+// The label-free rule's pick against the oracle (the cycle whose bi-encoder has the best average).
+const picked = selectByAgreement(agreement);
+const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));
+const oracle = biRows.reduce((a, b) => (b.avg > a.avg ? b : a));
+const pickedRow = biRows[picked.cycle - 1]!;
+console.log(`agreement per cycle (held-out ${heldOutCount} pairs): ${picked.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}`);
+console.log(`label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg.toFixed(2)}); oracle: ${oracle.model} (avg ${oracle.avg.toFixed(2)}); start avg ${rows[0]!.avg.toFixed(2)}`);
 const wall = (Date.now() - t0) / 1000;
 const evalSeconds = rows.reduce((a, r) => a + r.seconds, 0);
 console.log(`wall time ${wall.toFixed(0)} s (training ${(wall - evalSeconds).toFixed(0)} s, evaluation ${evalSeconds.toFixed(0)} s) on ${os.cpus().length} cores`);
-if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, wall }, null, 2));
+if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model }, heldOut: heldOutCount, wall }, null, 2));

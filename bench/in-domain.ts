@@ -1,0 +1,99 @@
+/**
+ * In-domain Trans-Encoder, the way a user trains: the sentences of one STS subset family (by
+ * default every `headlines` pair of STS12-16) are written out as plain text files, indexed as a
+ * corpus, and trained on with a preset through the app's API (pairs mined from the corpus by
+ * the app itself: nearest neighbours, lexical and random). The family's gold pairs only score:
+ * Spearman x100 of the built-in model and of each cycle's bi- and cross-encoder.
+ *
+ *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../src/engine/api/engine';
+import { spearman } from '../src/engine/eval/metrics';
+import { loadScoredPairs } from '../src/engine/eval/stsData';
+import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
+import { biScores, crossScores } from '../src/engine/train/scoring';
+import type { JobSnapshot } from '../src/shared/api';
+
+const { values } = parseArgs({
+  options: {
+    family: { type: 'string', default: 'headlines' },
+    sets: { type: 'string', default: 'sts12,sts13,sts14,sts15,sts16' },
+    preset: { type: 'string', default: 'quick' },
+    cycles: { type: 'string' },
+    'max-pairs': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const t0 = Date.now();
+const gold = { a: [] as string[], b: [] as string[], gold: [] as number[] };
+for (const name of values.sets!.split(',')) {
+  const s = await loadScoredPairs(name);
+  s.subsets.forEach((sub, i) => {
+    if (sub !== values.family) return;
+    gold.a.push(s.a[i]!);
+    gold.b.push(s.b[i]!);
+    gold.gold.push(s.gold[i]!);
+  });
+}
+if (gold.a.length === 0) throw new Error(`no pairs of the family "${values.family}" in ${values.sets}`);
+
+// The corpus: every distinct sentence of the family, as paragraphs of text files (no pairs, no scores).
+const sentences = [...new Set([...gold.a, ...gold.b])];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-in-domain-'));
+const corpusDir = path.join(work, 'corpus');
+fs.mkdirSync(corpusDir);
+for (let i = 0; i < sentences.length; i += 100) fs.writeFileSync(path.join(corpusDir, `part-${String(i / 100).padStart(3, '0')}.txt`), sentences.slice(i, i + 100).join('\n\n') + '\n');
+
+const engine = await Engine.open({ dataDir: path.join(work, 'data'), transport: 'direct', allowedRoots: [corpusDir] });
+const wait = async (jobId: string): Promise<JobSnapshot> => {
+  let last = 0;
+  const on = (e: { job: JobSnapshot }) => {
+    if (e.job.id === jobId && Date.now() - last > 30_000) {
+      last = Date.now();
+      console.error(`  ${e.job.stage} ${e.job.done ?? ''}/${e.job.total ?? ''} ${e.job.message ?? ''}`);
+    }
+  };
+  engine.events.on('event', on);
+  try {
+    return (await engine.jobs.wait(jobId))!;
+  } finally {
+    engine.events.off('event', on);
+  }
+};
+const rows: { model: string; spearman: number }[] = [];
+const report = (model: string, scores: Float32Array) => {
+  rows.push({ model, spearman: 100 * spearman(scores, gold.gold) });
+  console.log(`${model.padEnd(28)} ${rows.at(-1)!.spearman.toFixed(2)}`);
+};
+try {
+  console.log(`family ${values.family}: ${gold.a.length} gold pairs, ${sentences.length} sentences as a corpus of ${fs.readdirSync(corpusDir).length} files`);
+  const start = await OnnxBiEncoder.fromModel(await engine.models.bi(null));
+  report('built-in bi-encoder', await biScores(start, gold, { maxLength: 32 }));
+
+  const idx = await wait((await engine.invoke('corpora.create', { name: values.family!, path: corpusDir })).jobId);
+  if (idx.status !== 'done') throw new Error(idx.error ?? idx.status);
+  const { corpusId, passages } = idx.result as { corpusId: number; passages: number };
+  const overrides = { cycles: values.cycles ? Number(values.cycles) : undefined, maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined };
+  const tTrain = Date.now();
+  const started = await engine.invoke('train.start', { preset: values.preset as 'quick', corpusId, overrides });
+  const trained = await wait(started.jobId);
+  if (trained.status !== 'done') throw new Error(trained.error ?? trained.status);
+  const trainSeconds = (Date.now() - tTrain) / 1000;
+  const result = trained.result as { selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] } };
+  console.log(`indexed ${passages} passages; trained in ${trainSeconds.toFixed(0)} s; the label-free rule picked cycle ${result.selection.cycle}`);
+  const models = (await engine.invoke('models.list', {})).filter((m) => m.runId === started.runId).sort((x, y) => x.cycle! - y.cycle! || x.kind.localeCompare(y.kind));
+  for (const m of models) {
+    if (m.kind === 'bi') report(`cycle ${m.cycle} bi-encoder`, await biScores(await OnnxBiEncoder.fromModel(await engine.models.bi(m.id)), gold, { maxLength: 32 }));
+    else report(`cycle ${m.cycle} cross-encoder`, await crossScores(await OnnxCrossEncoder.fromModel(await engine.models.cross(m.id)), gold, { maxLength: 64 }));
+  }
+  const wall = (Date.now() - t0) / 1000;
+  console.log(`wall time ${wall.toFixed(0)} s on ${os.cpus().length} cores`);
+  if (values.out) fs.writeFileSync(values.out, JSON.stringify({ family: values.family, goldPairs: gold.a.length, sentences: sentences.length, preset: values.preset, rows, selection: result.selection, trainSeconds, wall }, null, 2));
+} finally {
+  await engine.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
