@@ -232,6 +232,8 @@ async function explainWriteFailure(dir: string, err: unknown): Promise<string> {
       const st = await fs.stat(p);
       if (!st.isDirectory()) return describeError(Object.assign(new Error(''), { code: 'ENOTDIR' }));
       await fs.access(p, fsConstants.W_OK);
+      // mkdir answered ENOENT inside an existing folder: a special file system such as /proc.
+      if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return `folders cannot be created in ${p}`;
       break;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -272,7 +274,8 @@ async function changedSinceScan(
 
 /**
  * For each chosen document, a refusal message if moving the chosen set would empty one of its
- * file-level clusters in this scan (the last copy must stay).
+ * file-level clusters in this scan (the last copy must stay). A file not chosen counts as a copy
+ * left in place only if it is still there as scanned (same size and modification time).
  */
 async function lastCopyGuard(store: Store, scanId: number, chosen: readonly number[]): Promise<Map<number, string>> {
   const chosenSet = new Set(chosen);
@@ -291,13 +294,35 @@ async function lastCopyGuard(store: Store, scanId: number, chosen: readonly numb
   for (const c of clusters) {
     if (c.members.some((m) => m.passageId != null)) continue; // passage clusters do not hold whole files
     const docs = [...new Set(c.members.map((m) => m.documentId))];
-    if (docs.every((d) => chosenSet.has(d) || gone.has(d))) {
-      for (const d of docs) {
-        if (chosenSet.has(d) && !out.has(d)) out.set(d, `it would leave cluster ${c.id} without any file in place; keep at least one of its files`);
+    if (!docs.some((d) => chosenSet.has(d))) continue;
+    let left = false;
+    let changed = false;
+    for (const d of docs) {
+      if (chosenSet.has(d) || gone.has(d)) continue;
+      const loc = locs.get(d);
+      if (loc && (await inPlaceAsScanned(path.join(loc.root, loc.relPath), loc))) {
+        left = true;
+        break;
       }
+      changed = true;
+    }
+    if (left) continue;
+    const why = changed ? ' (its other files are gone or changed since the scan)' : '';
+    for (const d of docs) {
+      if (chosenSet.has(d) && !out.has(d)) out.set(d, `it would leave cluster ${c.id} without any file in place${why}; keep at least one of its files`);
     }
   }
   return out;
+}
+
+/** The file is still a regular file with the scanned size and modification time. */
+async function inPlaceAsScanned(file: string, known: { size: number; mtimeMs: number }): Promise<boolean> {
+  try {
+    const st = await fs.stat(file);
+    return st.isFile() && st.size === known.size && Math.abs(st.mtimeMs - known.mtimeMs) < 1;
+  } catch {
+    return false;
+  }
 }
 
 function isInside(child: string, parent: string): boolean {

@@ -168,6 +168,18 @@ export async function readDocument(absPath: string, opts: ReadDocumentOptions = 
   return { ok: true, text, format: fmt, encoding, bytes, mtimeMs: before.mtimeMs, truncated, warnings };
 }
 
+/**
+ * True for skip reasons about the file's state or access rather than its content (deleted or
+ * changed while read, permission denied, an I/O error): reading it again later may succeed even
+ * though its size and modification time are the same (chmod does not change the mtime, and a
+ * file moved away and back keeps it). Matches the reasons readDocument and walkFolder give.
+ */
+export function isRetryableSkipReason(reason: string | null | undefined): boolean {
+  return !!reason && RETRYABLE_REASON.test(reason);
+}
+
+const RETRYABLE_REASON = /^(file no longer exists|file was deleted|file changed while|file disappeared|permission denied|cannot be read)/;
+
 function skip(reason: string, format?: DocumentFormat, bytes?: number): DocumentSkipped {
   const r: DocumentSkipped = { ok: false, reason };
   if (format) r.format = format;

@@ -46,7 +46,7 @@ export async function* walkFolder(
       } else if (e.isFile()) {
         files.push(childRel);
       } else {
-        yield { skipped: { relPath: childRel, reason: 'not a regular file' } };
+        yield { skipped: { relPath: childRel, reason: `not a regular file (${specialKind(e)})` } };
       }
     }
     for (const childRel of files.reverse()) {
@@ -60,6 +60,14 @@ export async function* walkFolder(
     // Pushed in reverse name order so they pop in name order.
     stack.push(...subdirs);
   }
+}
+
+/** What a directory entry that is neither file, folder nor link is (it is never opened: a pipe would block). */
+function specialKind(e: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (e.isFIFO()) return 'named pipe';
+  if (e.isSocket()) return 'socket';
+  if (e.isCharacterDevice() || e.isBlockDevice()) return 'device';
+  return 'unknown type';
 }
 
 export function describeFsError(err: unknown, fallback: string): string {
