@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend';
 import { inspectModelFolder } from '../../src/engine/models/hf';
 import { createBiEncoder, isSentenceEncoderBase } from '../../src/engine/models/modelFiles';
+import type { HfEncoder } from '../../src/engine/models/hf';
 
 /** scripts/make-second-base.ts writes a raw BERT folder the app imports like a user's checkpoint. */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-second-base-'));
@@ -22,7 +23,7 @@ it('is a valid Hugging Face BERT folder, read as a raw masked-LM, with a vocabul
   expect(inspection.problems).toEqual([]);
   expect(inspection.summary!.modelType).toBe('bert');
   expect(isSentenceEncoderBase({ kind: 'hf', dir: out })).toBe(false);
-  const bi = await createBiEncoder({ kind: 'hf', dir: out });
+  const bi = (await createBiEncoder({ kind: 'hf', dir: out })) as HfEncoder;
   const vocab = fs.readFileSync(path.join(out, 'vocab.txt'), 'utf8').split('\n');
   const unk = vocab.indexOf('[UNK]');
   const text = 'The committee agreed to move the budget review to next Thursday because of the holidays.';
