@@ -33,6 +33,7 @@ const { values } = parseArgs({
     cycles: { type: 'string' },
     dropout: { type: 'string' },
     'c2b-lr': { type: 'string' },
+    'c2b-epochs': { type: 'string' },
     'b2c-lr': { type: 'string' },
     'eval-cross': { type: 'string', default: '1' },
     out: { type: 'string' },
@@ -49,7 +50,7 @@ const settings = mergeSettings(preset.settings, {
   maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
   cycles: values.cycles ? Number(values.cycles) : undefined,
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
-  crossToBi: values['c2b-lr'] ? { learningRate: Number(values['c2b-lr']) } : undefined,
+  crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
   simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });

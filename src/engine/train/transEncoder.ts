@@ -20,7 +20,7 @@ import { CancelledError } from '../jobs/jobRunner';
 import { fit, fitSteps, type OptimizerState } from './fit';
 import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { biScores, crossScores, meanScores, toProbabilities, type PairList } from './scoring';
-import type { TransEncoderSettings } from './settings';
+import type { PhaseSettings, TransEncoderSettings } from './settings';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -156,59 +156,97 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     }
   }
 
+  /**
+   * Trains one student for one (phase, member) slot of the run, resumably: from its in-progress
+   * weights and Adam state where the state counts steps in it, else over again from `from` (the
+   * steps it had counted leave the run's count). Saves the result to `output`, then moves the
+   * state past the slot before removing the in-progress files, so a crash at any point resumes.
+   */
+  const trainSlot = async (a: {
+    model: BiEncoder | CrossEncoder;
+    /** Names the slot's in-progress files ("cross-m", "simcse-m"). */
+    tag: string;
+    from: string;
+    output: string;
+    cfg: PhaseSettings;
+    examples: number;
+    seed: number;
+    lossOf: (batch: Uint32Array) => tf.Scalar;
+    progress: (loss: number) => Omit<TrainProgress, 'step' | 'totalSteps' | 'loss'>;
+    /** Records the slot's mean loss in the state (saved with the slot's end). */
+    record?: (meanLoss: number) => void;
+  }): Promise<void> => {
+    const progressFile = f(runDir, `progress-${a.tag}.safetensors`);
+    const optimizerFile = f(runDir, `optimizer-${a.tag}.safetensors`);
+    let optimizerState: OptimizerState | undefined;
+    if (st.step > 0 && fs.existsSync(progressFile)) {
+      await restore(a.model, progressFile);
+      optimizerState = await loadOptimizerState(optimizerFile);
+    } else {
+      // Starting this slot over (also when its in-progress files are gone): the steps it had
+      // counted are done again, so they leave the run's count.
+      st.globalStep -= st.step;
+      st.step = 0;
+      await restore(a.model, a.from);
+    }
+    const stepsBefore = st.globalStep - st.step;
+    const result = await fit({
+      model: a.model,
+      examples: a.examples,
+      batchSize: a.cfg.batchSize,
+      epochs: a.cfg.epochs,
+      learningRate: a.cfg.learningRate,
+      warmupFraction: s.warmupFraction,
+      seed: a.seed,
+      startStep: st.step,
+      optimizerState,
+      signal: o.signal,
+      checkpointEvery: s.checkpointEverySteps,
+      onCheckpoint: async (step, optimizer) => {
+        await saveWeights(progressFile, a.model.getWeights());
+        await saveOptimizerState(optimizerFile, await optimizer.getWeights());
+        st.step = step;
+        st.globalStep = stepsBefore + step;
+        writeJsonAtomic(f(runDir, 'state.json'), st);
+      },
+      lossOf: a.lossOf,
+      onStep: async (step, _total, loss) => {
+        st.globalStep = stepsBefore + step;
+        const p: TrainProgress = { ...a.progress(loss), loss, step: st.globalStep, totalSteps: st.totalSteps };
+        o.onProgress?.(p);
+        await o.onStep?.(p);
+      },
+    });
+    await saveWeights(a.output, a.model.getWeights());
+    a.record?.(result.meanLoss);
+    st.member++;
+    st.step = 0;
+    // State first, then the in-progress files: a crash in between must not leave a state that
+    // points at files already gone.
+    writeJsonAtomic(f(runDir, 'state.json'), st);
+    fs.rmSync(progressFile, { force: true });
+    fs.rmSync(optimizerFile, { force: true });
+  };
+
   if (st.phase === 'simcse') {
     for (let k = st.member; k < simcseMembers.length; k++) {
       const m = simcseMembers[k]!;
-      const progressFile = f(runDir, `progress-simcse-${m.name}.safetensors`);
-      const optimizerFile = f(runDir, `optimizer-simcse-${m.name}.safetensors`);
-      let optimizerState: OptimizerState | undefined;
-      if (st.step > 0 && fs.existsSync(progressFile)) {
-        await restore(m.bi, progressFile);
-        optimizerState = await loadOptimizerState(optimizerFile);
-      } else {
-        st.globalStep -= st.step;
-        st.step = 0;
-        await restore(m.bi, f(runDir, `base-bi-${m.name}.safetensors`));
-      }
-      const stepsBefore = st.globalStep - st.step;
       const cfg = s.simcse;
-      await fit({
+      await trainSlot({
         model: m.bi,
+        tag: `simcse-${m.name}`,
+        from: f(runDir, `base-bi-${m.name}.safetensors`),
+        output: f(runDir, `start-bi-${m.name}.safetensors`),
+        cfg,
         examples: sentences.length,
-        batchSize: cfg.batchSize,
-        epochs: cfg.epochs,
-        learningRate: cfg.learningRate,
-        warmupFraction: s.warmupFraction,
         seed: s.seed + 7 + k,
-        startStep: st.step,
-        optimizerState,
-        signal: o.signal,
-        checkpointEvery: s.checkpointEverySteps,
-        onCheckpoint: async (step, optimizer) => {
-          await saveWeights(progressFile, m.bi.getWeights());
-          await saveOptimizerState(optimizerFile, await optimizer.getWeights());
-          st.step = step;
-          st.globalStep = stepsBefore + step;
-          writeJsonAtomic(f(runDir, 'state.json'), st);
-        },
         lossOf: (batch) => {
           const texts = Array.from(batch, (i) => sentences[i]!);
           const opts = { training: true, dropoutRate: SIMCSE_DROPOUT, maxLength: cfg.maxLength };
           return simcseLoss(m.bi.forward(texts, opts).embeddings, m.bi.forward(texts, opts).embeddings, cfg.temperature);
         },
-        onStep: async (step, _total, loss) => {
-          st.globalStep = stepsBefore + step;
-          const p: TrainProgress = { stage: `SimCSE: making ${m.name} a sentence encoder`, cycle: 0, phase: 'simcse', member: m.name, step: st.globalStep, totalSteps: st.totalSteps, loss };
-          o.onProgress?.(p);
-          await o.onStep?.(p);
-        },
+        progress: () => ({ stage: `SimCSE: making ${m.name} a sentence encoder`, cycle: 0, phase: 'simcse', member: m.name }),
       });
-      await saveWeights(f(runDir, `start-bi-${m.name}.safetensors`), m.bi.getWeights());
-      st.member = k + 1;
-      st.step = 0;
-      writeJsonAtomic(f(runDir, 'state.json'), st);
-      fs.rmSync(progressFile, { force: true });
-      fs.rmSync(optimizerFile, { force: true });
     }
     st.member = 0;
     st.phase = 'bi->cross';
@@ -241,78 +279,35 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
 
       for (let k = st.member; k < members.length; k++) {
         const m = members[k]!;
-        const student = phase === 'bi->cross' ? m.cross : m.bi;
         const kind = phase === 'bi->cross' ? 'cross' : 'bi';
-        const progressFile = f(runDir, `progress-${kind}-${m.name}.safetensors`);
-        const optimizerFile = f(runDir, `optimizer-${kind}-${m.name}.safetensors`);
-        let optimizerState: OptimizerState | undefined;
-        if (st.step > 0 && fs.existsSync(progressFile)) {
-          await restore(student, progressFile);
-          optimizerState = await loadOptimizerState(optimizerFile);
-        } else {
-          // Starting this phase over (also when its in-progress files are gone): the steps it had
-          // counted are done again, so they leave the run's count.
-          st.globalStep -= st.step;
-          st.step = 0;
-          await restore(student, f(runDir, `start-${kind}-${m.name}.safetensors`));
-        }
-        const stepsBefore = st.globalStep - st.step;
-        const checkpoint = async (step: number, optimizer: tf.Optimizer) => {
-          await saveWeights(progressFile, student.getWeights());
-          await saveOptimizerState(optimizerFile, await optimizer.getWeights());
-          st.step = step;
-          st.globalStep = stepsBefore + step;
-          writeJsonAtomic(f(runDir, 'state.json'), st);
-        };
         const cfg = phase === 'bi->cross' ? s.biToCross : s.crossToBi;
-        {
-          const result = await fit({
-            model: student,
-            examples: phase === 'bi->cross' ? 2 * n : n,
-            batchSize: cfg.batchSize,
-            epochs: cfg.epochs,
-            learningRate: cfg.learningRate,
-            warmupFraction: s.warmupFraction,
-            seed: s.seed + 1000 * cycle + (phase === 'bi->cross' ? 0 : 500) + k,
-            startStep: st.step,
-            optimizerState,
-            signal: o.signal,
-            checkpointEvery: s.checkpointEverySteps,
-            onCheckpoint: checkpoint,
-            lossOf: (batch) => {
-              const idx = Array.from(batch, (i) => i % n);
-              const y = tf.tensor1d(idx.map((i) => labels[i]!));
-              if (phase === 'bi->cross') {
-                // Examples n..2n-1 are the reversed pairs: the cross-encoder sees both orders.
-                const input = Array.from(batch, (i) => (i < n ? ([pairs.a[i]!, pairs.b[i]!] as const) : ([pairs.b[i - n]!, pairs.a[i - n]!] as const)));
-                const { logits } = m.cross.forward(input, { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength });
-                return softBceWithLogits(logits, y);
-              }
-              const ea = m.bi.forward(idx.map((i) => pairs.a[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
-              const eb = m.bi.forward(idx.map((i) => pairs.b[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
-              return cosineMse(ea, eb, y);
-            },
-            onStep: async (step, _total, loss) => {
-              st.globalStep = stepsBefore + step;
-              const p: TrainProgress = {
-                stage: `cycle ${cycle + 1}/${s.cycles}: ${phase}${members.length > 1 ? ` (${m.name})` : ''}`,
-                cycle, phase, member: m.name, step: st.globalStep, totalSteps: st.totalSteps, loss,
-              };
-              o.onProgress?.(p);
-              await o.onStep?.(p);
-            },
-          });
-          if (phase === 'bi->cross') st.lossSums.biToCross += result.meanLoss / members.length;
-          else st.lossSums.crossToBi += result.meanLoss / members.length;
-        }
-        await saveWeights(f(runDir, `cycle${cycle}-${kind}-${m.name}.safetensors`), student.getWeights());
-        st.member = k + 1;
-        st.step = 0;
-        // State first, then the in-progress files: a crash in between must not leave a state
-        // that points at files already gone.
-        writeJsonAtomic(f(runDir, 'state.json'), st);
-        fs.rmSync(progressFile, { force: true });
-        fs.rmSync(optimizerFile, { force: true });
+        await trainSlot({
+          model: phase === 'bi->cross' ? m.cross : m.bi,
+          tag: `${kind}-${m.name}`,
+          from: f(runDir, `start-${kind}-${m.name}.safetensors`),
+          output: f(runDir, `cycle${cycle}-${kind}-${m.name}.safetensors`),
+          cfg,
+          examples: phase === 'bi->cross' ? 2 * n : n,
+          seed: s.seed + 1000 * cycle + (phase === 'bi->cross' ? 0 : 500) + k,
+          lossOf: (batch) => {
+            const idx = Array.from(batch, (i) => i % n);
+            const y = tf.tensor1d(idx.map((i) => labels[i]!));
+            if (phase === 'bi->cross') {
+              // Examples n..2n-1 are the reversed pairs: the cross-encoder sees both orders.
+              const input = Array.from(batch, (i) => (i < n ? ([pairs.a[i]!, pairs.b[i]!] as const) : ([pairs.b[i - n]!, pairs.a[i - n]!] as const)));
+              const { logits } = m.cross.forward(input, { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength });
+              return softBceWithLogits(logits, y);
+            }
+            const ea = m.bi.forward(idx.map((i) => pairs.a[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
+            const eb = m.bi.forward(idx.map((i) => pairs.b[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
+            return cosineMse(ea, eb, y);
+          },
+          progress: () => ({ stage: `cycle ${cycle + 1}/${s.cycles}: ${phase}${members.length > 1 ? ` (${m.name})` : ''}`, cycle, phase, member: m.name }),
+          record: (meanLoss) => {
+            if (phase === 'bi->cross') st.lossSums.biToCross += meanLoss / members.length;
+            else st.lossSums.crossToBi += meanLoss / members.length;
+          },
+        });
       }
       st.member = 0;
       st.phase = phase === 'bi->cross' ? 'cross->bi' : 'cycle-end';
