@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../models/io/weightsFile';
 import { planModelFolder } from '../models/hf/folder';
-import type { BaseSpec } from '../models/modelFiles';
+import { isSentenceEncoderBase, type BaseSpec } from '../models/modelFiles';
 import { loadUseLiteTokenizer } from '../models/use-lite/biEncoder';
 import { APP_VERSION } from '../version';
 import { fitSteps } from './fit';
@@ -490,6 +490,9 @@ function composeEstimate(
   const b = { setup: 0, labelling: 0, biToCross: 0, crossToBi: 0, evaluation: 0 };
   const perMember: TrainingEstimate['perMember'] = [];
   let busiest = 0;
+  // Raw masked-LM members first go through SimCSE on the run's sentences (transEncoder.ts).
+  const simcseMembers = s.simcse.epochs > 0 ? req.bases.filter((base) => !isSentenceEncoderBase(base)).length : 0;
+  const simcseSteps = fitSteps(Math.round(trainTexts), s.simcse.batchSize, s.simcse.epochs);
 
   for (const [k, base] of req.bases.entries()) {
     const { shapes, costs } = perBase.get(baseKey(base))!;
@@ -512,6 +515,9 @@ function composeEstimate(
 
     // Start: models built, start weights written; member 0 mines a corpus.
     b.setup += c({ what: 'load' }) + 2 * save;
+    // A SimCSE step is two forward passes of one batch, like a cross->bi step: its cost is
+    // taken as that step's, scaled by the batch size (an approximation, not measured itself).
+    if (s.simcse.epochs > 0 && !isSentenceEncoderBase(base)) b.setup += simcseSteps * biStep * (s.simcse.batchSize / shapes.biStep.batch) + save;
     if (k === 0 && plan.minedTexts > 0) {
       const m = plan.minedTexts;
       b.setup += m * perText + c({ what: 'knn' }) * m * m + plan.lexicalSeconds;
@@ -537,6 +543,7 @@ function composeEstimate(
     `One bi->cross step (cross-encoder, ${first.biToCrossStep.batch} pairs x ${first.biToCrossStep.length} tokens): ${fmt(first.biToCrossStep.seconds)}; ` +
       `one cross->bi step (bi-encoder, 2 x ${first.crossToBiStep.batch} texts x ${first.crossToBiStep.length} tokens): ${fmt(first.crossToBiStep.seconds)}.`,
     `Scoring: ${fmt(first.scoring.perText)} per text (bi-encoder), ${fmt(first.scoring.perPair)} per pair (cross-encoder).`,
+    ...(simcseMembers ? [`SimCSE first for ${simcseMembers} raw masked-LM model(s): ${simcseSteps} steps each, priced as cross->bi steps scaled to its batch.`] : []),
     `Token lengths from ${perBase.get(first.base)!.sampled} ${req.source.kind === 'pairs' ? 'of the pairs' : 'random pairs of the sentences'}.`,
   ];
   if (busiest > 1) basis.push(`The CPU was busy while measuring (load ${busiest.toFixed(1)} per core): the estimate may be long.`);
@@ -547,7 +554,7 @@ function composeEstimate(
     steps: {
       biToCross: s.cycles * req.bases.length * stepsB2C,
       crossToBi: s.cycles * req.bases.length * stepsC2B,
-      total: planTotalSteps(n, req.bases.length, s),
+      total: planTotalSteps(n, req.bases.length, s, { members: simcseMembers, sentences: Math.round(trainTexts) }),
     },
     pairs: { train: n, heldOut: h, candidates: plan.candidates, exact: plan.exact },
     members: req.bases.length,

@@ -104,6 +104,19 @@ describe('scaling', () => {
     expect(mutual.seconds / quick.seconds).toBeLessThanOrEqual(2);
   });
 
+  it('a raw masked-LM base adds its SimCSE step', async () => {
+    const fixture = path.resolve('tests/fixtures/hf/bert-vocab');
+    const raw = path.join(dir, 'raw-bert');
+    fs.mkdirSync(raw, { recursive: true });
+    for (const f of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixture, f), path.join(raw, f));
+    const asEncoder = await estimator.estimate({ settings: PRESETS.quick.settings, source: pairs, bases: [{ kind: 'hf', dir: fixture }] });
+    const asRaw = await estimator.estimate({ settings: PRESETS.quick.settings, source: pairs, bases: [{ kind: 'hf', dir: raw }] });
+    expect(asEncoder.basis.join(' ')).not.toMatch(/SimCSE/);
+    expect(asRaw.basis.join(' ')).toMatch(/SimCSE first for 1 raw masked-LM/);
+    expect(asRaw.steps.total).toBeGreaterThan(asEncoder.steps.total);
+    expect(asRaw.breakdown.setup).toBeGreaterThan(asEncoder.breakdown.setup);
+  });
+
   it('Standard takes longer than Quick (its own shapes measured)', async () => {
     const standard = await estimator.estimate({ settings: PRESETS.standard.settings, source: pairs, bases: [BUILTIN_BASE] });
     expect(standard.perMember[0]!.biToCrossStep.batch).toBe(32);
