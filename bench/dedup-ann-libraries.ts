@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { exactKnn, exactThresholdPairs } from '../src/engine/dedup/exactSearch';
 import { MinHasher } from '../src/engine/dedup/minhash';
 import type { VectorMatrix } from '../src/engine/dedup/vectors';
+import { seededRandom } from '../src/engine/train/schedule';
 
 interface Args {
   sizes: number[];
@@ -87,17 +88,6 @@ function loadPackage(name: string, modulesDir: string | null): { mod: any; from:
   return null;
 }
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
@@ -113,7 +103,7 @@ function normalizeRows(m: VectorMatrix): void {
 }
 
 function makeData(kind: string, n: number, dim: number, seed: number): VectorMatrix {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const data = new Float32Array(n * dim);
   if (kind === 'random') {
     for (let i = 0; i < data.length; i++) data[i] = gaussian(rand);
@@ -283,7 +273,7 @@ async function annTable(args: Args, threads: number, usearch: Loaded, hnswlib: L
 }
 
 function benchMinHash(args: Args): void {
-  const rand = mulberry32(3);
+  const rand = seededRandom(3);
   const vocab = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x${Math.floor(rand() * 1e6).toString(36)}`);
   const docs = Array.from({ length: 2000 }, () => Array.from({ length: 300 }, () => vocab[Math.floor(rand() * vocab.length)]).join(' '));
   const mb = docs.reduce((s, d) => s + d.length, 0) / 1e6;

@@ -47,6 +47,7 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
+import { seededRandom } from '../src/engine/train/schedule';
 
 // ---- arguments ------------------------------------------------------------------------------
 
@@ -100,17 +101,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 // ---- deterministic random -------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -269,7 +259,7 @@ function relPathOf(i: number, perFolder: number): string {
 
 async function generate(root: string, args: Args): Promise<{ truth: Truth; report: GenerationReport }> {
   const t0 = performance.now();
-  const rand = mulberry32(args.seed);
+  const rand = seededRandom(args.seed);
   const data = loadSentences();
   const n = args.files;
   const slots = shuffle(rand, Array.from({ length: n }, (_, i) => i));

@@ -119,7 +119,16 @@ export interface TrainEstimate {
   seconds: number;
   /** "about 12 min on wasm (CPU)" */
   summary: string;
-  breakdown: { setup: number; labelling: number; biToCross: number; crossToBi: number; evaluation: number };
+  breakdown: {
+    /** Loading the models, writing start weights, mining pairs from a corpus, SimCSE for raw bases. */
+    setup: number;
+    /** Scoring the pairs with the teachers at the start of each phase. */
+    labelling: number;
+    biToCross: number;
+    crossToBi: number;
+    /** Saving each cycle's models and scoring held-out (and user-labelled) pairs. */
+    evaluation: number;
+  };
   /** Optimisation steps over the whole run. */
   steps: { biToCross: number; crossToBi: number; total: number };
   /** exact: false where the pairs of a corpus are not known before mining (then estimated). */
@@ -127,10 +136,12 @@ export interface TrainEstimate {
   members: number;
   backend: string;
   backendLabel: string;
+  /** Measured costs of each member's base; `length` is padded tokens per row. */
   perMember: {
     base: string;
     biToCrossStep: { batch: number; length: number; seconds: number };
     crossToBiStep: { batch: number; length: number; seconds: number };
+    /** Seconds per text (bi-encoder) and per pair (cross-encoder) when labelling. */
     scoring: { perText: number; perPair: number };
   }[];
   /** What the estimate rests on, in sentences. */

@@ -38,6 +38,7 @@ import { fitSteps } from './fit';
 import { mineCandidatePairs, DEFAULT_MINING } from './mining';
 import { costItemKey, type CostItem, type MeasuredCost } from './measureCosts';
 import type { TrainingSource } from './protocol';
+import type { TrainEstimate } from '../../shared/api';
 import { seededRandom } from './schedule';
 import type { TransEncoderSettings } from './settings';
 import { planTotalSteps } from './transEncoder';
@@ -51,44 +52,8 @@ export interface EstimateRequest {
   userLabelPairs?: number;
 }
 
-export interface StepCost {
-  batch: number;
-  /** Padded tokens per row. */
-  length: number;
-  seconds: number;
-}
-
-export interface TrainingEstimate {
-  seconds: number;
-  /** "about 12 min on wasm (CPU)" */
-  summary: string;
-  breakdown: {
-    /** Loading the models, writing start weights, mining pairs from a corpus. */
-    setup: number;
-    /** Scoring the pairs with the teachers at the start of each phase. */
-    labelling: number;
-    biToCross: number;
-    crossToBi: number;
-    /** Saving each cycle's models and scoring held-out (and user-labelled) pairs. */
-    evaluation: number;
-  };
-  /** Optimisation steps over the whole run (all cycles and members). */
-  steps: { biToCross: number; crossToBi: number; total: number };
-  pairs: { train: number; heldOut: number; candidates: number; exact: boolean };
-  members: number;
-  backend: string;
-  backendLabel: string;
-  /** Measured costs of each member's base. */
-  perMember: {
-    base: string;
-    biToCrossStep: StepCost;
-    crossToBiStep: StepCost;
-    /** Seconds per text (bi-encoder) and per pair (cross-encoder) when labelling. */
-    scoring: { perText: number; perPair: number };
-  }[];
-  /** What the estimate rests on, in sentences. */
-  basis: string[];
-}
+/** The API's shape is the engine's: one definition, in the shared contract. */
+export type TrainingEstimate = TrainEstimate;
 
 export interface Measurement {
   /** The backend the costs were measured on. */

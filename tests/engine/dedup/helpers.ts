@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { createStore, openDatabase, type Store } from '../../../src/engine/store';
+import { seededRandom } from '../../../src/engine/train/schedule';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -32,16 +33,8 @@ export async function tempStore(): Promise<Store> {
   return createStore(db);
 }
 
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers in [0, 1) (the engine's mulberry32). */
+export const mulberry32 = seededRandom;
 
 /** Pseudo-words (no real language, so no two generated texts share phrases by accident). */
 export function makeVocabulary(n: number, seed = 1): string[] {
