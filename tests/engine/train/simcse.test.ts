@@ -94,3 +94,31 @@ it('runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cyc
   // SimCSE makes the same sentences' two views closer than the other sentences: its loss falls.
   expect(await lossOf(tuned)).toBeLessThan(before);
 }, 300_000);
+
+it('through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models', async () => {
+  const { Engine } = await import('../../../src/engine/api/engine');
+  const dev = await loadScoredPairs('stsb-dev');
+  const root = fs.realpathSync(dir);
+  const pairsFile = path.join(root, 'pairs.tsv');
+  fs.writeFileSync(pairsFile, ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 20).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)].join('\n') + '\n');
+  const engine = await Engine.open({ dataDir: path.join(root, 'data'), transport: 'direct', allowedRoots: [root] });
+  const stages = new Set<string>();
+  const onEvent = (e: { job?: { stage?: string | null } }) => void (e.job?.stage && stages.add(e.job.stage));
+  engine.events.on('event', onEvent);
+  try {
+    const { jobId } = await engine.invoke('train.start', {
+      preset: 'quick',
+      pairsFile,
+      base: { kind: 'hf', dir: path.join(root, 'raw-bert') },
+      overrides: { cycles: 1, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16, epochs: 1 } },
+    });
+    const job = await engine.jobs.wait(jobId);
+    expect(job?.status, job?.error ?? '').toBe('done');
+    expect([...stages].some((s) => s.startsWith('SimCSE'))).toBe(true);
+    const result = job!.result as { selected: { biModelId: number; crossModelId: number } };
+    expect(result.selected.biModelId).toBeGreaterThan(0);
+  } finally {
+    engine.events.off('event', onEvent);
+    await engine.close();
+  }
+}, 300_000);
