@@ -8,6 +8,8 @@
  *    size and mtime equal the stored ones is not read again;
  *  - MinHash signatures and embeddings are cached by content hash (minhash_cache,
  *    embedding_cache), so known texts are neither re-hashed nor re-embedded;
+ *  - the semantic candidate pairs of each level are kept (semantic_pairs_cache), so a rescan
+ *    of the same texts neither rebuilds the nearest-neighbour index nor gets other pairs;
  *  - documents are written in small batches (and the batch in hand when cancelled), so
  *    resuming a cancelled scan (`resumeScanId`) redoes none of the documents already done.
  * Memory: no text is kept beyond the batch being processed; per item the scan holds one
@@ -16,6 +18,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store';
+import type { SemanticLevel } from '../store/repositories/caches';
 import type { ClusterInput, DocumentInput, PassageInput, StoredDocument } from '../store/types';
 import { contentHash } from '../text/normalize';
 import { readDocument as defaultReadDocument, isRetryableSkipReason, type ReadDocumentResult } from '../text/readDocument';
@@ -27,6 +30,7 @@ import { exactMatchesFromGroups } from './exactLayer';
 import { suggestKeep } from './keepRule';
 import { findNearDuplicatePairs, MinHasher, SignaturePool } from './minhash';
 import { deleteScanClusters, documentTextStart, passageMetaForDocuments, passageTextsByHash } from './scanQueries';
+import { searchSemanticPairsCached } from './semanticCache';
 import { searchSemanticPairs } from './semantic';
 import {
   DEFAULT_MAX_PASSAGES_FOR_FUZZY,
@@ -127,6 +131,8 @@ export interface DedupScanStats {
   semanticMethod: 'exact' | 'ann' | null;
   /** Semantic pairs accepted on the bi-encoder alone. */
   semanticPairs: number;
+  /** Levels (files, passages) whose semantic candidates were the last scan's, searched for the same texts. */
+  semanticFromCache: number;
   /** Borderline pairs sent to the cross-encoder / accepted by it. */
   crossScored: number;
   crossAccepted: number;
@@ -265,7 +271,7 @@ class ScanRun {
   readonly stats: DedupScanStats = {
     files: 0, read: 0, unchanged: 0, skipped: 0, documents: 0, distinctContents: 0, passages: 0, distinctPassages: 0,
     signaturesComputed: 0, signaturesCached: 0, embedded: 0, embeddingsCached: 0, nearPairs: 0, semanticMethod: null,
-    semanticPairs: 0, crossScored: 0, crossAccepted: 0, fileClusters: 0, duplicateFiles: 0, passageClusters: 0,
+    semanticPairs: 0, semanticFromCache: 0, crossScored: 0, crossAccepted: 0, fileClusters: 0, duplicateFiles: 0, passageClusters: 0,
     passageFuzzySkipped: null, elapsedMs: 0,
   };
   private readonly store: Store;
@@ -331,7 +337,7 @@ class ScanRun {
     this.stats.nearPairs += near.length;
     for (const p of near) fileMatches.push({ a: rep(p.a), b: rep(p.b), layer: 'near', score: p.jaccard });
     if (vectors) {
-      const sem = await this.semanticMatches(vectors.docVectors, contentHashes.length, (c) =>
+      const sem = await this.semanticMatches('file', vectors.docVectors, contentHashes, (c) =>
         documentTextStart(this.store.db, this.docs[rep(c)].id, CROSS_TEXT_CHARS),
       );
       for (const m of sem) fileMatches.push({ ...m, a: rep(m.a), b: rep(m.b) });
@@ -710,23 +716,33 @@ class ScanRun {
   }
 
   /** Semantic candidates among `count` rows, split by the cross-encoder band and re-scored. */
-  private async semanticMatches(data: Float32Array, count: number, textOf: (i: number) => Promise<string>): Promise<Match[]> {
+  private async semanticMatches(
+    level: SemanticLevel,
+    data: Float32Array,
+    hashes: readonly string[],
+    textOf: (i: number) => Promise<string>,
+  ): Promise<Match[]> {
+    const count = hashes.length;
     if (count < 2 || data.length === 0) return [];
     const t = this.settings.thresholds;
     const scorer = this.opts.score;
     const dim = data.length / count;
     this.check();
     this.progress('semantic', 0, null);
-    const found = await searchSemanticPairs(
-      { data, dim, count },
-      {
-        threshold: candidateFloor(t.semantic, t.crossBand, !!scorer),
-        k: this.settings.semanticK,
-        exactMaxItems: this.settings.exactMaxItems,
-        signal: this.opts.signal,
-        onProgress: (d, n) => this.progress('semantic', d, n),
-      },
-    );
+    const matrix = { data, dim, count };
+    const searchOpts = {
+      threshold: candidateFloor(t.semantic, t.crossBand, !!scorer),
+      k: this.settings.semanticK,
+      exactMaxItems: this.settings.exactMaxItems,
+      signal: this.opts.signal,
+      onProgress: (d: number, n: number) => this.progress('semantic', d, n),
+    };
+    const modelId = this.settings.embedModelId;
+    const found =
+      modelId == null
+        ? await searchSemanticPairs(matrix, searchOpts)
+        : await searchSemanticPairsCached(matrix, searchOpts, { cache: this.store.semanticPairsCache, modelId, level, hashes });
+    if ('fromCache' in found && found.fromCache) this.stats.semanticFromCache++;
     this.stats.semanticMethod = this.stats.semanticMethod === 'ann' ? 'ann' : found.method;
     const split = splitByBand(found.pairs, t.semantic, t.crossBand, !!scorer);
     this.stats.semanticPairs += split.confident.length;
@@ -772,7 +788,7 @@ class ScanRun {
       for (const p of near) matches.push({ a: rep(p.a), b: rep(p.b), layer: 'near', score: p.jaccard });
     }
     if (vectors && passages.eligibleHashes.length > 1) {
-      const sem = await this.semanticMatches(vectors, passages.eligibleHashes.length, async (e) =>
+      const sem = await this.semanticMatches('passage', vectors, passages.eligibleHashes, async (e) =>
         (await passageTextsByHash(this.store.db, [passages.eligibleHashes[e]])).get(passages.eligibleHashes[e]) ?? '',
       );
       for (const m of sem) matches.push({ ...m, a: rep(m.a), b: rep(m.b) });

@@ -18,7 +18,7 @@ import { modelsRepository } from './repositories/models';
 import { evaluationsRepository, metricsRepository, runsRepository } from './repositories/runs';
 import { fileActionsRepository, scansRepository } from './repositories/scans';
 import { jobsRepository } from './repositories/jobs';
-import { embeddingCacheRepository, minhashCacheRepository } from './repositories/caches';
+import { embeddingCacheRepository, minhashCacheRepository, semanticPairsCacheRepository } from './repositories/caches';
 import type { RepoContext } from './repositories/common';
 
 export interface StoreOptions {
@@ -45,6 +45,7 @@ export function createStore(db: Db, opts: StoreOptions = {}) {
     jobs: jobsRepository(ctx),
     embeddingCache: embeddingCacheRepository(ctx),
     minhashCache: minhashCacheRepository(ctx),
+    semanticPairsCache: semanticPairsCacheRepository(ctx),
   };
 }
 

@@ -250,6 +250,26 @@ CREATE INDEX idx_file_actions_content_hash ON file_actions(content_hash);
 CREATE INDEX idx_passages_content_hash ON passages(content_hash);
 `;
 
+// The semantic layer's candidate pairs of the last scan, per model and level (files or
+// passages), so a rescan of an unchanged set neither rebuilds the nearest-neighbour index nor
+// gets different pairs from it (the approximate index is built in parallel, not reproducibly).
+// items_digest: sha256 of the sorted content hashes searched; params: threshold, k, method.
+// Pairs are positions in that sorted list.
+const V4_SEMANTIC_PAIRS_CACHE = `
+CREATE TABLE semantic_pairs_cache (
+  model_id     INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  level        TEXT    NOT NULL CHECK (level IN ('file', 'passage')),
+  params       TEXT    NOT NULL,
+  items_digest TEXT    NOT NULL,
+  item_count   INTEGER NOT NULL CHECK (item_count >= 0),
+  method       TEXT    NOT NULL CHECK (method IN ('exact', 'ann')),
+  pair_items   BLOB    NOT NULL,
+  similarities BLOB    NOT NULL CHECK (length(pair_items) = 2 * length(similarities)),
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (model_id, level)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: V1_INITIAL },
   { version: 2, name: 'embedding and minhash caches', up: V2_CACHES },
@@ -261,6 +281,7 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.exec(V3_LABELS_AND_INDEXES);
     },
   },
+  { version: 4, name: 'semantic pairs cache', up: V4_SEMANTIC_PAIRS_CACHE },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -132,6 +132,9 @@ describe('runDedupScan', () => {
     expect(reader.paths).toEqual([]);
     expect(embedder.calls).toEqual([]);
     expect(second.stats).toMatchObject({ read: 0, unchanged: fileCount, signaturesComputed: 0, embedded: 0 });
+    // Files and passages: the semantic candidates are the first scan's.
+    expect(first.stats.semanticFromCache).toBe(0);
+    expect(second.stats.semanticFromCache).toBe(2);
     const summary = async (scanId: number) => (await clustersOf(store, scanId)).map((c) => `${c.level}:${c.layer}:${c.paths.join('|')}`).sort();
     expect(await summary(second.scanId)).toEqual(await summary(first.scanId));
 
@@ -141,6 +144,7 @@ describe('runDedupScan', () => {
     expect(reader.paths).toEqual([path.join(root, 'unique/u0.txt')]);
     expect(embedder.texts).toBe(1);
     expect(third.stats.read).toBe(1);
+    expect(third.stats.semanticFromCache).toBe(0);
   });
 
   it('stops on cancellation, keeps the documents done, and resumes without redoing them', async () => {

@@ -110,7 +110,7 @@ describe('migrations', () => {
       [
         'clusters', 'cluster_members', 'corpora', 'dedup_scans', 'documents', 'embedding_cache', 'evaluations',
         'file_actions', 'jobs', 'labelled_pairs', 'minhash_cache', 'models', 'passages', 'run_metrics',
-        'sentence_pairs', 'training_runs',
+        'semantic_pairs_cache', 'sentence_pairs', 'training_runs',
       ].sort(),
     );
     expect((await db.all('PRAGMA foreign_key_check')).length).toBe(0);

@@ -1,4 +1,7 @@
-/** Content-addressed caches that make rescans incremental: embeddings and MinHash signatures. */
+/**
+ * Content-addressed caches that make rescans incremental: embeddings, MinHash signatures, and
+ * the semantic layer's candidate pairs of the last scan.
+ */
 import { chunks, placeholders, type RepoContext } from './common';
 
 /** Copies a BLOB into a typed array (Buffers from SQLite need not be 4-byte aligned). Native byte order. */
@@ -97,5 +100,45 @@ export function minhashCacheRepository({ db, now }: RepoContext) {
   };
 }
 
+export type SemanticLevel = 'file' | 'passage';
+
+/** Candidate pairs as positions in the sorted list of the searched content hashes. */
+export interface CachedSemanticPairs {
+  method: 'exact' | 'ann';
+  itemCount: number;
+  /** a0, b0, a1, b1, ... */
+  pairItems: Int32Array;
+  similarities: Float32Array;
+}
+
+export function semanticPairsCacheRepository({ db, now }: RepoContext) {
+  return {
+    /** The pairs stored for this model and level if they were found with `params` among exactly the items of `itemsDigest`. */
+    async get(modelId: number, level: SemanticLevel, params: string, itemsDigest: string): Promise<CachedSemanticPairs | null> {
+      const row = await db.get<{ item_count: number; method: 'exact' | 'ann'; pair_items: Buffer; similarities: Buffer }>(
+        `SELECT item_count, method, pair_items, similarities FROM semantic_pairs_cache
+          WHERE model_id = ? AND level = ? AND params = ? AND items_digest = ?`,
+        [modelId, level, params, itemsDigest],
+      );
+      if (!row) return null;
+      const pairItems = new Int32Array(row.pair_items.byteLength / 4);
+      new Uint8Array(pairItems.buffer).set(row.pair_items);
+      return { method: row.method, itemCount: row.item_count, pairItems, similarities: toFloat32(row.similarities) };
+    },
+
+    /** Replaces the pairs kept for this model and level (one set each: the last scan's). */
+    async put(modelId: number, level: SemanticLevel, params: string, itemsDigest: string, pairs: CachedSemanticPairs): Promise<void> {
+      if (pairs.pairItems.length !== 2 * pairs.similarities.length) throw new RangeError('pairItems must hold two items per similarity');
+      await db.run(
+        `INSERT OR REPLACE INTO semantic_pairs_cache
+           (model_id, level, params, items_digest, item_count, method, pair_items, similarities, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [modelId, level, params, itemsDigest, pairs.itemCount, pairs.method, toBlob(pairs.pairItems), toBlob(pairs.similarities), now()],
+      );
+    },
+  };
+}
+
 export type EmbeddingCacheRepository = ReturnType<typeof embeddingCacheRepository>;
 export type MinhashCacheRepository = ReturnType<typeof minhashCacheRepository>;
+export type SemanticPairsCacheRepository = ReturnType<typeof semanticPairsCacheRepository>;
