@@ -21,7 +21,7 @@ import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel }
 import { seededRandom } from '../src/engine/train/schedule';
 import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
-import { runTransEncoder, type Member } from '../src/engine/train/transEncoder';
+import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 
 const { values } = parseArgs({
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'save-models': { type: 'string' },
     'simcse-epochs': { type: 'string' },
     'simcse-lr': { type: 'string' },
+    'mutual-labels': { type: 'string' },
   },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
@@ -52,6 +53,7 @@ const settings = mergeSettings(preset.settings, {
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
+  mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });
 const backend = await initBackend('auto');
@@ -83,6 +85,7 @@ const chosen = all.slice(heldOutCount, heldOutCount + settings.maxPairs);
 const pairs = { a: chosen.map((p) => p[0]), b: chosen.map((p) => p[1]) };
 const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 const agreement: { cycle: number; bi: Float32Array; cross: Float32Array }[] = [];
+const labelWeightsPerCycle: { cycle: number; weights: LabelWeight[] }[] = [];
 
 type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number };
 const rows: Row[] = [];
@@ -133,6 +136,10 @@ await runTransEncoder({
     }
   },
   onCycleEnd: async (result, ms) => {
+    if (result.labelWeights) {
+      labelWeightsPerCycle.push({ cycle: result.cycle + 1, weights: result.labelWeights });
+      console.log(`  cycle ${result.cycle + 1} cross->bi label weights: ${result.labelWeights.map((w) => `${w.member} ${w.weight.toFixed(3)} (fidelity ${w.fidelity.toFixed(3)})`).join(', ')}`);
+    }
     agreement.push({
       cycle: result.cycle + 1,
       bi: await biScores(ms[0]!.bi, heldOut, { maxLength: settings.crossToBi.maxLength }),
@@ -162,4 +169,4 @@ console.log(`label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg
 const wall = (Date.now() - t0) / 1000;
 const evalSeconds = rows.reduce((a, r) => a + r.seconds, 0);
 console.log(`wall time ${wall.toFixed(0)} s (training ${(wall - evalSeconds).toFixed(0)} s, evaluation ${evalSeconds.toFixed(0)} s) on ${os.cpus().length} cores`);
-if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model }, heldOut: heldOutCount, wall }, null, 2));
+if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model }, heldOut: heldOutCount, wall, labelWeights: labelWeightsPerCycle }, null, 2));

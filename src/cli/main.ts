@@ -19,6 +19,7 @@ Usage:
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
   tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|HF_DIR]
              [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
+             [--mutual-labels mean|fidelity]  mutual labels: plain mean (paper) or by each cross-encoder's fidelity
              [--estimate]   only print how long it would take on this machine (measured), then exit
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
   tenc runs                                                  training runs and their results
@@ -160,6 +161,7 @@ async function train(args: string[]): Promise<number> {
       preset: { type: 'string', default: 'quick' },
       base: { type: 'string' },
       mutual: { type: 'string' },
+      'mutual-labels': { type: 'string' },
       cycles: { type: 'string' },
       'max-pairs': { type: 'string' },
       resume: { type: 'string' },
@@ -185,6 +187,7 @@ async function train(args: string[]): Promise<number> {
     const overrides = {
       cycles: values.cycles ? Number(values.cycles) : undefined,
       maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+      mutualLabels: values['mutual-labels'] as 'mean' | 'fidelity' | undefined,
     };
     const common = { preset: values.preset as 'quick', base, mutual, overrides };
     let request: typeof common & ({ corpusId: number } | { pairsFile: string });

@@ -101,6 +101,8 @@ const TrainRunInput = z.object({
     maxPairs: z.number().int().min(2).max(10_000_000).optional(),
     seed: z.number().int().min(0).max(2 ** 31).optional(),
     checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
+    /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
+    mutualLabels: z.enum(['mean', 'fidelity']).optional(),
     biToCross: Phase.optional(),
     crossToBi: Phase.optional(),
   }).strict().optional(),

@@ -2,7 +2,7 @@
 import type { BaseSpec } from '../models/modelFiles';
 import type { Selection } from './selection';
 import type { TransEncoderSettings } from './settings';
-import type { TrainProgress } from './transEncoder';
+import type { LabelWeight, TrainProgress } from './transEncoder';
 
 export type TrainingSource =
   | { kind: 'pairs'; a: string[]; b: string[] }
@@ -30,7 +30,7 @@ export type TrainWorkerMessage =
   | { type: 'backend'; name: string; reason: string }
   | { type: 'pairs'; train: number; heldOut: number; sources: Record<string, number> }
   | { type: 'progress'; progress: TrainProgress }
-  | { type: 'cycle'; cycle: number; models: CycleModels[]; agreement: number; userScore: number | null; meanLoss: { biToCross: number; crossToBi: number } }
+  | { type: 'cycle'; cycle: number; models: CycleModels[]; agreement: number; userScore: number | null; meanLoss: { biToCross: number; crossToBi: number }; labelWeights?: LabelWeight[] }
   | { type: 'done'; selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: { cycle: number; agreement: number; userScore: number | null }[] }
   | { type: 'cancelled' }
   | { type: 'error'; message: string };

@@ -51,6 +51,23 @@ export function meanScores(list: readonly Float32Array[]): Float32Array {
   return out;
 }
 
+/**
+ * Weighted element-wise mean; weights are clipped at 0, and all-zero weights fall back to the
+ * plain mean (no member can be trusted more than another).
+ */
+export function weightedMeanScores(list: readonly Float32Array[], weights: readonly number[]): Float32Array {
+  if (weights.length !== list.length) throw new RangeError(`${weights.length} weights for ${list.length} score arrays`);
+  const w = weights.map((x) => (Number.isFinite(x) && x > 0 ? x : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  if (total === 0) return meanScores(list);
+  const out = new Float32Array(list[0]!.length);
+  list.forEach((s, k) => {
+    if (w[k] === 0) return;
+    for (let i = 0; i < out.length; i++) out[i]! += (w[k]! / total) * s[i]!;
+  });
+  return out;
+}
+
 /** Cosines as soft BCE targets: clipped to [0, 1]. */
 export function toProbabilities(scores: Float32Array): Float32Array {
   return scores.map((s) => Math.min(1, Math.max(0, s)));

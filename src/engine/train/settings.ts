@@ -22,6 +22,13 @@ export interface TransEncoderSettings {
   /** Share of pairs kept out of training, for the label-free model selection. */
   heldOutFraction: number;
   checkpointEverySteps: number;
+  /**
+   * Mutual runs: how the members' cross-encoder scores become the cross->bi labels. 'mean' is
+   * the paper's. 'fidelity' weights each member by how well its cross-encoder learned its
+   * teacher (Spearman with the bi->cross labels, 0 if negative), so a member whose
+   * cross-encoder learned nothing adds no noise to the others' labels.
+   */
+  mutualLabels: 'mean' | 'fidelity';
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {
@@ -36,6 +43,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   maxPairs: 1_000_000,
   heldOutFraction: 0.05,
   checkpointEverySteps: 50,
+  mutualLabels: 'mean',
 };
 
 export type PartialSettings = {

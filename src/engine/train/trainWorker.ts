@@ -135,6 +135,7 @@ async function main(): Promise<void> {
         type: 'cycle', cycle: result.cycle + 1, models, agreement,
         userScore: userBi && userLabels ? scoreAgainstLabels(userBi, userLabels) : null,
         meanLoss: result.meanLoss,
+        labelWeights: result.labelWeights,
       });
     },
   });

@@ -162,6 +162,11 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'mean_loss_bi_to_cross', value: msg.meanLoss.biToCross },
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'mean_loss_cross_to_bi', value: msg.meanLoss.crossToBi },
               ...(msg.userScore !== null ? [{ stage: 'cycle', cycle: msg.cycle, step: 0, name: 'user_labels_score', value: msg.userScore }] : []),
+              // Mutual runs with fidelity-weighted labels: each member's share and why.
+              ...(msg.labelWeights ?? []).flatMap((w) => [
+                { stage: 'cycle', cycle: msg.cycle, step: 0, name: `label_weight:${w.member}`, value: w.weight },
+                { stage: 'cycle', cycle: msg.cycle, step: 0, name: `cross_fidelity:${w.member}`, value: w.fidelity },
+              ]),
             ]);
             await store.runs.saveCheckpoint(runId, { cyclesDone: msg.cycle });
             break;

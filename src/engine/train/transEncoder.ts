@@ -5,6 +5,7 @@
  *   cycle c:  labels <- mean_k cos(bi_k)             bi -> cross (soft BCE, both orders)
  *             cross_k <- start weights, train on labels
  *             labels <- mean_k cross_k (both orders)  cross -> bi (MSE on cosine)
+ *                       (or weighted by each cross_k's fidelity to its teacher: settings.mutualLabels)
  *             bi_k    <- start weights, train on labels
  *
  * Every phase checkpoints to `runDir` (weights, optimizer state, labels, then state.json last,
@@ -19,7 +20,8 @@ import { loadArrays, loadWeights, saveArrays, saveWeights, writeJsonAtomic } fro
 import { CancelledError } from '../jobs/jobRunner';
 import { fit, fitSteps, type OptimizerState } from './fit';
 import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
-import { biScores, crossScores, meanScores, toProbabilities, type PairList } from './scoring';
+import { spearman } from '../eval/metrics';
+import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
 
 export interface Member {
@@ -52,6 +54,15 @@ export interface CycleResult {
   /** Per member: files of the bi- and cross-encoder weights at the end of this cycle. */
   files: { member: string; bi: string; cross: string }[];
   meanLoss: { biToCross: number; crossToBi: number };
+  /** Mutual runs: each member's share of the cross->bi labels and the fidelity it came from. */
+  labelWeights?: LabelWeight[];
+}
+
+export interface LabelWeight {
+  member: string;
+  /** Spearman between the member's cross-encoder and the bi->cross labels it learned from. */
+  fidelity: number;
+  weight: number;
 }
 
 export interface RunState {
@@ -273,7 +284,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           );
         }
         if (o.signal?.aborted) throw new CancelledError();
-        labels = phase === 'bi->cross' ? toProbabilities(meanScores(perMember)) : meanScores(perMember);
+        if (phase === 'bi->cross') labels = toProbabilities(meanScores(perMember));
+        else if (members.length > 1 && s.mutualLabels === 'fidelity') {
+          const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
+          const weights = labelWeights(members.map((m) => m.name), perMember, teacher);
+          writeJsonAtomic(f(runDir, `label-weights-c${cycle}.json`), weights);
+          labels = weightedMeanScores(perMember, weights.map((w) => w.weight));
+        } else labels = meanScores(perMember);
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
 
@@ -323,6 +340,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       })),
       meanLoss: { ...st.lossSums },
     };
+    const weightsFile = f(runDir, `label-weights-c${cycle}.json`);
+    if (fs.existsSync(weightsFile)) result.labelWeights = JSON.parse(fs.readFileSync(weightsFile, 'utf8')) as LabelWeight[];
     st.lossSums = { biToCross: 0, crossToBi: 0 };
     // Idempotent (saving and scoring models), so a run killed inside it just does it again.
     await o.onCycleEnd?.(result, members);
@@ -334,6 +353,21 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   }
   report({ stage: 'done', cycle: st.cycle, phase: 'done', member: '', loss: null });
   return st;
+}
+
+/** Each member's share of mutual cross->bi labels: its cross-encoder's fidelity to its teacher, normalised. */
+export function labelWeights(names: readonly string[], crossScoresPerMember: readonly Float32Array[], teacher: Float32Array): LabelWeight[] {
+  const fidelity = crossScoresPerMember.map((sc) => {
+    const r = spearman(sc, teacher);
+    return Number.isFinite(r) ? r : 0;
+  });
+  const clipped = fidelity.map((r) => Math.max(0, r));
+  const total = clipped.reduce((a, b) => a + b, 0);
+  return names.map((member, k) => ({
+    member,
+    fidelity: fidelity[k]!,
+    weight: total > 0 ? clipped[k]! / total : 1 / names.length,
+  }));
 }
 
 async function saveOptimizerState(file: string, weights: OptimizerState): Promise<void> {

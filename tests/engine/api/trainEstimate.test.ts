@@ -33,6 +33,7 @@ it('validates its input, estimates a pairs file on the engine backend and keeps 
     expect(await codeOf(engine.call('train.estimate', { corpusId: 1, pairsFile }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile, preset: 'huge' }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile, extra: true }))).toBe('bad_request');
+    expect(await codeOf(engine.call('train.estimate', { pairsFile, overrides: { mutualLabels: 'median' } }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile: '/etc/hosts' }))).toBe('forbidden_path');
     expect(await codeOf(engine.call('train.estimate', { corpusId: 7 }))).toBe('not_found');
 
@@ -47,6 +48,8 @@ it('validates its input, estimates a pairs file on the engine backend and keeps 
     const mutual = await engine.invoke('train.estimate', { pairsFile, preset: 'quick', overrides, mutual: { kind: 'builtin', name: 'use-lite' } });
     expect(mutual.members).toBe(2);
     expect(mutual.steps.total).toBe(2 * est.steps.total);
+    const weighted = await engine.invoke('train.estimate', { pairsFile, preset: 'quick', overrides: { ...overrides, mutualLabels: 'fidelity' }, mutual: { kind: 'builtin', name: 'use-lite' } });
+    expect(weighted.steps.total).toBe(mutual.steps.total);
     // Nothing was started, and the measurements are kept in the data folder.
     expect(await engine.invoke('runs.list', {})).toEqual([]);
     expect(engine.jobs.list()).toEqual([]);
