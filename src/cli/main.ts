@@ -349,6 +349,8 @@ async function dedup(args: string[]): Promise<number> {
   const { scanId } = job.result as { scanId: number };
   const report = await engine.invoke('dedup.report', { scanId });
   process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
+  const skippedNote = (report.scan.stats as { passageFuzzySkipped?: string | null } | null)?.passageFuzzySkipped;
+  if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
   for (const c of report.clusters.slice(0, 50)) {
     process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);
     for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${m.path}\n`);

@@ -105,6 +105,19 @@ describe('runDedupScan', () => {
     expect(scan!.stats).toMatchObject({ fileClusters: 3 });
   });
 
+  it('says so when there are too many passages to compare beyond identical ones, and still finds identical passages', async () => {
+    const { root } = await makeFolder();
+    const store = await tempStore();
+    const { scanId, stats } = await runDedupScan({ roots: [root], store, embed: toyEmbed, settings: { maxPassagesForFuzzy: 3 } });
+    expect(stats.passageFuzzySkipped).toMatch(/^\d+ distinct passages exceed the limit of 3; only identical passages were matched$/);
+    const passages = (await clustersOf(store, scanId)).filter((c) => c.level === 'passage');
+    expect(passages).toHaveLength(1);
+    expect(passages[0]).toMatchObject({ layer: 'exact', paths: ['e1.txt', 'e2.txt'] });
+    // File level is untouched by the limit.
+    expect(stats.fileClusters).toBe(3);
+    expect((await store.scans.get(scanId))!.stats).toMatchObject({ passageFuzzySkipped: stats.passageFuzzySkipped });
+  });
+
   it('runs without a bi-encoder: no semantic layer, the other layers unchanged', async () => {
     const { root } = await makeFolder();
     const store = await tempStore();
