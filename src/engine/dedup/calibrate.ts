@@ -12,6 +12,19 @@ export interface ThresholdCalibration {
   n: number;
 }
 
+/** Finite scores with their labels (true/1 = duplicate), highest score first, and the number of duplicates. */
+export function rankByScore(
+  scores: readonly number[],
+  labels: readonly (boolean | number)[],
+): { items: { s: number; y: boolean }[]; positives: number } {
+  if (scores.length !== labels.length) throw new RangeError(`${scores.length} scores but ${labels.length} labels`);
+  const items = scores
+    .map((s, i) => ({ s, y: labels[i] === true || labels[i] === 1 }))
+    .filter((it) => Number.isFinite(it.s))
+    .sort((a, b) => b.s - a.s);
+  return { items, positives: items.filter((it) => it.y).length };
+}
+
 /**
  * Best-F1 threshold for scores with binary labels (true/1 = duplicate). Every distinct score
  * is tried as a cut; the threshold returned lies halfway between the chosen cut and the next
@@ -19,12 +32,7 @@ export interface ThresholdCalibration {
  * (fewer false positives). Throws when there is no positive label.
  */
 export function calibrateThresholdDetailed(scores: readonly number[], labels: readonly (boolean | number)[]): ThresholdCalibration {
-  if (scores.length !== labels.length) throw new RangeError(`${scores.length} scores but ${labels.length} labels`);
-  const items = scores
-    .map((s, i) => ({ s, y: labels[i] === true || labels[i] === 1 }))
-    .filter((it) => Number.isFinite(it.s))
-    .sort((a, b) => b.s - a.s);
-  const positives = items.filter((it) => it.y).length;
+  const { items, positives } = rankByScore(scores, labels);
   if (positives === 0) throw new RangeError('calibration needs at least one pair labelled as duplicate');
   let tp = 0;
   let fp = 0;

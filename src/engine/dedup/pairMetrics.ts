@@ -3,6 +3,7 @@
  * "found" when both files ended up in the same file-level cluster. Used by
  * bench/dedup-quality.ts; pure, no store access.
  */
+import { rankByScore } from './calibrate';
 
 export interface PairConfusion {
   tp: number;
@@ -106,12 +107,7 @@ export function thresholdForPrecision(
   labels: readonly (boolean | number)[],
   minPrecision: number,
 ): PrecisionTargetThreshold | null {
-  if (scores.length !== labels.length) throw new RangeError(`${scores.length} scores but ${labels.length} labels`);
-  const items = scores
-    .map((s, i) => ({ s, y: labels[i] === true || labels[i] === 1 }))
-    .filter((it) => Number.isFinite(it.s))
-    .sort((a, b) => b.s - a.s);
-  const positives = items.filter((it) => it.y).length;
+  const { items, positives } = rankByScore(scores, labels);
   if (positives === 0) return null;
   let tp = 0;
   let fp = 0;
