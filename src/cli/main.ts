@@ -333,7 +333,10 @@ async function dedup(args: string[]): Promise<number> {
   });
   if (positionals.length === 0) throw new Error('give at least one folder to scan');
   const roots = positionals.map((p) => path.resolve(p));
-  return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: roots }, async (engine) => {
+  // The folder named by --move-to is the user's choice too: granted like the scanned folders.
+  const moveTo = values['move-to'] !== undefined ? path.resolve(values['move-to']) : undefined;
+  if (moveTo) fs.mkdirSync(moveTo, { recursive: true });
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: moveTo ? [...roots, moveTo] : roots }, async (engine) => {
   const { jobId } = await engine.invoke('dedup.scan', {
     roots,
     semantic: !values['no-semantic'],
@@ -367,25 +370,13 @@ async function dedup(args: string[]): Promise<number> {
     if (ids.length === 0) {
       process.stdout.write('nothing to move\n');
     } else {
-      const target = path.resolve(values['move-to']);
-      fs.mkdirSync(target, { recursive: true });
-      const moved = await quarantineTo(engine, scanId, ids, target);
+      const target = moveTo!;
+      const moved = await engine.invoke('dedup.quarantine', { scanId, documentIds: ids, destDir: target });
       process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${r.sourcePath}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
     }
   }
   return 0;
   });
-}
-
-/** --move-to: the same safe move as the app's quarantine, into a folder the user named. */
-async function quarantineTo(engine: Engine, scanId: number, documentIds: number[], dir: string) {
-  const { quarantineFiles } = await import('../engine/dedup');
-  const r = await quarantineFiles({ store: engine.store, scanId, documentIds, quarantineDir: dir });
-  return {
-    batchId: r.batchId,
-    done: r.moved.map((o) => ({ sourcePath: o.sourcePath, destPath: o.destPath ?? '' })),
-    refused: r.refused.map((o) => ({ sourcePath: o.sourcePath, reason: o.message ?? 'refused' })),
-  };
 }
 
 async function undo(args: string[]): Promise<number> {

@@ -324,7 +324,12 @@ export const methods = {
   ),
   'dedup.quarantine': method<QuarantineOutcome>()(
     'Move files to the quarantine folder (never deletes; refuses files changed since the scan). Undo with dedup.undo.',
-    z.object({ scanId: Id, documentIds: z.array(Id).min(1).max(100_000) }).strict(),
+    z.object({
+      scanId: Id,
+      documentIds: z.array(Id).min(1).max(100_000),
+      /** A folder the user chose instead of the data folder's quarantine (it must be an allowed folder). */
+      destDir: FsPath.optional(),
+    }).strict(),
   ),
   'dedup.undo': method<QuarantineOutcome>()('Move the files of a quarantine batch back where they were.', z.object({ batchId: z.string().min(1).max(100) }).strict()),
   'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),

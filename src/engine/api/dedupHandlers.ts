@@ -27,7 +27,7 @@ const outcome = (batchId: string, done: FileMoveOutcome[], refused: FileMoveOutc
 });
 
 export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
-  const { store, jobs, policy, models } = engine;
+  const { store, jobs, policy, models, access } = engine;
 
   /** The model functions a scan uses; the embedding cache is keyed by the bi-encoder's model id. */
   const modelFns = async (biModelId: number | null, crossModelId: number | null, semantic: boolean) => {
@@ -61,6 +61,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
   return {
     'dedup.scan': async ({ roots, semantic, biModelId, crossModelId, passageLevel, thresholds }) => {
       const allowed = roots.map((r) => policy.resolveAllowed(r));
+      await access.model(biModelId);
+      await access.model(crossModelId);
       const fns = await modelFns(biModelId, crossModelId, semantic);
       const job = runScan({
         roots: allowed,
@@ -72,8 +74,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return { jobId: job.id };
     },
     'dedup.resume': async ({ scanId }) => {
-      const scan = await store.scans.get(scanId);
-      if (!scan) throw new ApiError('not_found', `No scan with id ${scanId}.`);
+      const scan = await access.scan(scanId);
       if (!['cancelled', 'failed'].includes(scan.status)) throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
       const settings = scan.settings as { embedModelId?: number | null } | null;
       const embedModelId = settings?.embedModelId ?? null;
@@ -83,9 +84,9 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return { jobId: job.id };
     },
     'dedup.scans': async () =>
-      (await store.scans.list()).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: s.stats, createdAt: s.createdAt, finishedAt: s.finishedAt })),
+      (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: s.stats, createdAt: s.createdAt, finishedAt: s.finishedAt })),
     'dedup.report': async ({ scanId }) => {
-      if (!(await store.scans.get(scanId))) throw new ApiError('not_found', `No scan with id ${scanId}.`);
+      await access.scan(scanId);
       const r = await loadScanReport(store, scanId);
       return {
         scan: r.scan,
@@ -99,14 +100,15 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       };
     },
     'dedup.export': async ({ scanId, format }) => {
-      if (!(await store.scans.get(scanId))) throw new ApiError('not_found', `No scan with id ${scanId}.`);
+      await access.scan(scanId);
       const mimeType = { csv: 'text/csv', json: 'application/json', html: 'text/html' }[format];
       return { content: await renderScanReport(store, scanId, format), mimeType };
     },
-    'dedup.quarantine': async ({ scanId, documentIds }) => {
-      if (!(await store.scans.get(scanId))) throw new ApiError('not_found', `No scan with id ${scanId}.`);
+    'dedup.quarantine': async ({ scanId, documentIds, destDir }) => {
+      await access.scan(scanId);
+      const quarantineDir = destDir !== undefined ? policy.resolveAllowed(destDir) : engine.layout.quarantine;
       try {
-        const r = await quarantineFiles({ store, scanId, documentIds, quarantineDir: engine.layout.quarantine });
+        const r = await quarantineFiles({ store, scanId, documentIds, quarantineDir });
         return outcome(r.batchId, r.moved, r.refused);
       } catch (err) {
         if (err instanceof QuarantineUnavailableError) throw new ApiError('conflict', err.message);
@@ -116,6 +118,9 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     'dedup.undo': async ({ batchId }) => {
       const actions = await store.fileActions.listBatch(batchId);
       if (actions.length === 0) throw new ApiError('not_found', `No file actions with batch id ${batchId}.`);
+      if (!actions.every((a) => access.actionVisible(a))) {
+        throw new ApiError('forbidden_path', `Batch ${batchId} moved files from a folder outside the folders you have chosen here; add that folder first.`);
+      }
       const r = await undoBatch(store, batchId);
       return outcome(r.batchId, r.restored, r.refused);
     },
@@ -124,7 +129,9 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         `SELECT id, scan_id, batch_id, action, source_path, dest_path, at, undone_at FROM file_actions${scanId !== undefined ? ' WHERE scan_id = ?' : ''} ORDER BY id DESC LIMIT 10000`,
         scanId !== undefined ? [scanId] : [],
       );
-      return rows.map((r) => ({
+      if (scanId !== undefined) await access.scan(scanId);
+      const visible = await access.filter(rows, (r) => access.actionVisible({ sourcePath: r.source_path }));
+      return visible.map((r) => ({
         id: r.id, scanId: r.scan_id, batchId: r.batch_id, action: r.action, sourcePath: r.source_path, destPath: r.dest_path,
         at: new Date(r.at).toISOString(), undoneAt: r.undone_at !== null ? new Date(r.undone_at).toISOString() : null,
       }));

@@ -9,6 +9,7 @@ import { dispatch, type Handlers } from './dispatch';
 import { dedupHandlers } from './dedupHandlers';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
+import { StoredAccess, type StoredPathRule } from './storedAccess';
 import { indexFolderCorpus } from '../corpus/indexFolderCorpus';
 import { APP_NAME, APP_VERSION } from '../version';
 import { inspectModelFolder } from '../models/hf';
@@ -31,6 +32,11 @@ export interface EngineOptions {
   transport: 'electron' | 'http' | 'direct';
   /** Folders the user chose before start (CLI flags); more can be granted later by trusted code. */
   allowedRoots?: string[];
+  /**
+   * Whether stored scans, corpora, runs and file actions outside the allowed folders can be seen
+   * and acted on. Default: `all` for the trusted CLI and tests (`direct`), `allowed-only` otherwise.
+   */
+  storedPaths?: StoredPathRule;
 }
 
 /**
@@ -42,6 +48,8 @@ export class Engine {
   readonly events = new EventEmitter();
   readonly jobs: JobRunner;
   readonly policy = new PathPolicy();
+  /** The path policy applied to what earlier calls stored. */
+  readonly access: StoredAccess;
   readonly models: ModelCache;
   /** Time estimates of runs (train.estimate); measurements kept in `<data>/cache/`. */
   readonly estimator: TrainingEstimator;
@@ -61,6 +69,7 @@ export class Engine {
       backend: async () => (await this.models.ensureBackend()).name,
       cacheFile: path.join(layout.root, 'cache', 'step-costs.json'),
     });
+    this.access = new StoredAccess(this.policy, store, options.storedPaths ?? (options.transport === 'direct' ? 'all' : 'allowed-only'));
     this.jobs.on('job', (job) => this.emitEvent({ type: 'job', job }));
     for (const root of options.allowedRoots ?? []) this.policy.grant(root);
     this.handlers = this.createHandlers();
@@ -130,7 +139,7 @@ export class Engine {
     let source: TrainingSource;
     let corpusId: number | null = null;
     if (req.corpusId !== undefined) {
-      if (!(await store.corpora.get(req.corpusId))) throw new ApiError('not_found', `No corpus with id ${req.corpusId}.`);
+      await this.access.corpus(req.corpusId);
       corpusId = req.corpusId;
       const texts = await corpusSentences(store, req.corpusId);
       if (texts.length < 3) throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
@@ -152,7 +161,7 @@ export class Engine {
   }
 
   private createHandlers(): Handlers {
-    const { store, jobs, policy } = this;
+    const { store, jobs, policy, access } = this;
     return {
       'app.info': () => ({
         name: APP_NAME,
@@ -165,7 +174,7 @@ export class Engine {
         platform: `${os.platform()}-${os.arch()}`,
       }),
       'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
-      'corpora.list': () => store.corpora.list(),
+      'corpora.list': async () => access.filter(await store.corpora.list(), (c) => access.corpusVisible(c)),
       'corpora.create': async ({ name, path: p }) => {
         const root = policy.resolveAllowed(p);
         if (!fs.statSync(root).isDirectory()) throw new ApiError('bad_request', `Not a folder: ${p}`);
@@ -174,7 +183,7 @@ export class Engine {
         return { jobId: job.id };
       },
       'corpora.documents': async ({ corpusId, limit, offset }) => {
-        if (!(await store.corpora.get(corpusId))) throw new ApiError('not_found', `No corpus with id ${corpusId}.`);
+        await access.corpus(corpusId);
         const docs = await store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
         return docs.map((d) => ({ id: d.id, relPath: d.relPath, size: d.size, status: d.status, skipReason: d.skipReason, contentHash: d.contentHash }));
       },
@@ -194,8 +203,7 @@ export class Engine {
         return this.estimator.estimate({ settings, source, bases, userLabelPairs: userLabels?.labels.length ?? 0 });
       },
       'train.resume': async ({ runId }) => {
-        const run = await store.runs.get(runId);
-        if (!run) throw new ApiError('not_found', `No training run with id ${runId}.`);
+        const run = await access.run(runId);
         if (!['paused', 'failed', 'cancelled'].includes(run.status)) {
           throw new ApiError('conflict', `Run ${runId} is ${run.status}; only a paused, failed or cancelled run can be resumed.`);
         }
@@ -203,20 +211,20 @@ export class Engine {
         const job = jobs.start('train', (ctx) => executeRun({ store, layout: this.layout }, runId, ctx));
         return { jobId: job.id, runId };
       },
-      'runs.list': async () => (await store.runs.list()).map((r) => this.runSummary(r)),
+      'runs.list': async () => (await access.filter(await store.runs.list(), (r) => access.runVisible(r))).map((r) => this.runSummary(r)),
       'runs.get': async ({ runId }) => {
-        const run = await store.runs.get(runId);
-        if (!run) throw new ApiError('not_found', `No training run with id ${runId}.`);
+        const run = await access.run(runId);
         return {
           ...this.runSummary(run),
           settings: withoutTrainingData(run.settings),
           metrics: (await store.metrics.listForRun(runId)).map((m) => ({ stage: m.stage, cycle: m.cycle, step: m.step, name: m.name, value: m.value })),
-          models: await store.models.list({ runId }),
+          models: await access.filter(await store.models.list({ runId }), (m) => access.modelVisible(m)),
         };
       },
-      'models.list': () => store.models.list(),
+      'models.list': async () => access.filter(await store.models.list(), (m) => access.modelVisible(m)),
       'eval.run': async ({ file, modelId, as }) => {
         const path_ = policy.resolveAllowed(file);
+        await access.model(modelId);
         if (as === 'cross' && modelId === null) throw new ApiError('bad_request', 'Evaluating as a cross-encoder needs a trained cross-encoder (modelId).');
         const data = await loadScoredPairs(path_).catch((err: Error) => {
           throw new ApiError('bad_request', `Cannot read scored pairs from ${file}: ${err.message}`);
@@ -238,12 +246,14 @@ export class Engine {
         return { jobId: job.id };
       },
       'labels.add': async ({ a, b, label, scale, corpusId }) => {
-        if (corpusId !== null && !(await store.corpora.get(corpusId))) throw new ApiError('not_found', `No corpus with id ${corpusId}.`);
+        if (corpusId !== null) await access.corpus(corpusId);
         return store.labelledPairs.add({ textA: a, textB: b, label, scale, corpusId });
       },
       'labels.list': ({ corpusId }) => store.labelledPairs.list(corpusId !== undefined ? { corpusId } : {}),
       'labels.remove': async ({ id }) => ({ removed: await store.labelledPairs.remove(id) }),
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
+        await access.model(biModelId);
+        await access.model(crossModelId);
         const bi = await this.models.bi(biModelId).catch((err: Error) => {
           throw new ApiError('not_found', err.message);
         });

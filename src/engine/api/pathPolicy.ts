@@ -19,8 +19,24 @@ export class PathPolicy {
     return real;
   }
 
+  private insideRoot(real: string): boolean {
+    for (const root of this.roots) {
+      if (real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return true;
+    }
+    return false;
+  }
+
   list(): string[] {
     return [...this.roots].sort();
+  }
+
+  /**
+   * Whether a path the store remembers (a scan's root, a corpus folder, a moved file) lies inside
+   * a granted root. Such a path may no longer exist, so its nearest existing ancestor is resolved.
+   */
+  contains(p: string): boolean {
+    if (!path.isAbsolute(p)) return false;
+    return this.insideRoot(realpathOfNearestAncestor(path.resolve(p)));
   }
 
   /** Resolves `p` and returns its real path if it lies inside a granted root; throws otherwise. */
@@ -29,14 +45,27 @@ export class PathPolicy {
       throw new ApiError('forbidden_path', `Path must be absolute: ${p}`);
     }
     const real = realpathOrThrow(path.resolve(p));
-    for (const root of this.roots) {
-      if (real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return real;
-    }
+    if (this.insideRoot(real)) return real;
     throw new ApiError(
       'forbidden_path',
       `The path ${p} is outside the folders you have chosen. Choose it with "Add folder" first` +
         (this.roots.size ? ` (allowed: ${this.list().join(', ')}).` : ' (no folder has been chosen yet).'),
     );
+  }
+}
+
+function realpathOfNearestAncestor(p: string): string {
+  const missing: string[] = [];
+  let current = p;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(current), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return p;
+      missing.push(path.basename(current));
+      current = parent;
+    }
   }
 }
 

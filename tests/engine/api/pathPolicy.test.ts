@@ -43,6 +43,15 @@ describe('PathPolicy', () => {
     expect(codeOf(() => policy.resolveAllowed(path.join(chosen, 'missing')))).toBe('not_found');
   });
 
+  it('judges stored paths that may no longer exist by their nearest existing folder, symlinks resolved', () => {
+    expect(policy.contains(path.join(chosen, 'sub', 'moved-away.txt'))).toBe(true);
+    expect(policy.contains(path.join(chosen, 'gone', 'deeper', 'file.txt'))).toBe(true);
+    expect(policy.contains(path.join(chosen, 'escape', 'file.txt'))).toBe(false);
+    expect(policy.contains(path.join(sibling, 'file.txt'))).toBe(false);
+    expect(policy.contains(path.join(chosen, '..', 'chosen-sibling'))).toBe(false);
+    expect(policy.contains('relative/path')).toBe(false);
+  });
+
   it('names the allowed folders in its message', () => {
     try {
       policy.resolveAllowed('/etc');
