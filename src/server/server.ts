@@ -182,6 +182,10 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
     res.writeHead(400, SECURITY_HEADERS).end('Bad path');
     return;
   }
+  if (rel.includes('\0')) {
+    res.writeHead(400, SECURITY_HEADERS).end('Bad path');
+    return;
+  }
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = path.resolve(root, '.' + rel);
   if (!file.startsWith(path.resolve(root) + path.sep)) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ApiErrorBody, ApiErrorCode } from '../../shared/api';
 
 /** An error meant for the person using the app: its message says what went wrong and what to do. */
@@ -15,9 +16,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns anything thrown into the body a transport sends back; internal details stay in the log. */
-export function toErrorBody(err: unknown): ApiErrorBody {
+export type ErrorLogger = (...args: unknown[]) => void;
+
+/**
+ * Turns anything thrown into the body a transport sends back. An ApiError keeps its message
+ * (written for the user); anything else may carry file paths, SQL or a stack, so the client gets
+ * a generic message with an id, and the details go to the log under that id.
+ */
+export function toErrorBody(err: unknown, log: ErrorLogger = console.error): ApiErrorBody {
   if (err instanceof ApiError) return err.toBody();
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: `Internal error: ${message}` };
+  const id = randomBytes(4).toString('hex');
+  log(`[tenc error ${id}]`, err);
+  return { code: 'internal', message: `Something went wrong inside the app (error id ${id}; the details are in its log).` };
 }
