@@ -14,6 +14,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
 import { DatabaseTooNewError, DatabaseTooOldError } from './errors';
+import { APPLICATION_ID, checkFileHeader, checkIdentity, createDatabaseFile } from './fileIdentity';
 import { LATEST_SCHEMA_VERSION, migrate, readUserVersion, type Migration } from './migrations';
 
 export { DatabaseTooNewError, DatabaseTooOldError, readUserVersion };
@@ -89,18 +90,23 @@ export interface OpenOptions {
  * Opens (creating if needed) the read-write database: WAL journal, foreign keys on, a busy
  * timeout, synchronous=NORMAL (durable across process crashes; a power cut may lose the
  * last commits but never corrupts), then migrates it. A database newer than the code is
- * refused with DatabaseTooNewError before anything is written to it.
+ * refused with DatabaseTooNewError, and a file that is not ours (empty, not SQLite, another
+ * program's, damaged) with DatabaseNotRecognisedError, before anything is written to it.
  */
 export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<Db> {
   const migrations = opts.migrations;
   const latest = migrations ? (migrations.at(-1)?.version ?? 0) : LATEST_SCHEMA_VERSION;
-  const raw = await openRaw(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+  // Never let SQLite create the file in place: a 0-byte file would then be ambiguous.
+  if (checkFileHeader(file) === 'missing') await createDatabaseFile(file, stampNewFile);
+  const raw = await openRaw(file, sqlite3.OPEN_READWRITE);
   try {
     const db = new Connection(raw, file, false);
     await db.exec(`PRAGMA busy_timeout = ${busyTimeout(opts.busyTimeoutMs)}`);
-    // Check the version before any pragma that writes (journal_mode=WAL changes the header).
+    // Check identity and version before any pragma that writes (journal_mode=WAL changes the header).
+    const identity = await checkIdentity(db, file);
     const version = await readUserVersion(db);
     if (version > latest) throw new DatabaseTooNewError(version, latest);
+    if (identity === 'adopt') await db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
     const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
     db.journalMode = mode?.journal_mode ?? 'unknown';
     await db.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
@@ -120,10 +126,12 @@ export interface ReadOnlyOptions {
 
 /** Opens a read-only connection for readers (another handle on the same file; WAL lets it read while a writer writes). */
 export async function openReadOnly(file: string, opts: ReadOnlyOptions = {}): Promise<Db> {
+  checkFileHeader(file);
   const raw = await openRaw(file, sqlite3.OPEN_READONLY);
   try {
     const db = new Connection(raw, file, true);
     await db.exec(`PRAGMA busy_timeout = ${busyTimeout(opts.busyTimeoutMs)}`);
+    await checkIdentity(db, file);
     const version = await readUserVersion(db);
     if (version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(version, LATEST_SCHEMA_VERSION);
     if (opts.requireLatest !== false && version < LATEST_SCHEMA_VERSION) {
@@ -134,6 +142,16 @@ export async function openReadOnly(file: string, opts: ReadOnlyOptions = {}): Pr
   } catch (err) {
     await closeRaw(raw).catch(() => undefined);
     throw err;
+  }
+}
+
+/** Writes a new database file holding only our application id (the schema comes with the migrations). */
+async function stampNewFile(tmp: string): Promise<void> {
+  const raw = await openRaw(tmp, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+  try {
+    await new Promise<void>((resolve, reject) => raw.exec(`PRAGMA application_id = ${APPLICATION_ID}`, (err) => (err ? reject(err) : resolve())));
+  } finally {
+    await closeRaw(raw);
   }
 }
 

@@ -68,6 +68,7 @@ export {
   type TransactionMode,
 } from './db';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, rebuildTable, type Migration, type MigrateOptions, type MigrateResult } from './migrations';
+export { APPLICATION_ID, DatabaseNotRecognisedError, type UnrecognisedReason } from './fileIdentity';
 export { dataDirLayout, resolveDataDir, type DataDirLayout } from './dataDir';
 export type { JobPatch } from './repositories/jobs';
 export * from './types';
