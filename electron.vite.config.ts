@@ -6,10 +6,11 @@ export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
     // The training worker is a second entry: worker threads load it by file name (startWorker).
+    // The engine host is another: main starts it as a utility process by file name.
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'), estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts') },
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), engineHost: resolve(import.meta.dirname, 'src/engine/host/engineHost.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'), estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts') },
         output: { entryFileNames: '[name].js' },
       },
     },

@@ -1,19 +1,37 @@
 /**
- * Electron shell: the window, the menu and the IPC wiring to the engine. No logic of its own.
+ * Electron shell: the window, the menu, and a relay between the renderer's IPC and the engine
+ * host, a utility process where the engine runs (so scans, PDF parsing and model calls never
+ * block this thread). No logic of its own.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
-import { Engine } from '../engine/api/engine';
-import { toErrorBody } from '../engine/api/errors';
-import { CONTENT_SECURITY_POLICY } from '../server/security';
+import { EngineHostClient } from '../engine/host/hostClient';
+import type { HostMessage } from '../engine/host/protocol';
 import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT } from '../shared/ipcChannels';
+import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { buildMenu } from './menu';
 
-let engine: Engine | null = null;
+let engine: EngineHostClient | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 const rendererIndex = path.join(import.meta.dirname, '../renderer/index.html');
 const preloadFile = path.join(import.meta.dirname, '../preload/index.cjs');
+/** Built by electron-vite next to this file (a second entry of the main build). */
+const engineHostFile = path.join(import.meta.dirname, 'engineHost.js');
+
+/** Starts the engine host; the folders chosen in dialogs are remembered in the data folder. */
+function startEngineHost(dataDir: string): EngineHostClient {
+  const child = utilityProcess.fork(engineHostFile, ['--data-dir', dataDir, '--transport', 'electron', '--remember-grants'], {
+    serviceName: 'TransEncoder Studio engine',
+    stdio: 'inherit',
+  });
+  const client = new EngineHostClient({
+    send: (m) => child.postMessage(m),
+    onMessage: (fn) => child.on('message', (m: unknown) => fn(m as HostMessage)),
+  });
+  child.on('exit', (code) => client.hostExited(`exit code ${code}`));
+  return client;
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -56,24 +74,21 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const dataDir = process.env.TENC_DATA_DIR || app.getPath('userData');
-  engine = await Engine.open({ dataDir, transport: 'electron' });
+  engine = startEngineHost(dataDir);
   const eng = engine;
+  await eng.ready;
 
   ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event)) return { ok: false, error: { code: 'unauthorized', message: 'Untrusted sender.' } };
-    try {
-      return { ok: true, result: await eng.call(method, input) };
-    } catch (err) {
-      return { ok: false, error: toErrorBody(err) };
-    }
+    return eng.call(String(method), input);
   });
   ipcMain.handle(IPC_CHOOSE_FOLDER, async (event) => {
     if (!isTrustedSender(event) || !mainWindow) return null;
     const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] });
     if (picked.canceled || picked.filePaths.length === 0) return null;
-    return eng.grantRoot(picked.filePaths[0]!);
+    return eng.grant(picked.filePaths[0]!);
   });
-  eng.events.on('event', (ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
+  eng.onEvent((ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
 
   Menu.setApplicationMenu(buildMenu());
   mainWindow = createWindow();

@@ -1,20 +1,8 @@
-/**
- * One Content-Security-Policy for both transports: the renderer loads only its own bundled
- * scripts and styles, talks only to its own origin, and can be framed by nobody.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 
+export { CONTENT_SECURITY_POLICY };
+
+/** Headers of every response of the local server. */
 export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
