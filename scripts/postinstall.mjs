@@ -1,7 +1,9 @@
 // Fetches the two optional downloads of a normal install, the Electron binary and the
 // ONNX Runtime CUDA provider, without letting an offline failure fail `npm install`.
-// .npmrc tells onnxruntime-node's own postinstall to skip, so this script is the one place
-// that tries, and says plainly what is missing and how to get it later.
+// onnxruntime-node's own postinstall (which fails an offline install) is denied in package.json's
+// `allowScripts` (npm 11.19+ skips a denied package's scripts silently; npm warns about unknown
+// .npmrc keys, so the old `onnxruntime-node-install=skip` there is gone). This script is the one
+// place that tries the download, and says plainly what is missing and how to get it later.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
