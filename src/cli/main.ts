@@ -5,7 +5,8 @@ import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
 import type { JobSnapshot, TrainEstimate } from '../shared/api';
-import { createProgressPrinter } from './progressPrinter';
+import { createCountPrinter, createProgressPrinter } from './progressPrinter';
+import { resolveModelRef } from './modelRef';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsTsv } from '../engine/text';
@@ -23,14 +24,17 @@ Usage:
              [--estimate]   only print how long it would take on this machine (measured), then exit
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
   tenc runs                                                  training runs and their results
-  tenc eval <PAIRS.tsv|DATASET> [--model ID] [--as bi|cross] score a model on scored pairs
+  tenc models                                                models: ids, names, kinds
+  tenc eval <PAIRS.tsv|DATASET> [--model MODEL] [--as bi|cross] score a model on scored pairs
              (DATASET: a name from ../shared/data, e.g. stsb-dev, sts12, mrpc-train)
-  tenc check "text a" "text b" [--model ID] [--cross ID]     paraphrase check of two texts
+  tenc check "text a" "text b" [--model MODEL] [--cross MODEL]  paraphrase check of two texts
   tenc dedup FOLDER... [--model ID] [--cross ID] [--threshold COS] [--near JACCARD] [--no-semantic]
              [--report out.html|.csv|.json] [--move-to DIR]     find duplicates; --move-to moves the
              suggested duplicates (never deletes; undo with: tenc undo BATCH_ID)
   tenc undo BATCH_ID                                         put the files of a move back
-  tenc check --pairs PAIRS.tsv [--model ID] [--cross ID] [--out scores.tsv]
+  tenc check --pairs PAIRS.tsv [--model MODEL] [--cross MODEL] [--out scores.tsv]
+
+  MODEL: builtin (the built-in USE lite), a model id, or a model's name or folder (tenc models)
 
 Options:
   --data-dir DIR   where the database, models and quarantine live (default: $TENC_DATA_DIR or ~/.transencoder-studio)
@@ -41,7 +45,7 @@ type Command = (args: string[]) => Promise<number>;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const commands: Record<string, Command> = { serve, index, info, train, runs, demo, eval: evaluate, check, dedup, undo };
+  const commands: Record<string, Command> = { serve, index, info, train, runs, models, demo, eval: evaluate, check, dedup, undo };
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
     return command ? 0 : 1;
@@ -257,6 +261,22 @@ async function runs(args: string[]): Promise<number> {
   });
 }
 
+async function models(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+    const rows = await engine.invoke('models.list', {});
+    process.stdout.write(['id\tkind\tname\tfolder', ...rows.map((m) => `${m.id}\t${m.kind}\t${m.name}\t${m.relDir}`)].join('\n') + '\n');
+    return 0;
+  });
+}
+
+/** The model ids that --model / --cross name (see resolveModelRef for what may be typed). */
+async function modelIds(engine: Engine, bi: string | undefined, cross: string | undefined, crossRole: 'bi' | 'cross' = 'cross') {
+  const needList = [bi, cross].some((v) => v !== undefined);
+  const list = needList ? await engine.invoke('models.list', {}) : [];
+  return { biModelId: resolveModelRef(bi, 'bi', list), crossModelId: resolveModelRef(cross, crossRole, list) };
+}
+
 async function evaluate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -269,13 +289,18 @@ async function evaluate(args: string[]): Promise<number> {
   if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
-  const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
+  const as = values.as as 'bi' | 'cross';
+  const list = values.model !== undefined ? await engine.invoke('models.list', {}) : [];
+  const modelId = resolveModelRef(values.model, as === 'cross' ? 'cross' : 'bi', list);
+  const { jobId } = await engine.invoke('eval.run', { file, modelId, as });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
   process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
   return 0;
   });
 }
+
+const CHECK_BATCH = 128;
 
 async function check(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -290,21 +315,21 @@ async function check(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
     },
   });
-  const common = {
-    biModelId: values.model ? Number(values.model) : null,
-    crossModelId: values.cross ? Number(values.cross) : null,
-    threshold: values.threshold !== undefined ? Number(values.threshold) : undefined,
-  };
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : undefined;
+  if (threshold !== undefined && !(threshold >= -1 && threshold <= 1)) throw new Error(`--threshold must be a number from -1 to 1, got ${values.threshold}`);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+  const common = { ...(await modelIds(engine, values.model, values.cross)), threshold };
   if (values.pairs) {
     const rows = await readPairsTsv(path.resolve(values.pairs));
     const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
-    for (const [i, r] of rows.entries()) {
-      const c = await engine.invoke('check.pair', { a: r.a, b: r.b, ...common });
-      lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${r.a}\t${r.b}`);
-      if (i % 50 === 0) process.stderr.write(`\r${i + 1}/${rows.length}`);
+    const progress = createCountPrinter('checked', rows.length);
+    // Batches of pairs per API call: one model pass each, progress between them.
+    for (let start = 0; start < rows.length; start += CHECK_BATCH) {
+      const batch = rows.slice(start, start + CHECK_BATCH);
+      const checks = await engine.invoke('check.pairs', { pairs: batch.map((r) => ({ a: r.a, b: r.b })), ...common });
+      checks.forEach((c, i) => lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${batch[i]!.a}\t${batch[i]!.b}`));
+      progress(start + batch.length);
     }
-    process.stderr.write(`\r${rows.length}/${rows.length}\n`);
     if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
     else process.stdout.write(lines.join('\n') + '\n');
     return 0;

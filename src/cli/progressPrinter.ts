@@ -1,7 +1,7 @@
 import type { JobSnapshot } from '../shared/api';
 
 /** Prints job progress on one updating line on a terminal, or a line per stage when piped. */
-export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr) {
+export function createProgressPrinter(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr) {
   let lastStage = '';
   let lastPrint = 0;
   return (job: JobSnapshot) => {
@@ -17,5 +17,26 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
       lastPrint = Date.now();
     }
     lastStage = job.stage;
+  };
+}
+
+/**
+ * Progress of a count the CLI drives itself (pairs checked): one updating line on a terminal, and
+ * on a pipe or file a plain line at each tenth of the way and at the end, never carriage returns.
+ */
+export function createCountPrinter(label: string, total: number, stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr) {
+  let lastTenth = -1;
+  return (done: number) => {
+    const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
+    const line = `${label} ${done}/${total} ${pct}%`;
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
+      return;
+    }
+    const tenth = Math.floor(pct / 10);
+    if (tenth > lastTenth) {
+      stream.write(line + '\n');
+      lastTenth = tenth;
+    }
   };
 }

@@ -292,6 +292,15 @@ export const methods = {
       threshold: z.number().min(-1).max(1).optional(),
     }).strict(),
   ),
+  'check.pairs': method<PairCheck[]>()(
+    'check.pair for many pairs in one call (up to 512): one model pass over all of them.',
+    z.object({
+      pairs: z.array(z.object({ a: z.string().max(100_000), b: z.string().max(100_000) }).strict()).min(1).max(512),
+      biModelId: Id.nullable().default(null),
+      crossModelId: Id.nullable().default(null),
+      threshold: z.number().min(-1).max(1).optional(),
+    }).strict(),
+  ),
   'eval.run': method<{ jobId: string }>()(
     'Evaluate a model on a TSV of scored pairs (format of the shared STS data): Spearman, Pearson, and ROC-AUC / best-F1 for yes/no labels; stored with the model.',
     z.object({ file: FsPath, modelId: Id.nullable().default(null), as: z.enum(['bi', 'cross']).default('bi') }).strict(),

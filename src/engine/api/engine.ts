@@ -9,6 +9,7 @@ import { dispatch, type Handlers } from './dispatch';
 import { dedupHandlers } from './dedupHandlers';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
+import { checkPairs } from './checkPairs';
 import { StoredAccess, type StoredPathRule } from './storedAccess';
 import { indexFolderCorpus } from '../corpus/indexFolderCorpus';
 import { APP_NAME, APP_VERSION } from '../version';
@@ -22,7 +23,6 @@ import { TrainingEstimator } from '../train/estimate';
 import { createEngineMeasurer } from '../train/costMeasurers';
 import { mergeSettings } from '../train/settings';
 import { ModelCache } from '../models/modelCache';
-import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
 import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
@@ -254,30 +254,12 @@ export class Engine {
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
         await access.model(biModelId);
         await access.model(crossModelId);
-        const bi = await this.models.bi(biModelId).catch((err: Error) => {
-          throw new ApiError('not_found', err.message);
-        });
-        const { vectors, truncated } = await bi.embedDetailed([a, b]);
-        let biScore = 0;
-        for (let i = 0; i < vectors[0]!.length; i++) biScore += vectors[0]![i]! * vectors[1]![i]!;
-        let crossScore: number | null = null;
-        let crossTruncated = false;
-        if (crossModelId !== null) {
-          const cross = await this.models.cross(crossModelId).catch((err: Error) => {
-            throw new ApiError('not_found', err.message);
-          });
-          const r = await cross.scoreDetailed([[a, b], [b, a]]);
-          crossScore = (r.scores[0]! + r.scores[1]!) / 2;
-          crossTruncated = r.truncated.some(Boolean);
-        }
-        const basis = crossScore !== null ? 'cross' : 'bi';
-        const t = threshold ?? (basis === 'cross' ? DEFAULT_CROSS_THRESHOLD : DEFAULT_BI_THRESHOLD);
-        const score = crossScore ?? biScore;
-        return {
-          biScore, crossScore, basis, threshold: t,
-          verdict: score >= t ? 'paraphrase' : 'not a paraphrase',
-          truncated: truncated.some(Boolean) || crossTruncated,
-        };
+        return (await checkPairs(this.models, [{ a, b }], { biModelId, crossModelId, threshold }))[0]!;
+      },
+      'check.pairs': async ({ pairs, biModelId, crossModelId, threshold }) => {
+        await access.model(biModelId);
+        await access.model(crossModelId);
+        return checkPairs(this.models, pairs, { biModelId, crossModelId, threshold, bulk: true });
       },
       ...dedupHandlers(this),
       'jobs.get': ({ jobId }) => {

@@ -9,8 +9,8 @@ import type { BiEncoder, CrossEncoder } from './encoder';
 import { BUILTIN_BASE, createBiEncoder, loadModel } from './modelFiles';
 import { OnnxBiEncoder, OnnxCrossEncoder, onnxSessionFor } from './onnx';
 
-type BulkBi = Pick<BiEncoder, 'embed'>;
-type BulkCross = Pick<CrossEncoder, 'score'>;
+type BulkBi = Pick<BiEncoder, 'embed' | 'embedDetailed'>;
+type BulkCross = Pick<CrossEncoder, 'score' | 'scoreDetailed'>;
 
 const KEEP = 3;
 
