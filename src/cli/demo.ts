@@ -9,10 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../engine/api/engine';
-import { spearman } from '../engine/eval/metrics';
-import { loadScoredPairs } from '../engine/eval/stsData';
-import { biScores } from '../engine/train/scoring';
+import { datasetPath } from '../engine/eval/stsData';
 import type { JobSnapshot } from '../shared/api';
+import { waitForJob } from './jobWait';
 import { createProgressPrinter } from './progressPrinter';
 
 const EXAMPLES: [string, string][] = [
@@ -29,15 +28,7 @@ export async function demo(args: string[]): Promise<number> {
   const out = (s = '') => process.stdout.write(s + '\n');
   const engine = await Engine.open({ dataDir, transport: 'direct', allowedRoots: [sample] });
   const print = createProgressPrinter();
-  const wait = async (jobId: string): Promise<JobSnapshot> => {
-    const on = (e: { job: JobSnapshot }) => e.job.id === jobId && print(e.job);
-    engine.events.on('event', on);
-    try {
-      return (await engine.jobs.wait(jobId))!;
-    } finally {
-      engine.events.off('event', on);
-    }
-  };
+  const wait = (jobId: string): Promise<JobSnapshot> => waitForJob(engine, jobId, print);
   try {
     out(`TransEncoder Studio demo (data folder: ${dataDir})`);
     const backend = await engine.models.ensureBackend();
@@ -53,10 +44,12 @@ export async function demo(args: string[]): Promise<number> {
 
     if (!values['skip-sts']) {
       try {
-        const dev = await loadScoredPairs('stsb-dev');
-        const bi = await engine.models.bi(null);
-        const rho = spearman(await biScores(bi, dev, { maxLength: 64 }), dev.gold);
-        out(`\n2. Built-in model on STS-B dev (${dev.a.length} pairs): Spearman x100 = ${(100 * rho).toFixed(2)}`);
+        const file = datasetPath('stsb-dev');
+        engine.grantRoot(path.dirname(file));
+        const job = await wait((await engine.invoke('eval.run', { file, modelId: null })).jobId);
+        if (job.status !== 'done') throw new Error(job.error ?? job.status);
+        const r = job.result as { n: number; spearman: number };
+        out(`\n2. Built-in model on STS-B dev (${r.n} pairs): Spearman x100 = ${(100 * r.spearman).toFixed(2)}`);
       } catch (err) {
         out(`\n2. STS-B dev skipped: ${(err as Error).message}`);
       }

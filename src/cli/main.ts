@@ -7,6 +7,7 @@ import { startServer } from '../server/server';
 import type { JobSnapshot, TrainEstimate } from '../shared/api';
 import { createCountPrinter, createProgressPrinter } from './progressPrinter';
 import { resolveModelRef } from './modelRef';
+import { waitForJob as waitForJobThroughApi } from './jobWait';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsTsv } from '../engine/text';
@@ -85,18 +86,9 @@ async function jobResult(engine: Engine, jobId: string): Promise<unknown> {
   return job.result;
 }
 
-async function waitForJob(engine: Engine, jobId: string): Promise<JobSnapshot> {
-  const print = createProgressPrinter();
-  const onEvent = (e: { type: string; job: JobSnapshot }) => e.job.id === jobId && print(e.job);
-  engine.events.on('event', onEvent);
-  const cancel = () => engine.jobs.cancel(jobId);
-  process.once('SIGINT', cancel);
-  try {
-    return (await engine.jobs.wait(jobId))!;
-  } finally {
-    process.off('SIGINT', cancel);
-    engine.events.off('event', onEvent);
-  }
+/** Waits for a job through the API, its progress on stderr. */
+function waitForJob(engine: Engine, jobId: string): Promise<JobSnapshot> {
+  return waitForJobThroughApi(engine, jobId, createProgressPrinter());
 }
 
 async function serve(args: string[]): Promise<number> {
