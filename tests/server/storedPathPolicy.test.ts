@@ -106,6 +106,25 @@ it('hides corpora indexed from outside --allow and refuses their documents', asy
   expect(docs.status).toBe(403);
   const estimate = await call('train.estimate', { corpusId });
   expect(estimate.status).toBe(403);
+
+  // A run trained (by the CLI) on that corpus, and its model: rows as training leaves them.
+  const cli = await Engine.open({ dataDir, transport: 'direct' });
+  let runId: number;
+  let modelId: number;
+  try {
+    runId = (await cli.store.runs.create({ corpusId, preset: 'quick', settings: { bases: [{ kind: 'builtin', name: 'use-lite' }] } })).id;
+    modelId = (await cli.store.models.create({ name: `run ${runId} · cycle 1 · bi-encoder`, kind: 'bi', architecture: 'use-lite', relDir: `models/run-${runId}/bi`, runId, cycle: 1 })).id;
+    // The trusted CLI still sees them.
+    expect((await cli.invoke('runs.list', {})).map((r) => r.id)).toContain(runId);
+  } finally {
+    await cli.close();
+  }
+  expect((await call('runs.list', {})).body.result.map((r: { id: number }) => r.id)).not.toContain(runId);
+  expect((await call('runs.get', { runId })).status).toBe(403);
+  expect((await call('train.resume', { runId })).status).toBe(403);
+  expect((await call('models.list', {})).body.result.map((m: { id: number }) => m.id)).not.toContain(modelId);
+  expect((await call('check.pair', { a: 'x', b: 'y', biModelId: modelId })).status).toBe(403);
+  expect((await call('eval.run', { file: path.join(allowed, 'plan.txt'), modelId })).status).toBe(403);
 });
 
 it('moves with the CLI --move-to through the API, and the browser server cannot undo that batch or move into a folder outside --allow', async () => {
