@@ -21,7 +21,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { errorText, makeFolders, moveFile as safeMoveFile, pathExists, sha256File, type FileOps } from '../fs/safeMove';
 import { displayPath, toFsPath } from '../fs/pathBytes';
-import { SpecialFileSystemError, specialFileSystemOf } from '../fs/specialFs';
+import { specialFileSystemOf } from '../fs/specialFs';
 import type { ClusterLayer, Store } from '../store';
 import type { Cluster } from '../store';
 import { contentHash } from '../text/normalize';
@@ -113,7 +113,7 @@ export async function quarantineFiles(opts: QuarantineOptions): Promise<Quaranti
     }
   }
   const special = specialFileSystemOf(quarantine);
-  if (special) throw new QuarantineUnavailableError(quarantine, new SpecialFileSystemError(quarantine, special, 'quarantine folder').message);
+  if (special) throw new QuarantineUnavailableError(quarantine, `it is on a special file system (${special}), a view of the kernel where files cannot be kept; choose a folder on a disk`);
   const scanDir = path.join(quarantine, String(scanId));
   await ensureWritableFolder(scanDir, quarantine);
 
