@@ -229,6 +229,15 @@ export async function undoBatch(store: Store, batchId: string, opts: UndoOptions
       }
       // Moved, but the process stopped before it could say so: restore it like any other.
     }
+    // An undo that stopped midway: the file is back (and, across file systems, maybe still in quarantine too).
+    if (inPlace && a.sha256 !== null && (await sha256File(a.sourcePath).catch(() => null)) === a.sha256) {
+      if (!inQuarantine || (await sha256File(a.destPath).catch(() => null)) === a.sha256) {
+        if (inQuarantine) await fs.rm(toFsPath(a.destPath), { force: true });
+        await store.quarantine.markRestored(a.id);
+        result.restored.push({ ...outcome, ok: true, message: 'was already back in place (an earlier undo stopped midway)' });
+        continue;
+      }
+    }
     if (!inQuarantine) {
       refuse(`the quarantined file ${displayPath(a.destPath)} is no longer there`, 'gone');
       continue;

@@ -49,7 +49,14 @@ export async function moveFile(from: string, to: string, ops: Partial<FileOps> =
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
   await copyAcrossFileSystems(from, to, o);
-  await o.unlink(from);
+  try {
+    await o.unlink(from);
+  } catch (err) {
+    // The original cannot be removed (its folder is read-only, say): take the copy back, so the
+    // file is in one place only, and say why.
+    await fs.rm(toFsPath(to), { force: true });
+    throw new MoveRefusedError(`${displayPath(from)} was copied to another file system but cannot be removed from where it is (${errorText(err)}); it was left in place`);
+  }
 }
 
 /** Copy + fsync + verify + keep owner/mode/mtime; on any failure the copy is removed. */

@@ -356,6 +356,43 @@ describe('refusals that lose nothing', () => {
     expect(await fs.readFile(path.join(root, 'a.txt'), 'utf8')).toBe(text);
   });
 
+  it('refuses a cross-file-system move whose original cannot be removed, taking the copy back', async () => {
+    const { root, store, scanId, idOf, text } = await scanned();
+    const quarantine = await tempDir('tenc-trust-q-');
+    const r = await quarantineFiles({
+      store,
+      scanId,
+      documentIds: [idOf.get('a.txt')!],
+      quarantineDir: quarantine,
+      fileOps: {
+        rename: async () => {
+          throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' });
+        },
+        unlink: async () => {
+          throw Object.assign(new Error('EACCES: permission denied, unlink'), { code: 'EACCES' });
+        },
+      },
+    });
+    expect(r.moved).toEqual([]);
+    expect(r.refused[0]!.message).toMatch(/cannot be removed from where it is \(permission denied\); it was left in place/);
+    expect(await fs.readFile(path.join(root, 'a.txt'), 'utf8')).toBe(text);
+    expect((await fs.readdir(quarantine, { recursive: true })).filter((f) => f.endsWith('.txt'))).toEqual([]);
+  });
+
+  it('an undo that stopped after copying a file back across file systems is finished by the next undo', async () => {
+    const { root, store, scanId, idOf, text } = await scanned();
+    const quarantine = await tempDir('tenc-trust-q-');
+    const r = await quarantineFiles({ store, scanId, documentIds: [idOf.get('a.txt')!], quarantineDir: quarantine });
+    // As a killed undo leaves it: the copy back is complete, the quarantined file not yet removed.
+    await fs.copyFile(r.moved[0]!.destPath!, path.join(root, 'a.txt'));
+    const u = await undoBatch(store, r.batchId);
+    expect(u.refused).toEqual([]);
+    expect(u.restored[0]!.message).toMatch(/already back in place/);
+    expect(await exists(r.moved[0]!.destPath!)).toBe(false);
+    expect(await fs.readFile(path.join(root, 'a.txt'), 'utf8')).toBe(text);
+    expect((await store.quarantine.listBatches())[0]!.state).toBe('restored');
+  });
+
   it('undo never overwrites: an occupied original path is refused and both files are kept', async () => {
     const { root, store, scanId, idOf, text } = await scanned();
     const quarantine = await tempDir('tenc-trust-q-');
