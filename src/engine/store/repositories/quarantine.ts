@@ -138,7 +138,12 @@ export function quarantineRepository({ db, now }: RepoContext) {
     },
 
     async setMoveState(id: number, state: 'done' | 'failed'): Promise<void> {
-      await db.run('UPDATE quarantine_moves SET state = ? WHERE action_id = ?', [state, id]);
+      await db.transaction(async () => {
+        await db.run('UPDATE quarantine_moves SET state = ? WHERE action_id = ?', [state, id]);
+        // As before v6, a move that never happened is also marked undone, so readers of
+        // file_actions alone (dedup.actions, the view's log) never count it as in quarantine.
+        if (state === 'failed') await db.run('UPDATE file_actions SET undone_at = ? WHERE id = ? AND undone_at IS NULL', [now(), id]);
+      });
     },
 
     /** Marks a move as restored (undone). */
