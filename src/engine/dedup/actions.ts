@@ -413,31 +413,30 @@ async function planGuards(
     }
   }
 
-  // Hard links: the same inode as a member that stays where it is.
-  const inode = new Map<number, string | null>();
-  const inodeOf = async (d: number) => {
-    if (!inode.has(d)) {
-      const p = pathOf(d);
-      const st = p ? await fs.lstat(toFsPath(p)).catch(() => null) : null;
-      inode.set(d, st && st.isFile() ? `${st.dev}:${st.ino}` : null);
-    }
-    return inode.get(d)!;
-  };
-  for (const c of clusters) {
-    const docs = [...new Set(c.members.map((m) => m.documentId))];
-    for (const d of docs) {
-      if (!chosenSet.has(d) || out.has(d)) continue;
-      const own = await inodeOf(d);
-      if (!own) continue;
-      for (const other of docs) {
-        if (other === d || chosenSet.has(other)) continue;
-        if ((await inodeOf(other)) === own) {
-          out.set(d, {
-            code: 'hard-link',
-            message: `${displayPath(pathOf(d)!)} is a hard link of ${displayPath(pathOf(other)!)}: the same file under two names, so moving it frees no space`,
-          });
-          break;
-        }
+  // Hard links: the same inode as a scanned file that stays where it is (in its group or not:
+  // the grouping may report hard links apart). Only files with more than one link are looked at,
+  // against the scanned files of the same size.
+  const scan = (await store.scans.get(scanId))!;
+  for (const d of chosen) {
+    if (out.has(d)) continue;
+    const p = pathOf(d);
+    const st = p ? await fs.lstat(toFsPath(p)).catch(() => null) : null;
+    if (!st || !st.isFile() || st.nlink < 2) continue;
+    const sameSize = await store.db.all<{ id: number; root_path: string; rel_path: string }>(
+      `SELECT d.id, c.root_path, d.rel_path FROM documents d JOIN corpora c ON c.id = d.corpus_id
+        WHERE d.size = ? AND c.root_path IN (${scan.roots.map(() => '?').join(', ')})`,
+      [st.size, ...scan.roots],
+    );
+    for (const other of sameSize) {
+      if (other.id === d || chosenSet.has(other.id)) continue;
+      const otherPath = path.join(other.root_path, other.rel_path);
+      const ost = await fs.lstat(toFsPath(otherPath)).catch(() => null);
+      if (ost && ost.dev === st.dev && ost.ino === st.ino) {
+        out.set(d, {
+          code: 'hard-link',
+          message: `${displayPath(p!)} is a hard link of ${displayPath(otherPath)}: the same file under two names, so moving it frees no space`,
+        });
+        break;
       }
     }
   }

@@ -319,6 +319,27 @@ describe('refusals that lose nothing', () => {
     expect(await fs.readFile(path.join(root, 'linked.txt'), 'utf8')).toBe(text);
   });
 
+  it('also refuses a hard link whose twin the grouping left out of the group (hard links reported apart)', async () => {
+    const rand = mulberry32(10);
+    const text = randomText(vocab, 100, rand);
+    const root = await tempDir('tenc-trust-links-');
+    await writeFiles(root, { 'orig.txt': text, 'copy.txt': text });
+    await fs.utimes(path.join(root, 'orig.txt'), new Date('2019-05-01'), new Date('2019-05-01'));
+    await fs.link(path.join(root, 'copy.txt'), path.join(root, 'copy-link.txt'));
+    const { store } = await fileStore();
+    const { scanId } = await runDedupScan({ roots: [root], store });
+    const [cluster] = await store.scans.listClusters(scanId);
+    const idOf = new Map<string, number>();
+    for (const m of cluster!.members) idOf.set((await store.documents.get(m.documentId))!.relPath, m.documentId);
+    // As a grouping that reports hard links as "the same file" would store it: the link is in no group.
+    await store.db.run('DELETE FROM cluster_members WHERE document_id = ?', [idOf.get('copy-link.txt')!]);
+    const quarantine = await tempDir('tenc-trust-q-');
+    const r = await quarantineFiles({ store, scanId, documentIds: [idOf.get('copy.txt')!], quarantineDir: quarantine });
+    expect(r.moved).toEqual([]);
+    expect(r.refused[0]).toMatchObject({ code: 'hard-link' });
+    expect(r.refused[0]!.message).toMatch(/copy\.txt is a hard link of .*copy-link\.txt/);
+  });
+
   it('refuses a move whose rename is denied (permission denied) and logs it as failed, the file in place', async () => {
     const { root, store, scanId, idOf, text } = await scanned();
     const quarantine = await tempDir('tenc-trust-q-');
