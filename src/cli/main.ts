@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
@@ -11,6 +12,7 @@ import { waitForJob as waitForJobThroughApi } from './jobWait';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsTsv } from '../engine/text';
+import { displayPath } from '../engine/fs/pathBytes';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -30,9 +32,13 @@ Usage:
              (DATASET: a name from ../shared/data, e.g. stsb-dev, sts12, mrpc-train)
   tenc check "text a" "text b" [--model MODEL] [--cross MODEL]  paraphrase check of two texts
   tenc dedup FOLDER... [--model ID] [--cross ID] [--threshold COS] [--near JACCARD] [--no-semantic]
-             [--report out.html|.csv|.json] [--move-to DIR]     find duplicates; --move-to moves the
-             suggested duplicates (never deletes; undo with: tenc undo BATCH_ID)
-  tenc undo BATCH_ID                                         put the files of a move back
+             [--report out.html|.csv|.json] [--move-to DIR [--include-semantic]]
+             find duplicates; --move-to moves the suggested exact and near duplicates (never deletes;
+             the batch id is printed before the first move; undo with: tenc undo BATCH_ID);
+             --include-semantic moves the suggested copies of same-meaning groups too
+  tenc undo BATCH_ID [--force]                               put the files of a move back (--force: also
+             files that changed in quarantine, as they are now)
+  tenc undo --list                                           quarantine batches: id, time, files, state
   tenc check --pairs PAIRS.tsv [--model MODEL] [--cross MODEL] [--out scores.tsv]
 
   MODEL: builtin (the built-in USE lite), a model id, or a model's name or folder (tenc models)
@@ -345,6 +351,7 @@ async function dedup(args: string[]): Promise<number> {
       'no-semantic': { type: 'boolean', default: false },
       report: { type: 'string' },
       'move-to': { type: 'string' },
+      'include-semantic': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
     },
   });
@@ -372,8 +379,8 @@ async function dedup(args: string[]): Promise<number> {
   const skippedNote = (report.scan.stats as { passageFuzzySkipped?: string | null } | null)?.passageFuzzySkipped;
   if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
   for (const c of report.clusters.slice(0, 50)) {
-    process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);
-    for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${m.path}\n`);
+    process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ? displayPath(c.keepPath) : '-'}\n`);
+    for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${displayPath(m.path)}\n`);
   }
   if (values.report) {
     const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
@@ -381,27 +388,67 @@ async function dedup(args: string[]): Promise<number> {
     fs.writeFileSync(values.report, content);
     process.stdout.write(`report written to ${values.report}\n`);
   }
+  if (values['include-semantic'] && !values['move-to']) throw new Error('--include-semantic goes with --move-to');
   if (values['move-to']) {
-    // Whole-file duplicates only: passages are parts of files that are kept.
-    const ids = report.clusters.filter((c) => c.level === 'file').flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId));
+    // Whole-file duplicates only (passages are parts of files that are kept), and by default
+    // only groups of the same text (exact) or nearly (near): same-meaning groups are for review.
+    const layers = values['include-semantic'] ? ALL_LAYERS : CONFIDENT_LAYERS;
+    const fileClusters = report.clusters.filter((c) => c.level === 'file');
+    const acted = fileClusters.filter((c) => layers.includes(c.layer));
+    const ids = [...new Set(acted.flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId)))];
+    const leftForReview = fileClusters.length - acted.length;
+    if (leftForReview > 0) {
+      process.stdout.write(`${leftForReview} group(s) alike in meaning only were not moved: review them (tenc dedup --report), or add --include-semantic\n`);
+    }
     if (ids.length === 0) {
       process.stdout.write('nothing to move\n');
     } else {
       const target = moveTo!;
-      const moved = await engine.invoke('dedup.quarantine', { scanId, documentIds: ids, destDir: target });
-      process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${r.sourcePath}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+      const dataDirArg = values['data-dir'] ? ` --data-dir ${values['data-dir']}` : '';
+      // The batch id is chosen here and printed before the first move, so a crash mid-move
+      // still leaves the user the id to undo with.
+      const batchId = randomUUID();
+      process.stdout.write(`moving ${ids.length} file(s) to ${target} as batch ${batchId} (undo with: tenc undo ${batchId}${dataDirArg})\n`);
+      const moved = await engine.invoke('dedup.quarantine', { scanId, documentIds: ids, destDir: target, layers: [...layers], batchId });
+      process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${displayPath(r.sourcePath)}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${dataDirArg}\n`);
     }
   }
   return 0;
   });
 }
 
+const CONFIDENT_LAYERS: readonly DedupLayer[] = ['exact', 'near'];
+const ALL_LAYERS: readonly DedupLayer[] = ['exact', 'near', 'semantic', 'cross'];
+type DedupLayer = 'exact' | 'near' | 'semantic' | 'cross';
+
 async function undo(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'data-dir': { type: 'string' } } });
-  if (positionals.length !== 1) throw new Error('give the batch id that the move printed');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { list: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+  });
+  if (values.list) {
+    if (positionals.length) throw new Error('--list takes no batch id');
+    return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
+      const batches = await engine.invoke('dedup.batches', {});
+      if (batches.length === 0) {
+        process.stdout.write('no quarantine batches\n');
+        return 0;
+      }
+      process.stdout.write(`${'batch'.padEnd(36)}  ${'time (UTC)'.padEnd(19)}  ${'files'.padStart(5)}  ${'in q.'.padStart(5)}  state\n`);
+      for (const b of batches) {
+        const files = b.planned ?? b.moved;
+        const extra = b.pending ? ` (${b.pending} unfinished: run tenc undo ${b.batchId})` : '';
+        process.stdout.write(`${b.batchId.padEnd(36)}  ${b.createdAt.slice(0, 19).replace('T', ' ')}  ${String(files).padStart(5)}  ${String(b.inQuarantine).padStart(5)}  ${b.state}${extra}${b.quarantineDir ? `  -> ${b.quarantineDir}` : ''}\n`);
+      }
+      return 0;
+    });
+  }
+  if (positionals.length !== 1) throw new Error('give the batch id that the move printed (tenc undo --list shows them)');
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
-  const r = await engine.invoke('dedup.undo', { batchId: positionals[0]! });
-  process.stdout.write(`restored ${r.done.length} file(s); refused ${r.refused.length}${r.refused.map((x) => `\n  ${x.sourcePath}: ${x.reason}`).join('')}\n`);
+  const r = await engine.invoke('dedup.undo', { batchId: positionals[0]!, force: values.force });
+  const notMoved = r.notMoved?.length ? `; ${r.notMoved.length} had not been moved (the batch was interrupted) and are in place` : '';
+  process.stdout.write(`restored ${r.done.length} file(s)${notMoved}; refused ${r.refused.length}${r.refused.map((x) => `\n  ${displayPath(x.sourcePath)}: ${x.reason}`).join('')}\n`);
   return r.refused.length ? 1 : 0;
   });
 }

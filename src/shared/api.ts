@@ -215,7 +215,25 @@ export interface DedupReport {
 export interface QuarantineOutcome {
   batchId: string;
   done: { sourcePath: string; destPath: string }[];
-  refused: { sourcePath: string; reason: string }[];
+  /** code: why, for a UI to act on (e.g. 'changed-in-quarantine': undo with force restores it as it is now). */
+  refused: { sourcePath: string; reason: string; code?: string }[];
+  /** Undo of an interrupted batch: files that had not been moved (they are in place). */
+  notMoved?: { sourcePath: string }[];
+}
+
+/** One quarantine batch as `tenc undo --list` and the UI log show it. */
+export interface QuarantineBatch {
+  batchId: string;
+  scanId: number | null;
+  quarantineDir: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  planned: number | null;
+  moved: number;
+  inQuarantine: number;
+  restored: number;
+  pending: number;
+  state: 'moving' | 'interrupted' | 'in quarantine' | 'partly restored' | 'restored' | 'nothing moved';
 }
 
 export interface FileActionSummary {
@@ -332,15 +350,25 @@ export const methods = {
     z.object({ scanId: Id, format: z.enum(['csv', 'json', 'html']) }).strict(),
   ),
   'dedup.quarantine': method<QuarantineOutcome>()(
-    'Move files to the quarantine folder (never deletes; refuses files changed since the scan). Undo with dedup.undo.',
+    'Move files to the quarantine folder (never deletes; refuses files changed since the scan). `layers`: move only files in groups of these layers. Undo with dedup.undo.',
     z.object({
       scanId: Id,
       documentIds: z.array(Id).min(1).max(100_000),
       /** A folder the user chose instead of the data folder's quarantine (it must be an allowed folder). */
       destDir: FsPath.optional(),
+      layers: z.array(z.enum(['exact', 'near', 'semantic', 'cross'])).min(1).optional(),
+      /** A batch id the caller chose (and may already have shown the user); a new one otherwise. */
+      batchId: z.string().uuid().optional(),
     }).strict(),
   ),
-  'dedup.undo': method<QuarantineOutcome>()('Move the files of a quarantine batch back where they were.', z.object({ batchId: z.string().min(1).max(100) }).strict()),
+  'dedup.undo': method<QuarantineOutcome>()(
+    'Move the files of a quarantine batch back where they were. A file changed in quarantine is left there (refused) unless `force`.',
+    z.object({ batchId: z.string().min(1).max(100), force: z.boolean().default(false) }).strict(),
+  ),
+  'dedup.batches': method<QuarantineBatch[]>()(
+    'Quarantine batches, newest first: when, how many files, where they are now, and whether a batch was interrupted.',
+    z.object({ scanId: Id.optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+  ),
   'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),
 } as const;
 

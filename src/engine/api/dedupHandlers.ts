@@ -18,12 +18,14 @@ import { CancelledError } from '../jobs/jobRunner';
 import { baseModelId } from '../train/trainingService';
 import { BUILTIN_BASE } from '../models/modelFiles';
 
-type DedupMethods = 'dedup.scan' | 'dedup.resume' | 'dedup.scans' | 'dedup.report' | 'dedup.export' | 'dedup.quarantine' | 'dedup.undo' | 'dedup.actions';
+type DedupMethods =
+  | 'dedup.scan' | 'dedup.resume' | 'dedup.scans' | 'dedup.report' | 'dedup.export' | 'dedup.quarantine' | 'dedup.undo' | 'dedup.actions' | 'dedup.batches';
 
-const outcome = (batchId: string, done: FileMoveOutcome[], refused: FileMoveOutcome[]) => ({
+const outcome = (batchId: string, done: FileMoveOutcome[], refused: FileMoveOutcome[], notMoved?: FileMoveOutcome[]) => ({
   batchId,
   done: done.map((o) => ({ sourcePath: o.sourcePath, destPath: o.destPath ?? '' })),
-  refused: refused.map((o) => ({ sourcePath: o.sourcePath, reason: o.message ?? 'refused' })),
+  refused: refused.map((o) => ({ sourcePath: o.sourcePath, reason: o.message ?? 'refused', ...(o.code ? { code: o.code } : {}) })),
+  ...(notMoved ? { notMoved: notMoved.map((o) => ({ sourcePath: o.sourcePath })) } : {}),
 });
 
 export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
@@ -104,26 +106,28 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const mimeType = { csv: 'text/csv', json: 'application/json', html: 'text/html' }[format];
       return { content: await renderScanReport(store, scanId, format), mimeType };
     },
-    'dedup.quarantine': async ({ scanId, documentIds, destDir }) => {
+    'dedup.quarantine': async ({ scanId, documentIds, destDir, layers, batchId }) => {
       await access.scan(scanId);
       const quarantineDir = destDir !== undefined ? policy.resolveAllowed(destDir) : engine.layout.quarantine;
       try {
-        const r = await quarantineFiles({ store, scanId, documentIds, quarantineDir });
+        const r = await quarantineFiles({ store, scanId, documentIds, layers, quarantineDir, batchId });
         return outcome(r.batchId, r.moved, r.refused);
       } catch (err) {
         if (err instanceof QuarantineUnavailableError) throw new ApiError('conflict', err.message);
         throw err;
       }
     },
-    'dedup.undo': async ({ batchId }) => {
-      const actions = await store.fileActions.listBatch(batchId);
-      if (actions.length === 0) throw new ApiError('not_found', `No file actions with batch id ${batchId}.`);
-      if (!actions.every((a) => access.actionVisible(a))) {
+    'dedup.undo': async ({ batchId, force }) => {
+      if (!(await store.quarantine.batchExists(batchId))) throw new ApiError('not_found', `No quarantine batch with id ${batchId}.`);
+      const moves = await store.quarantine.moves(batchId);
+      if (!moves.every((m) => access.actionVisible(m))) {
         throw new ApiError('forbidden_path', `Batch ${batchId} moved files from a folder outside the folders you have chosen here; add that folder first.`);
       }
-      const r = await undoBatch(store, batchId);
-      return outcome(r.batchId, r.restored, r.refused);
+      if (await store.quarantine.isMoving(batchId)) throw new ApiError('conflict', `Batch ${batchId} is still moving files; undo it once it has finished.`);
+      const r = await undoBatch(store, batchId, { force });
+      return outcome(r.batchId, r.restored, r.refused, r.notMoved);
     },
+    'dedup.batches': async ({ scanId, limit }) => store.quarantine.listBatches({ scanId, limit }),
     'dedup.actions': async ({ scanId }) => {
       const rows = await store.db.all<{ id: number; scan_id: number | null; batch_id: string; action: string; source_path: string; dest_path: string; at: number; undone_at: number | null }>(
         `SELECT id, scan_id, batch_id, action, source_path, dest_path, at, undone_at FROM file_actions${scanId !== undefined ? ' WHERE scan_id = ?' : ''} ORDER BY id DESC LIMIT 10000`,

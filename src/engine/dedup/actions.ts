@@ -1,21 +1,36 @@
 /**
  * Safe actions on duplicates: files are moved to a quarantine folder, never deleted, and every
- * move is logged (file_actions) so a whole batch can be undone.
+ * move is logged so a whole batch can be undone.
  *
- * Layout: <quarantine>/<scan id>/<root folder name>/<path relative to the root>. A file is
- * refused (not moved) when it changed since the scan (size, modification time or content
- * hash differ), when it is gone, or when moving it would leave a duplicate cluster with no
- * member in place. Moves use rename, and across file systems copy + fsync + verify + unlink.
+ * Layout: <quarantine>/<scan id>/<root folder name>/<path relative to the root>.
+ *
+ * A batch is written before its first move (a crash midway leaves a batch that can be listed
+ * and undone), and each move is logged as pending, with the SHA-256 of the file's bytes, before
+ * the file is touched. A file is refused (not moved), with the reason, when:
+ * - it changed since the scan (size, modification time or content), or is gone;
+ * - moving it would leave a duplicate group with no member in place;
+ * - it is in no group of the layers asked for (semantic-only groups are for review);
+ * - a member of its group left in place is a hard link to it (moving it frees nothing);
+ * - the move itself fails or cannot keep owner, mode and modification time (see fs/safeMove).
+ * Undo checks each quarantined file against its recorded hash and leaves a file that changed
+ * in quarantine where it is unless asked to restore it anyway.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { constants as fsConstants, createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Store } from '../store';
+import { errorText, makeFolders, moveFile as safeMoveFile, pathExists, sha256File, type FileOps } from '../fs/safeMove';
+import { displayPath, toFsPath } from '../fs/pathBytes';
+import { specialFileSystemOf } from '../fs/specialFs';
+import type { ClusterLayer, Store } from '../store';
+import type { Cluster } from '../store';
 import { contentHash } from '../text/normalize';
 import { readDocument as defaultReadDocument } from '../text/readDocument';
 import type { ReadDocumentFn } from './scan';
-import { documentLocations } from './scanQueries';
+import { documentLocations, type DocumentLocation } from './scanQueries';
+
+export type { FileOps } from '../fs/safeMove';
+export { MoveRefusedError } from '../fs/safeMove';
 
 /** The quarantine folder cannot be used; nothing was moved. */
 export class QuarantineUnavailableError extends Error {
@@ -28,6 +43,19 @@ export class QuarantineUnavailableError extends Error {
   }
 }
 
+/** Why a file was refused, for a UI to act on; the message says it in words. */
+export type RefusalCode =
+  | 'unknown'
+  | 'gone'
+  | 'changed'
+  | 'last-copy'
+  | 'layer'
+  | 'hard-link'
+  | 'move-failed'
+  | 'changed-in-quarantine'
+  | 'occupied'
+  | 'interrupted';
+
 export interface FileMoveOutcome {
   /** The scanned document (moves); null for restores, which work from the action log. */
   documentId: number | null;
@@ -35,8 +63,9 @@ export interface FileMoveOutcome {
   sourcePath: string;
   destPath: string | null;
   ok: boolean;
-  /** Why it was refused or failed (absent when ok). */
+  /** Why it was refused or failed (absent when ok); for a restore made with force, what was overridden. */
   message?: string;
+  code?: RefusalCode;
 }
 
 export interface QuarantineResult {
@@ -45,31 +74,36 @@ export interface QuarantineResult {
   refused: FileMoveOutcome[];
 }
 
-/** File operations, replaceable in tests (e.g. to make rename fail with EXDEV). */
-export interface FileOps {
-  rename(from: string, to: string): Promise<void>;
-}
-
-const realOps: FileOps = { rename: (a, b) => fs.rename(a, b) };
+/** The layers a move acts on unless told otherwise: same text, or nearly the same. */
+export const CONFIDENT_LAYERS: readonly ClusterLayer[] = ['exact', 'near'];
 
 export interface QuarantineOptions {
   store: Store;
   scanId: number;
   documentIds: readonly number[];
   quarantineDir: string;
+  /**
+   * Move a file only when it is in a file-level group of one of these layers (default: any).
+   * `tenc dedup --move-to` passes CONFIDENT_LAYERS.
+   */
+  layers?: readonly ClusterLayer[];
+  /** Called with the batch id once the batch is written, before the first move. */
+  onBatchStart?: (batchId: string) => void;
+  /** The batch id to use (a caller that shows it before the move starts); a new one otherwise. */
+  batchId?: string;
   /** Replaces readDocument for the content check (tests). */
   readDocument?: ReadDocumentFn;
-  fileOps?: FileOps;
+  fileOps?: Partial<FileOps>;
 }
 
 /**
  * Moves the chosen duplicates of a scan into quarantine as one batch. Checks the quarantine
- * folder first (a read-only or otherwise unwritable folder throws QuarantineUnavailableError
- * before anything moves), then each file; refusals are reported, not thrown.
+ * folder first (a special, read-only or otherwise unwritable folder throws
+ * QuarantineUnavailableError before anything moves), then each file; refusals are reported,
+ * not thrown.
  */
 export async function quarantineFiles(opts: QuarantineOptions): Promise<QuarantineResult> {
   const { store, scanId } = opts;
-  const ops = opts.fileOps ?? realOps;
   const read = opts.readDocument ?? ((p, o) => defaultReadDocument(p, o));
   const scan = await store.scans.get(scanId);
   if (!scan) throw new Error(`there is no scan ${scanId}`);
@@ -80,94 +114,190 @@ export async function quarantineFiles(opts: QuarantineOptions): Promise<Quaranti
       throw new QuarantineUnavailableError(quarantine, `it is inside the scanned folder ${root}; choose a folder outside it`);
     }
   }
+  const special = specialFileSystemOf(quarantine);
+  if (special) throw new QuarantineUnavailableError(quarantine, `it is on a special file system (${special}), a view of the kernel where files cannot be kept; choose a folder on a disk`);
   const scanDir = path.join(quarantine, String(scanId));
   await ensureWritableFolder(scanDir, quarantine);
 
-  const batchId = randomUUID();
+  const batchId = opts.batchId ?? randomUUID();
+  if (await store.quarantine.batchExists(batchId)) throw new Error(`batch ${batchId} exists already; moves are never added to an earlier batch`);
   const result: QuarantineResult = { batchId, moved: [], refused: [] };
   const ids = [...new Set(opts.documentIds)];
   const locations = await documentLocations(store.db, ids);
   const rootNames = rootFolderNames(scan.roots);
-  const lastCopy = await lastCopyGuard(store, scanId, ids);
+  const clusters = (await store.scans.listClusters(scanId)).filter((c) => !c.members.some((m) => m.passageId != null));
+  const guards = await planGuards(store, scanId, ids, clusters, opts.layers);
 
-  for (const id of ids) {
-    const loc = locations.get(id);
-    if (!loc) {
-      result.refused.push({ documentId: id, sourcePath: '', destPath: null, ok: false, message: `document ${id} is not known` });
-      continue;
+  await store.quarantine.startBatch({ id: batchId, scanId, quarantineDir: quarantine, planned: ids.length });
+  opts.onBatchStart?.(batchId);
+  try {
+    for (const id of ids) {
+      const loc = locations.get(id);
+      if (!loc) {
+        result.refused.push({ documentId: id, sourcePath: '', destPath: null, ok: false, message: `document ${id} is not known`, code: 'unknown' });
+        continue;
+      }
+      const source = path.join(loc.root, loc.relPath);
+      const refuse = (message: string, code: RefusalCode) => result.refused.push({ documentId: id, sourcePath: source, destPath: null, ok: false, message, code });
+      const rootName = rootNames.get(path.resolve(loc.root));
+      if (rootName === undefined) {
+        refuse(`${displayPath(source)} is not in a folder of scan ${scanId}`, 'unknown');
+        continue;
+      }
+      const guard = guards.get(id);
+      if (guard) {
+        refuse(guard.message, guard.code);
+        continue;
+      }
+      const changed = await changedSinceScan(source, loc, read);
+      if (changed) {
+        refuse(changed, changed.includes('no longer there') ? 'gone' : 'changed');
+        continue;
+      }
+      const sha256 = await sha256File(source).catch(() => null);
+      if (sha256 === null) {
+        refuse(`${displayPath(source)} can no longer be read`, 'changed');
+        continue;
+      }
+      const dest = await freeName(path.join(scanDir, rootName, loc.relPath));
+      // Logged before the move so a crash midway leaves a trail that undo can sort out.
+      const actionId = await store.quarantine.logPendingMove({
+        batchId, scanId, sourcePath: source, destPath: dest, contentHash: loc.contentHash ?? '', sha256, size: loc.size, mtimeMs: loc.mtimeMs,
+      });
+      try {
+        await safeMoveFile(source, dest, opts.fileOps);
+        await store.quarantine.setMoveState(actionId, 'done');
+        result.moved.push({ documentId: id, sourcePath: source, destPath: dest, ok: true });
+      } catch (err) {
+        await store.quarantine.setMoveState(actionId, 'failed');
+        refuse(`${displayPath(source)} could not be moved: ${errorText(err)}`, 'move-failed');
+      }
     }
-    const source = path.join(loc.root, loc.relPath);
-    const refuse = (message: string) => result.refused.push({ documentId: id, sourcePath: source, destPath: null, ok: false, message });
-    const rootName = rootNames.get(loc.root);
-    if (rootName === undefined) {
-      refuse(`${source} is not in a folder of scan ${scanId}`);
-      continue;
-    }
-    const guard = lastCopy.get(id);
-    if (guard) {
-      refuse(guard);
-      continue;
-    }
-    const changed = await changedSinceScan(source, loc, read);
-    if (changed) {
-      refuse(changed);
-      continue;
-    }
-    const dest = await freeName(path.join(scanDir, rootName, loc.relPath));
-    // Logged before the move so a crash midway leaves a trail; a failed move is marked undone.
-    const [actionId] = await store.fileActions.log([
-      { scanId, batchId, action: 'move', sourcePath: source, destPath: dest, contentHash: loc.contentHash ?? '', size: loc.size, mtimeMs: loc.mtimeMs },
-    ]);
-    try {
-      await moveFile(source, dest, ops);
-      result.moved.push({ documentId: id, sourcePath: source, destPath: dest, ok: true });
-    } catch (err) {
-      await store.fileActions.markUndone([actionId]);
-      refuse(`could not be moved: ${describeError(err)}`);
-    }
+  } finally {
+    await store.quarantine.finishBatch(batchId);
   }
   return result;
+}
+
+export interface UndoOptions {
+  /** Restore files that changed in quarantine as they are now (default: leave them there and say so). */
+  force?: boolean;
+  fileOps?: Partial<FileOps>;
 }
 
 export interface UndoResult {
   batchId: string;
   restored: FileMoveOutcome[];
   refused: FileMoveOutcome[];
+  /** Files of an interrupted batch that had not been moved: they are in place, nothing to do. */
+  notMoved: FileMoveOutcome[];
 }
 
 /**
- * Moves the files of a batch back to where they were (newest move first) and marks those
- * actions undone. A file whose original path is occupied again, or whose quarantined copy is
- * gone, is refused with a message and stays as it is.
+ * Moves the files of a batch back to where they were (newest move first) and marks them
+ * restored. Refused, with the reason, and left as they are: a file whose original path is
+ * occupied again, a quarantined file that is gone, and (unless `force`) one whose bytes differ
+ * from those moved. Moves an interrupted batch left pending are sorted out: a file still in
+ * place is marked not moved (an unfinished copy of it in quarantine is removed once the
+ * original is proven intact), a file found in quarantine is restored.
  */
-export async function undoBatch(store: Store, batchId: string, fileOps: FileOps = realOps): Promise<UndoResult> {
-  const actions = await store.fileActions.listBatch(batchId);
-  if (actions.length === 0) throw new Error(`there is no batch ${batchId}`);
-  const result: UndoResult = { batchId, restored: [], refused: [] };
-  for (const a of [...actions].reverse()) {
-    if (a.action !== 'move' || a.undoneAt) continue;
+export async function undoBatch(store: Store, batchId: string, opts: UndoOptions = {}): Promise<UndoResult> {
+  const moves = await store.quarantine.moves(batchId);
+  if (moves.length === 0 && !(await store.quarantine.batchExists(batchId))) throw new Error(`there is no batch ${batchId}`);
+  if (await store.quarantine.isMoving(batchId)) throw new Error(`batch ${batchId} is still moving files; undo it once it has finished`);
+  const result: UndoResult = { batchId, restored: [], refused: [], notMoved: [] };
+  for (const a of [...moves].reverse()) {
+    if (a.undoneAt || a.state === 'failed') continue;
     const outcome = { documentId: null, sourcePath: a.sourcePath, destPath: a.destPath };
-    if (!(await exists(a.destPath))) {
-      result.refused.push({ ...outcome, ok: false, message: `the quarantined file ${a.destPath} is no longer there` });
+    const refuse = (message: string, code: RefusalCode) => result.refused.push({ ...outcome, ok: false, message, code });
+    const inQuarantine = await pathExists(a.destPath);
+    const inPlace = await pathExists(a.sourcePath);
+    if (a.state === 'pending') {
+      if (inPlace) {
+        const settled = await settleUnfinishedMove(a, inQuarantine);
+        if (settled) {
+          await store.quarantine.setMoveState(a.id, 'failed');
+          result.notMoved.push({ ...outcome, ok: true });
+        } else {
+          refuse(
+            `the move of ${displayPath(a.sourcePath)} was interrupted and both it and ${displayPath(a.destPath)} exist with different contents; both were left as they are`,
+            'interrupted',
+          );
+        }
+        continue;
+      }
+      if (!inQuarantine) {
+        refuse(`the move of ${displayPath(a.sourcePath)} was interrupted and the file is neither in place nor in quarantine`, 'gone');
+        continue;
+      }
+      // Moved, but the process stopped before it could say so: restore it like any other.
+    }
+    // An undo that stopped midway: the file is back (and, across file systems, maybe still in quarantine too).
+    if (inPlace && a.sha256 !== null && (await sha256File(a.sourcePath).catch(() => null)) === a.sha256) {
+      if (!inQuarantine || (await sha256File(a.destPath).catch(() => null)) === a.sha256) {
+        if (inQuarantine) await fs.rm(toFsPath(a.destPath), { force: true });
+        await store.quarantine.markRestored(a.id);
+        result.restored.push({ ...outcome, ok: true, message: 'was already back in place (an earlier undo stopped midway)' });
+        continue;
+      }
+    }
+    if (!inQuarantine) {
+      refuse(`the quarantined file ${displayPath(a.destPath)} is no longer there`, 'gone');
       continue;
     }
-    if (await exists(a.sourcePath)) {
-      result.refused.push({
-        ...outcome,
-        ok: false,
-        message: `${a.sourcePath} is occupied by another file now; move or rename that file, then undo again`,
-      });
+    if (inPlace) {
+      refuse(`${displayPath(a.sourcePath)} is occupied by another file now; move or rename that file, then undo again`, 'occupied');
+      continue;
+    }
+    const change = await changedInQuarantine(a);
+    if (change && !opts.force) {
+      refuse(
+        `${displayPath(a.destPath)} changed in quarantine since it was moved (${change}); it was left there. Look at it, then restore it as it is now with undo --force`,
+        'changed-in-quarantine',
+      );
       continue;
     }
     try {
-      await moveFile(a.destPath, a.sourcePath, fileOps);
-      await store.fileActions.markUndone([a.id]);
-      result.restored.push({ ...outcome, ok: true });
+      await safeMoveFile(a.destPath, a.sourcePath, opts.fileOps);
+      await store.quarantine.markRestored(a.id);
+      result.restored.push({ ...outcome, ok: true, ...(change ? { message: `restored although it changed in quarantine (${change})`, code: 'changed-in-quarantine' as const } : {}) });
     } catch (err) {
-      result.refused.push({ ...outcome, ok: false, message: `could not be restored: ${describeError(err)}` });
+      refuse(`${displayPath(a.destPath)} could not be restored: ${errorText(err)}`, 'move-failed');
     }
   }
+  // An interrupted batch whose every move is now sorted out is closed (listed as restored, not interrupted).
+  if ((await store.quarantine.moves(batchId)).every((m) => m.state !== 'pending' || m.undoneAt)) await store.quarantine.finishBatch(batchId);
   return result;
+}
+
+/** How a quarantined file differs from the bytes moved, or null when it is the same. */
+async function changedInQuarantine(a: { destPath: string; sha256: string | null; size: number }): Promise<string | null> {
+  let size: number;
+  try {
+    size = (await fs.stat(toFsPath(a.destPath))).size;
+  } catch (err) {
+    return `it cannot be read: ${errorText(err)}`;
+  }
+  if (size !== a.size) return `size ${a.size} → ${size} bytes`;
+  // Moves logged before file hashes were recorded can only be checked by size.
+  if (a.sha256 === null) return null;
+  const now = await sha256File(a.destPath).catch(() => null);
+  if (now === null) return 'it cannot be read';
+  return now === a.sha256 ? null : 'its content differs from the file that was moved';
+}
+
+/**
+ * A pending move whose source is still in place was never finished. True when nothing is left
+ * to do: no copy in quarantine, or the original is intact (its recorded hash) and the copy in
+ * quarantine, made by the unfinished move, has been removed.
+ */
+async function settleUnfinishedMove(a: { sourcePath: string; destPath: string; sha256: string | null }, copyExists: boolean): Promise<boolean> {
+  if (!copyExists) return true;
+  if (a.sha256 === null) return false;
+  const original = await sha256File(a.sourcePath).catch(() => null);
+  if (original !== a.sha256) return false;
+  await fs.rm(toFsPath(a.destPath), { force: true });
+  return true;
 }
 
 /** Names each root's folder in the quarantine: its base name, numbered when two roots share one. */
@@ -194,56 +324,26 @@ async function ensureWritableFolder(dir: string, shown: string): Promise<void> {
   }
 }
 
-/**
- * mkdir -p, one level at a time. Node's recursive mkdir can loop forever where mkdir answers
- * ENOENT for a folder whose parent exists (procfs), and reports a read-only file system as
- * ENOENT; this surfaces the real error of the first level that cannot be made.
- */
-async function makeFolders(dir: string): Promise<void> {
-  const missing: string[] = [];
-  let p = path.resolve(dir);
-  for (;;) {
-    try {
-      const st = await fs.stat(p);
-      if (!st.isDirectory()) throw Object.assign(new Error(`${p} is not a folder`), { code: 'ENOTDIR' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      const parent = path.dirname(p);
-      if (parent === p) throw err;
-      missing.push(p);
-      p = parent;
-    }
-  }
-  for (const m of missing.reverse()) {
-    try {
-      await fs.mkdir(m);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-}
-
 /** The most telling reason a folder cannot be written: a file in the path, a read-only file system, permissions. */
 async function explainWriteFailure(dir: string, err: unknown): Promise<string> {
   let p = path.resolve(dir);
   for (;;) {
     try {
       const st = await fs.stat(p);
-      if (!st.isDirectory()) return describeError(Object.assign(new Error(''), { code: 'ENOTDIR' }));
+      if (!st.isDirectory()) return errorText(Object.assign(new Error(''), { code: 'ENOTDIR' }));
       await fs.access(p, fsConstants.W_OK);
-      // mkdir answered ENOENT inside an existing folder: a special file system such as /proc.
+      // mkdir answered ENOENT inside an existing folder: a special file system.
       if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return `folders cannot be created in ${p}`;
       break;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return describeError(e);
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return errorText(e);
       const parent = path.dirname(p);
       if (parent === p) break;
       p = parent;
     }
   }
-  return describeError(err);
+  return errorText(err);
 }
 
 /** A message when the file differs from what the scan saw, else null. */
@@ -252,47 +352,106 @@ async function changedSinceScan(
   known: { size: number; mtimeMs: number; contentHash: string | null },
   read: ReadDocumentFn,
 ): Promise<string | null> {
+  const shown = displayPath(file);
   let st;
   try {
-    st = await fs.stat(file);
+    st = await fs.stat(toFsPath(file));
   } catch (err) {
-    return `${file} is no longer there (${describeError(err)})`;
+    return `${shown} is no longer there (${errorText(err)})`;
   }
-  if (!st.isFile()) return `${file} is no longer a regular file`;
-  if (st.size !== known.size) return `${file} changed since the scan (size ${known.size} → ${st.size} bytes); scan again before moving it`;
+  if (!st.isFile()) return `${shown} is no longer a regular file`;
+  if (st.size !== known.size) return `${shown} changed since the scan (size ${known.size} → ${st.size} bytes); scan again before moving it`;
   // Under a millisecond apart is the same time: copies across file systems keep mtimes to about that.
   if (Math.abs(st.mtimeMs - known.mtimeMs) >= 1) {
-    return `${file} changed since the scan (modified ${new Date(st.mtimeMs).toISOString()}, scanned version from ${new Date(known.mtimeMs).toISOString()}); scan again before moving it`;
+    return `${shown} changed since the scan (modified ${new Date(st.mtimeMs).toISOString()}, scanned version from ${new Date(known.mtimeMs).toISOString()}); scan again before moving it`;
   }
   if (known.contentHash) {
     const r = await read(file, {});
-    if (!r.ok) return `${file} can no longer be read (${r.reason})`;
-    if (contentHash(r.text) !== known.contentHash) return `${file} changed since the scan (its content differs); scan again before moving it`;
+    if (!r.ok) return `${shown} can no longer be read (${r.reason})`;
+    if (contentHash(r.text) !== known.contentHash) return `${shown} changed since the scan (its content differs); scan again before moving it`;
   }
   return null;
 }
 
+interface Guard {
+  message: string;
+  code: RefusalCode;
+}
+
 /**
- * For each chosen document, a refusal message if moving the chosen set would empty one of its
- * file-level clusters in this scan (the last copy must stay). A file not chosen counts as a copy
- * left in place only if it is still there as scanned (same size and modification time).
+ * Refusals known before any file is touched, per chosen document: outside the layers asked
+ * for; a hard link of a group member that stays (the same file under another name); or moving
+ * the chosen set would empty one of its file-level groups (the last copy must stay). A file not
+ * chosen counts as a copy left in place only if it is still there as scanned.
  */
-async function lastCopyGuard(store: Store, scanId: number, chosen: readonly number[]): Promise<Map<number, string>> {
+async function planGuards(
+  store: Store,
+  scanId: number,
+  chosen: readonly number[],
+  clusters: readonly Cluster[],
+  layers: readonly ClusterLayer[] | undefined,
+): Promise<Map<number, Guard>> {
   const chosenSet = new Set(chosen);
-  const out = new Map<number, string>();
+  const out = new Map<number, Guard>();
+  const memberIds = clusters.flatMap((c) => c.members.map((m) => m.documentId));
+  const locs = await documentLocations(store.db, [...memberIds, ...chosen]);
+  const pathOf = (d: number) => {
+    const loc = locs.get(d);
+    return loc ? path.join(loc.root, loc.relPath) : null;
+  };
+
+  if (layers) {
+    const allowed = new Set(layers);
+    const layersOf = new Map<number, Set<ClusterLayer>>();
+    for (const c of clusters) for (const m of c.members) layersOf.set(m.documentId, (layersOf.get(m.documentId) ?? new Set()).add(c.layer));
+    for (const d of chosen) {
+      const own = [...(layersOf.get(d) ?? [])];
+      if (own.some((l) => allowed.has(l))) continue;
+      out.set(d, {
+        code: 'layer',
+        message: own.length
+          ? `${displayPath(pathOf(d) ?? `document ${d}`)} is only in ${own.join('/')} groups (alike in meaning, not the same text); review it, and move it yourself or ask for those groups too`
+          : `${displayPath(pathOf(d) ?? `document ${d}`)} is in no group of whole files of this scan`,
+      });
+    }
+  }
+
+  // Hard links: the same inode as a scanned file that stays where it is (in its group or not:
+  // the grouping may report hard links apart). Only files with more than one link are looked at,
+  // against the scanned files of the same size.
+  const scan = (await store.scans.get(scanId))!;
+  for (const d of chosen) {
+    if (out.has(d)) continue;
+    const p = pathOf(d);
+    const st = p ? await fs.lstat(toFsPath(p)).catch(() => null) : null;
+    if (!st || !st.isFile() || st.nlink < 2) continue;
+    const sameSize = await store.db.all<{ id: number; root_path: string; rel_path: string }>(
+      `SELECT d.id, c.root_path, d.rel_path FROM documents d JOIN corpora c ON c.id = d.corpus_id
+        WHERE d.size = ? AND c.root_path IN (${scan.roots.map(() => '?').join(', ')})`,
+      [st.size, ...scan.roots],
+    );
+    for (const other of sameSize) {
+      if (other.id === d || chosenSet.has(other.id)) continue;
+      const otherPath = path.join(other.root_path, other.rel_path);
+      const ost = await fs.lstat(toFsPath(otherPath)).catch(() => null);
+      if (ost && ost.dev === st.dev && ost.ino === st.ino) {
+        out.set(d, {
+          code: 'hard-link',
+          message: `${displayPath(p!)} is a hard link of ${displayPath(otherPath)}: the same file under two names, so moving it frees no space`,
+        });
+        break;
+      }
+    }
+  }
+
   // Files already in quarantine from earlier batches of this scan count as gone.
-  const gone = new Set<number>();
   const moved = await store.db.all<{ source_path: string }>(
-    "SELECT source_path FROM file_actions WHERE scan_id = ? AND action = 'move' AND undone_at IS NULL",
+    "SELECT f.source_path FROM file_actions f LEFT JOIN quarantine_moves q ON q.action_id = f.id WHERE f.scan_id = ? AND f.action = 'move' AND f.undone_at IS NULL AND COALESCE(q.state, 'done') <> 'failed'",
     [scanId],
   );
   const movedPaths = new Set(moved.map((m) => m.source_path));
-  const clusters = await store.scans.listClusters(scanId);
-  const memberIds = clusters.flatMap((c) => c.members.map((m) => m.documentId));
-  const locs = await documentLocations(store.db, memberIds);
-  for (const [id, loc] of locs) if (movedPaths.has(path.join(loc.root, loc.relPath))) gone.add(id);
+  const gone = new Set(memberIds.filter((d) => movedPaths.has(pathOf(d) ?? '')));
   for (const c of clusters) {
-    if (c.members.some((m) => m.passageId != null)) continue; // passage clusters do not hold whole files
     const docs = [...new Set(c.members.map((m) => m.documentId))];
     if (!docs.some((d) => chosenSet.has(d))) continue;
     let left = false;
@@ -300,7 +459,7 @@ async function lastCopyGuard(store: Store, scanId: number, chosen: readonly numb
     for (const d of docs) {
       if (chosenSet.has(d) || gone.has(d)) continue;
       const loc = locs.get(d);
-      if (loc && (await inPlaceAsScanned(path.join(loc.root, loc.relPath), loc))) {
+      if (loc && (await inPlaceAsScanned(loc))) {
         left = true;
         break;
       }
@@ -309,17 +468,19 @@ async function lastCopyGuard(store: Store, scanId: number, chosen: readonly numb
     if (left) continue;
     const why = changed ? ' (its other files are gone or changed since the scan)' : '';
     for (const d of docs) {
-      if (chosenSet.has(d) && !out.has(d)) out.set(d, `it would leave cluster ${c.id} without any file in place${why}; keep at least one of its files`);
+      if (chosenSet.has(d) && !out.has(d)) {
+        out.set(d, { code: 'last-copy', message: `it would leave cluster ${c.id} without any file in place${why}; keep at least one of its files` });
+      }
     }
   }
   return out;
 }
 
 /** The file is still a regular file with the scanned size and modification time. */
-async function inPlaceAsScanned(file: string, known: { size: number; mtimeMs: number }): Promise<boolean> {
+async function inPlaceAsScanned(loc: DocumentLocation): Promise<boolean> {
   try {
-    const st = await fs.stat(file);
-    return st.isFile() && st.size === known.size && Math.abs(st.mtimeMs - known.mtimeMs) < 1;
+    const st = await fs.stat(toFsPath(path.join(loc.root, loc.relPath)));
+    return st.isFile() && st.size === loc.size && Math.abs(st.mtimeMs - loc.mtimeMs) < 1;
   } catch {
     return false;
   }
@@ -332,84 +493,14 @@ function isInside(child: string, parent: string): boolean {
 
 /** `p`, or `name (2).ext`, `name (3).ext`, ... if taken. */
 async function freeName(p: string): Promise<string> {
-  if (!(await exists(p))) return p;
+  if (!(await pathExists(p))) return p;
   const ext = path.extname(p);
   const stem = p.slice(0, p.length - ext.length);
   for (let i = 2; ; i++) {
     const candidate = `${stem} (${i})${ext}`;
-    if (!(await exists(candidate))) return candidate;
+    if (!(await pathExists(candidate))) return candidate;
   }
 }
 
-/**
- * Moves a file, creating the destination folder. Rename when source and destination share a
- * file system; otherwise copy (never overwriting), fsync, compare sizes and SHA-256, restore
- * the modification time, and only then remove the source.
- */
-export async function moveFile(from: string, to: string, ops: FileOps = realOps): Promise<void> {
-  await makeFolders(path.dirname(to));
-  if (await exists(to)) throw new Error(`${to} already exists`);
-  try {
-    await ops.rename(from, to);
-    return;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-  }
-  const st = await fs.stat(from);
-  await fs.copyFile(from, to, fsConstants.COPYFILE_EXCL);
-  try {
-    const h = await fs.open(to, 'r+');
-    try {
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    const [a, b] = await Promise.all([sha256File(from), sha256File(to)]);
-    const copied = await fs.stat(to);
-    if (copied.size !== st.size || a !== b) throw new Error(`the copy at ${to} does not match the original`);
-    // Seconds as numbers keep sub-millisecond precision (Date objects would drop it).
-    await fs.utimes(to, st.atimeMs / 1000, st.mtimeMs / 1000);
-  } catch (err) {
-    await fs.rm(to, { force: true });
-    throw err;
-  }
-  await fs.unlink(from);
-}
-
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => h.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')));
-  });
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function describeError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'EROFS':
-      return 'read-only file system';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder';
-    case 'ENOENT':
-      return 'the path does not exist';
-    case 'ENOSPC':
-      return 'the disk is full';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
-}
+/** Moves one file safely (see fs/safeMove); kept here for callers of the dedup module. */
+export const moveFile = safeMoveFile;

@@ -44,9 +44,13 @@ export {
   moveFile,
   rootFolderNames,
   QuarantineUnavailableError,
+  MoveRefusedError,
+  CONFIDENT_LAYERS,
   type QuarantineOptions,
   type QuarantineResult,
+  type UndoOptions,
   type UndoResult,
+  type RefusalCode,
   type FileMoveOutcome,
   type FileOps,
 } from './actions';

@@ -1,6 +1,7 @@
 /** The layout of the per-user data folder. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { assertOrdinaryFileSystem } from '../fs/specialFs';
 
 export interface DataDirLayout {
   /** Absolute path of the data folder. */
@@ -28,6 +29,7 @@ export function dataDirLayout(dir: string): DataDirLayout {
 
 /** Creates the data folder and its sub-folders where missing and returns their paths. */
 export function resolveDataDir(dir: string): DataDirLayout {
+  assertOrdinaryFileSystem(dir, 'data folder'); // under /proc, mkdir -p would spin forever
   const layout = dataDirLayout(dir);
   for (const folder of [layout.root, layout.models, layout.quarantine, layout.logs]) {
     fs.mkdirSync(folder, { recursive: true });

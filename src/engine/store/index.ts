@@ -18,6 +18,7 @@ import { modelsRepository } from './repositories/models';
 import { evaluationsRepository, metricsRepository, runsRepository } from './repositories/runs';
 import { fileActionsRepository, scansRepository } from './repositories/scans';
 import { jobsRepository } from './repositories/jobs';
+import { quarantineRepository } from './repositories/quarantine';
 import { embeddingCacheRepository, minhashCacheRepository, semanticPairsCacheRepository } from './repositories/caches';
 import type { RepoContext } from './repositories/common';
 
@@ -42,6 +43,7 @@ export function createStore(db: Db, opts: StoreOptions = {}) {
     evaluations: evaluationsRepository(ctx),
     scans: scansRepository(ctx),
     fileActions: fileActionsRepository(ctx),
+    quarantine: quarantineRepository(ctx),
     jobs: jobsRepository(ctx),
     embeddingCache: embeddingCacheRepository(ctx),
     minhashCache: minhashCacheRepository(ctx),
@@ -71,4 +73,5 @@ export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, rebuildTable, type Migratio
 export { APPLICATION_ID, DatabaseNotRecognisedError, type UnrecognisedReason } from './fileIdentity';
 export { dataDirLayout, resolveDataDir, type DataDirLayout } from './dataDir';
 export type { JobPatch } from './repositories/jobs';
+export type { QuarantineBatchSummary, QuarantineMove, MoveState } from './repositories/quarantine';
 export * from './types';

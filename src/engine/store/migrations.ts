@@ -270,6 +270,32 @@ CREATE TABLE semantic_pairs_cache (
 ) WITHOUT ROWID;
 `;
 
+// Quarantine moves you can trust (issue 11). A batch is written before its first move, so a
+// crash midway leaves a batch that can be listed and undone; pid/host tell a batch still moving
+// from one whose process died. Each move (a file_actions row) gets a quarantine_moves row,
+// 'pending' before the file is touched, then 'done' or 'failed'; sha256 is the moved file's
+// bytes, which undo checks before restoring. New tables only: file_actions keeps its shape.
+const V6_QUARANTINE_BATCHES = `
+CREATE TABLE quarantine_batches (
+  id             TEXT    PRIMARY KEY,
+  scan_id        INTEGER REFERENCES dedup_scans(id) ON DELETE SET NULL,
+  quarantine_dir TEXT    NOT NULL,
+  planned        INTEGER NOT NULL CHECK (planned >= 0),
+  state          TEXT    NOT NULL DEFAULT 'moving' CHECK (state IN ('moving', 'done')),
+  pid            INTEGER,
+  host           TEXT,
+  created_at     INTEGER NOT NULL,
+  finished_at    INTEGER
+);
+CREATE INDEX idx_quarantine_batches_scan ON quarantine_batches(scan_id);
+
+CREATE TABLE quarantine_moves (
+  action_id INTEGER PRIMARY KEY REFERENCES file_actions(id) ON DELETE CASCADE,
+  sha256    TEXT    NOT NULL CHECK (length(sha256) = 64),
+  state     TEXT    NOT NULL CHECK (state IN ('pending', 'done', 'failed'))
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: V1_INITIAL },
   { version: 2, name: 'embedding and minhash caches', up: V2_CACHES },
@@ -282,6 +308,9 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 4, name: 'semantic pairs cache', up: V4_SEMANTIC_PAIRS_CACHE },
+  // MERGE: placeholder for the dedup-groups branch's migration 5; replace it by that one.
+  { version: 5, name: 'reserved (dedup-groups migration 5)', up: 'SELECT 1' },
+  { version: 6, name: 'quarantine batches, moved files\' hashes and states', up: V6_QUARANTINE_BATCHES },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

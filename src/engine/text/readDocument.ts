@@ -12,6 +12,7 @@ import { pdfToText } from './extract/pdf';
 import { delimitedToText } from './extract/table';
 import { formatFromPath, isContainerFormat, type DocumentFormat } from './formats';
 import { describeFsError } from './walkFolder';
+import { toFsPath } from '../fs/pathBytes';
 
 export type { DocumentFormat } from './formats';
 
@@ -79,7 +80,7 @@ export async function readDocument(absPath: string, opts: ReadDocumentOptions = 
 
   let before;
   try {
-    before = await fs.stat(absPath);
+    before = await fs.stat(toFsPath(absPath));
   } catch (err) {
     return skip(fsReason(err));
   }
@@ -96,7 +97,7 @@ export async function readDocument(absPath: string, opts: ReadDocumentOptions = 
   let handle: fs.FileHandle | undefined;
   try {
     // O_NONBLOCK: if the path was swapped for a FIFO since the stat, opening must not hang.
-    handle = await fs.open(absPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    handle = await fs.open(toFsPath(absPath), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const st = await handle.stat();
     if (!st.isFile()) return skip('not a regular file (pipe, socket or device)');
     if (st.size !== bytes || st.mtimeMs !== before.mtimeMs || st.ino !== before.ino) {
@@ -207,7 +208,7 @@ async function readFully(handle: fs.FileHandle, buf: Buffer, offset: number, len
 /** The file at `absPath` is compared with what was stat'ed before reading. */
 async function changedSince(absPath: string, before: { size: number; mtimeMs: number; ino: number }): Promise<string | null> {
   try {
-    const after = await fs.stat(absPath);
+    const after = await fs.stat(toFsPath(absPath));
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ino !== before.ino) {
       return 'file changed while it was being read';
     }

@@ -1,7 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { bytesToPathString, toFsPath } from '../fs/pathBytes';
 
 export interface WalkedFile {
+  /**
+   * Paths as strings; a name that is not valid UTF-8 holds its raw bytes as escapes (see
+   * fs/pathBytes): open it through toFsPath (readDocument does), show it through displayPath.
+   */
   absPath: string;
   relPath: string;
   size: number;
@@ -16,7 +21,8 @@ export interface SkippedEntry {
 /**
  * Lists the regular files under `root`, depth first in name order. Symbolic links are not
  * followed (a link can point outside the chosen folder or into a loop): they are reported as
- * skipped, as are entries that cannot be read.
+ * skipped, as are entries that cannot be read. Names are read as bytes, so a name that is not
+ * valid UTF-8 is listed (and opens) like any other.
  */
 export async function* walkFolder(
   root: string,
@@ -29,16 +35,18 @@ export async function* walkFolder(
     const dir = path.join(root, rel);
     let entries;
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = await fs.readdir(toFsPath(dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
       yield { skipped: { relPath: rel || '.', reason: describeFsError(err, 'folder cannot be read') } };
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+    // Names in byte order (the same for every name, whether it decodes as UTF-8 or not).
+    entries.sort((a, b) => Buffer.compare(b.name, a.name));
     const subdirs: string[] = [];
     const files: string[] = [];
     for (const e of entries) {
-      const childRel = rel ? path.join(rel, e.name) : e.name;
+      const name = bytesToPathString(e.name);
+      const childRel = rel ? path.join(rel, name) : name;
       if (e.isSymbolicLink()) {
         yield { skipped: { relPath: childRel, reason: 'symbolic link (not followed)' } };
       } else if (e.isDirectory()) {
@@ -51,7 +59,7 @@ export async function* walkFolder(
     }
     for (const childRel of files.reverse()) {
       try {
-        const st = await fs.stat(path.join(root, childRel));
+        const st = await fs.stat(toFsPath(path.join(root, childRel)));
         yield { file: { absPath: path.join(root, childRel), relPath: childRel, size: st.size, mtimeMs: st.mtimeMs } };
       } catch (err) {
         yield { skipped: { relPath: childRel, reason: describeFsError(err, 'file disappeared or cannot be read') } };

@@ -197,7 +197,7 @@ describe('quarantineFiles and undoBatch', () => {
     expect(await exists(source)).toBe(false);
     expect(await fs.readFile(r.moved[0].destPath!, 'utf8')).toBe(text);
     expect(Math.abs((await fs.stat(r.moved[0].destPath!)).mtimeMs - mtime)).toBeLessThan(1);
-    const u = await undoBatch(store, r.batchId, fileOps);
+    const u = await undoBatch(store, r.batchId, { fileOps });
     expect(u.restored).toHaveLength(1);
     expect(await fs.readFile(source, 'utf8')).toBe(text);
   });

@@ -78,6 +78,14 @@ const SEEDS: Record<number, string> = {
   3: `
     INSERT INTO labelled_pairs (id, text_a, text_b, label, scale, corpus_id, created_at) VALUES (1, 'a', 'b', 1, 'binary', 1, ${T0});
   `,
+  4: '',
+  // MERGE: the dedup-groups branch's seed for its migration 5 replaces this.
+  5: '',
+  6: `
+    INSERT INTO quarantine_batches (id, scan_id, quarantine_dir, planned, state, pid, host, created_at, finished_at)
+      VALUES ('batch-1', 1, '/q', 1, 'done', 1, 'host', ${T0}, ${T0});
+    INSERT INTO quarantine_moves (action_id, sha256, state) VALUES (1, '${'a'.repeat(64)}', 'done');
+  `,
 };
 
 /** Tables and their row counts once the seeds up to `version` are in. */
@@ -110,7 +118,7 @@ describe('migrations', () => {
       [
         'clusters', 'cluster_members', 'corpora', 'dedup_scans', 'documents', 'embedding_cache', 'evaluations',
         'file_actions', 'jobs', 'labelled_pairs', 'minhash_cache', 'models', 'passages', 'run_metrics',
-        'semantic_pairs_cache', 'sentence_pairs', 'training_runs',
+        'quarantine_batches', 'quarantine_moves', 'semantic_pairs_cache', 'sentence_pairs', 'training_runs',
       ].sort(),
     );
     expect((await db.all('PRAGMA foreign_key_check')).length).toBe(0);
