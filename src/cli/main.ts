@@ -13,6 +13,7 @@ import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsTsv } from '../engine/text';
 import { displayPath } from '../engine/fs/pathBytes';
+import { assertOrdinaryFileSystem } from '../engine/fs/specialFs';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -356,6 +357,9 @@ async function dedup(args: string[]): Promise<number> {
     },
   });
   if (positionals.length === 0) throw new Error('give at least one folder to scan');
+  if (values['include-semantic'] && !values['move-to']) throw new Error('--include-semantic goes with --move-to');
+  // Said before the scan, not after it: a --move-to folder on a kernel file system.
+  if (values['move-to']) assertOrdinaryFileSystem(values['move-to'], 'quarantine folder (--move-to)');
   const roots = positionals.map((p) => path.resolve(p));
   // The folder named by --move-to is the user's choice too: granted like the scanned folders.
   const moveTo = values['move-to'] !== undefined ? path.resolve(values['move-to']) : undefined;
@@ -388,7 +392,6 @@ async function dedup(args: string[]): Promise<number> {
     fs.writeFileSync(values.report, content);
     process.stdout.write(`report written to ${values.report}\n`);
   }
-  if (values['include-semantic'] && !values['move-to']) throw new Error('--include-semantic goes with --move-to');
   if (values['move-to']) {
     // Whole-file duplicates only (passages are parts of files that are kept), and by default
     // only groups of the same text (exact) or nearly (near): same-meaning groups are for review.

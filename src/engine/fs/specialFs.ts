@@ -44,6 +44,7 @@ const SPECIAL_MAGIC = new Map<number, string>([
 const ALWAYS_SPECIAL = ['/proc', '/sys'];
 /** Prefixes refused where the mount table cannot be read. */
 const SPECIAL_PREFIXES = [...ALWAYS_SPECIAL, '/dev'];
+const PREFIX_TYPES: Record<string, string> = { '/proc': 'proc', '/sys': 'sysfs', '/dev': 'devtmpfs' };
 /** Ordinary storage under /dev (shared memory is tmpfs). */
 const ORDINARY_UNDER_DEV = ['/dev/shm'];
 
@@ -84,7 +85,7 @@ export function specialFileSystemOf(p: string): string | null {
   if (process.platform !== 'win32') {
     for (const candidate of [abs, real]) {
       const prefix = prefixes.find((d) => isUnder(candidate, d));
-      if (prefix && !ORDINARY_UNDER_DEV.some((d) => isUnder(candidate, d))) return prefix.slice(1);
+      if (prefix && !ORDINARY_UNDER_DEV.some((d) => isUnder(candidate, d))) return PREFIX_TYPES[prefix]!;
     }
   }
   return null;
