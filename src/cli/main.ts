@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
@@ -109,6 +110,10 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'http', allowedRoots: values.allow });
   const staticDir = path.resolve(import.meta.dirname, '../../out/renderer');
+  // Build the UI on first run (or after its sources changed), so the README's two commands show the app.
+  const ensure = path.resolve(import.meta.dirname, '../../scripts/ensure-renderer.mjs');
+  const { ensureRenderer } = (await import(pathToFileURL(ensure).href)) as { ensureRenderer: () => boolean };
+  ensureRenderer();
   const server = await startServer({ engine, staticDir, port, token: values.token ?? process.env.TENC_SERVER_TOKEN });
   process.stdout.write(`TransEncoder Studio is serving on ${server.url}\nOpen: ${server.launchUrl}\n`);
   await new Promise<void>((resolve) => {
