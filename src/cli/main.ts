@@ -9,7 +9,7 @@ import type { JobSnapshot, TrainEstimate } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
-import { readPairsTsv } from '../engine/text';
+import { readPairsFile } from '../engine/text';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -302,7 +302,10 @@ async function check(args: string[]): Promise<number> {
   };
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
   if (values.pairs) {
-    const rows = await readPairsTsv(path.resolve(values.pairs));
+    const { pairs: rows, problems } = await readPairsFile(path.resolve(values.pairs));
+    // Bad lines are reported once, and the good ones are still checked.
+    for (const p of problems) process.stderr.write(`${values.pairs}, line ${p.line}: skipped: ${p.reason}\n`);
+    if (rows.length === 0) throw new Error(`${values.pairs} holds no pair that can be read`);
     const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
     for (const [i, r] of rows.entries()) {
       const c = await engine.invoke('check.pair', { a: r.a, b: r.b, ...common });

@@ -25,6 +25,7 @@ import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphras
 import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
+import { pairCheckNotes } from './checkNotes';
 
 export interface EngineOptions {
   dataDir: string;
@@ -267,6 +268,7 @@ export class Engine {
           biScore, crossScore, basis, threshold: t,
           verdict: score >= t ? 'paraphrase' : 'not a paraphrase',
           truncated: truncated.some(Boolean) || crossTruncated,
+          ...(await pairCheckNotes(store, a, b, basis === 'cross' ? crossModelId : biModelId)),
         };
       },
       ...dedupHandlers(this),
