@@ -171,10 +171,10 @@ function csvRows(content: string, problems: PairsProblem[]): Row[] {
     info: true,
     skip_records_with_error: true,
     on_skip: (err) => {
-      problems.push({ line: err?.lines ?? 0, reason: `not valid CSV (${err?.message.replace(/^Invalid [^:]*: /, '') ?? 'unreadable record'})` });
+      problems.push({ line: Number(err?.lines ?? 0), reason: `not valid CSV (${err?.message.replace(/^Invalid [^:]*: /, '') ?? 'unreadable record'})` });
       return undefined;
     },
-  }) as { info: { lines: number }; record: string[] }[];
+  }) as unknown as { info: { lines: number }; record: string[] }[];
   return records.filter((r) => r.record.some((f) => f.trim() !== '')).map((r) => ({ line: r.info.lines, fields: r.record }));
 }
 
