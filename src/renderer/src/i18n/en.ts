@@ -241,6 +241,7 @@ export const en = {
     trustBuiltin: 'The built-in model was measured on an English benchmark (STS-B): it ranks a real paraphrase above an unrelated pair about 4 times in 5 (ROC-AUC 0.80). Answers near the threshold are often wrong.',
     trustTrained: 'This model was trained on your documents. Its quality on your texts is only known once you measure it on pairs with known answers.',
     trustGeneral: 'Sentence models compare overall meaning: they often miss a negation, a changed number or a swapped name.',
+    unreliableTag: '(unreliable here)',
     unreliableTitle: 'Scores are unreliable for this text',
     unreliable: (languages: string, modelLanguages: string) =>
       `The text looks like ${languages}, but the model was trained for ${modelLanguages} only. Its scores here say little: two unrelated sentences can score high. Use a model trained on text in this language.`,

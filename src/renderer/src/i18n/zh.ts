@@ -238,6 +238,7 @@ export const zh: Messages = {
     trustBuiltin: '内置模型在一个英文基准（STS-B）上测过：大约每 5 次中有 4 次能把真正的同义句排在无关句子前面（ROC-AUC 0.80）。分数接近阈值时经常出错。',
     trustTrained: '这个模型是用您的文档训练的。只有在带标准答案的句子对上测量后，才能知道它在您的文本上有多准。',
     trustGeneral: '句子模型比较的是整体意思：常常忽略否定词、改动的数字或调换的人名。',
+    unreliableTag: '（此处不可靠）',
     unreliableTitle: '这段文字的分数不可靠',
     unreliable: (languages, modelLanguages) => `这段文字看起来是${languages}，但模型只针对${modelLanguages}训练过。这里的分数说明不了什么：两句毫不相关的话也可能得到高分。请使用用该语言文本训练过的模型。`,
     negation: '一段文字里有“不”“没有”“从不”等否定词，而另一段没有。模型常常忽略这一点：意思相反的两句话也可能被判为同义。相信“是”之前，请先读一读两段文字。',
