@@ -78,7 +78,7 @@ export async function readPairsFile(file: string, opts: ReadPairsOptions = {}): 
     if (err instanceof PairsTsvError) throw err;
     throw new PairsTsvError(file, 0, `cannot be read (${(err as Error).message})`);
   }
-  return parsePairs(decodeText(data).text, { csv: /\.csv$/i.test(file) ? true : undefined });
+  return parsePairs(decodeText(data).text, { csv: /\.csv$/i.test(file) ? true : /\.tsv$/i.test(file) ? false : undefined });
 }
 
 /**
@@ -113,8 +113,7 @@ export function parsePairsTsv(content: string): TextPair[] {
  */
 export function parsePairs(content: string, opts: { csv?: boolean } = {}): ParsedPairs {
   const problems: PairsProblem[] = [];
-  const firstLine = content.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  const csv = opts.csv ?? (!firstLine.includes('\t') && firstLine.includes(','));
+  const csv = opts.csv ?? looksLikeCsv(content);
   const rows = csv ? csvRows(content, problems) : tsvRows(content);
   if (rows.length === 0) return { pairs: [], problems, layout: 'empty' };
 
@@ -153,6 +152,22 @@ export function parsePairs(content: string, opts: { csv?: boolean } = {}): Parse
     pairs.push({ a, b, score, subset });
   }
   return { pairs, problems, layout: describeLayout(csv, cols, headerCols !== null) };
+}
+
+/**
+ * Comma-separated when the first line has no tab and most of the first lines split into the
+ * same number (2 or more) of comma fields: prose with commas here and there does not.
+ */
+function looksLikeCsv(content: string): boolean {
+  const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  if (!lines.length || lines[0]!.includes('\t')) return false;
+  const counts = new Map<number, number>();
+  for (const l of lines) {
+    const n = l.split(',').length;
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  const [n, times] = [...counts].sort((x, y) => y[1] - x[1])[0]!;
+  return n >= 2 && times >= lines.length * 0.8;
 }
 
 function tsvRows(content: string): Row[] {

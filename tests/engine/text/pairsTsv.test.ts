@@ -149,6 +149,12 @@ describe('parsePairs: the common layouts', () => {
     expect(r.problems.length).toBeGreaterThan(0);
   });
 
+  it('prose with a comma here and there is not taken for CSV', () => {
+    const r = parsePairs('Well, the man is eating.\nA dog runs in the park.\nShe said yes, then no, then yes.\n');
+    expect(r.pairs).toEqual([]);
+    expect(r.problems).toHaveLength(1);
+  });
+
   it('one column only: no layout, said once', () => {
     const r = parsePairs('just one text\nanother one\n');
     expect(r.pairs).toEqual([]);

@@ -45,7 +45,7 @@ export const en = {
     openRuns: 'All runs',
     run: (id: number) => `Run ${id}`,
     dataFolder: 'Your data is kept in',
-    foldersAllowed: 'Folders the app may read',
+    foldersAllowed: 'Folders the app may read:',
     noFolders: 'none yet',
   },
   documents: {

@@ -43,7 +43,7 @@ export const zh: Messages = {
     openRuns: '全部训练记录',
     run: (id) => `训练 ${id}`,
     dataFolder: '您的数据保存在',
-    foldersAllowed: '应用可读取的文件夹',
+    foldersAllowed: '应用可读取的文件夹：',
     noFolders: '暂无',
   },
   documents: {
