@@ -87,7 +87,7 @@ export async function readPairsFile(file: string, opts: ReadPairsOptions = {}): 
  */
 export async function readPairsTsv(file: string, opts: ReadPairsOptions = {}): Promise<TextPair[]> {
   const { pairs, problems } = await readPairsFile(file, opts);
-  if (pairs.length === 0 && problems.length > 0) throw new PairsTsvError(file, problems[0]!.line, describeProblems(problems));
+  if (pairs.length === 0 && problems.length > 0) throw new PairsTsvError(file, 0, `no pair can be read (${describeProblems(problems)})`);
   return pairs;
 }
 

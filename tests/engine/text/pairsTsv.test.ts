@@ -97,8 +97,9 @@ describe('readPairsTsv', () => {
 
   it('throws once, naming the first problems, when no line can be used', async () => {
     const err = await errorOf(readPairsTsv(await write('allbad.tsv', 'x\t \nc\t  \n\ty\n')));
-    expect(err.line).toBe(1);
-    expect(err.message).toMatch(/line 1: the second text is empty; line 2: the second text is empty; line 3: the first text is empty$/);
+    expect(err.line).toBe(0);
+    expect(err.message).toMatch(/no pair can be read \(line 1: the second text is empty; line 2: the second text is empty; line 3: the first text is empty\)$/);
+    expect(err.message.match(/line 1/g)).toHaveLength(1);
   });
 
   it('reports a missing file and an empty file', async () => {
