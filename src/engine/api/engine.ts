@@ -26,6 +26,7 @@ import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
 import { pairCheckNotes } from './checkNotes';
+import { PairsTsvError } from '../text/pairsTsv';
 
 export interface EngineOptions {
   dataDir: string;
@@ -141,7 +142,7 @@ export class Engine {
       try {
         source = await pairsFileSource(file);
       } catch (err) {
-        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${(err as Error).message}`);
+        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`);
       }
       if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
     }

@@ -30,7 +30,8 @@ export class PairsTsvError extends Error {
     readonly file: string,
     /** 1-based line number of the offending line (0 for problems with the whole file). */
     readonly line: number,
-    detail: string,
+    /** What is wrong, without the file name (for callers that name the file themselves). */
+    readonly detail: string,
   ) {
     super(line > 0 ? `${file}, line ${line}: ${detail}` : `${file}: ${detail}`);
     this.name = 'PairsTsvError';

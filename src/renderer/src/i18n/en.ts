@@ -62,7 +62,7 @@ export const en = {
     name: 'Name',
     namePlaceholder: 'my documents',
     indexFolder: 'Index folder',
-    indexing: (folder: string) => `Indexing ${folder}`,
+    indexing: (folder: string) => `Folder “${folder}”`,
     colName: 'Name',
     colFolder: 'Folder',
     colDocuments: 'Documents',

@@ -60,7 +60,7 @@ export const zh: Messages = {
     name: '名称',
     namePlaceholder: '我的文档',
     indexFolder: '读取文件夹',
-    indexing: (folder) => `正在读取 ${folder}`,
+    indexing: (folder) => `文件夹“${folder}”`,
     colName: '名称',
     colFolder: '文件夹',
     colDocuments: '文档数',
