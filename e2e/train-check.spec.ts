@@ -115,6 +115,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 
   // Documents: index the folder of text files.
+  await page.getByTestId('nav-documents').click();
   await page.getByTestId('corpus-path').fill(path.dirname(folder.textFiles[0]!));
   await page.getByTestId('corpus-name').fill('sts sentences');
   await page.getByTestId('corpus-create').click();
