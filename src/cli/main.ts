@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
@@ -11,7 +12,7 @@ import { resolveModelRef } from './modelRef';
 import { waitForJob as waitForJobThroughApi } from './jobWait';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
-import { readPairsTsv } from '../engine/text';
+import { readPairsFile } from '../engine/text';
 import { displayPath } from '../engine/fs/pathBytes';
 import { assertOrdinaryFileSystem } from '../engine/fs/specialFs';
 
@@ -112,6 +113,10 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const engine = await Engine.open({ dataDir: dataDirFrom(values['data-dir']), transport: 'http', allowedRoots: values.allow });
   const staticDir = path.resolve(import.meta.dirname, '../../out/renderer');
+  // Build the UI on first run (or after its sources changed), so the README's two commands show the app.
+  const ensure = path.resolve(import.meta.dirname, '../../scripts/ensure-renderer.mjs');
+  const { ensureRenderer } = (await import(pathToFileURL(ensure).href)) as { ensureRenderer: () => boolean };
+  ensureRenderer();
   const server = await startServer({ engine, staticDir, port, token: values.token ?? process.env.TENC_SERVER_TOKEN });
   process.stdout.write(`TransEncoder Studio is serving on ${server.url}\nOpen: ${server.launchUrl}\n`);
   await new Promise<void>((resolve) => {
@@ -319,7 +324,10 @@ async function check(args: string[]): Promise<number> {
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
   const common = { ...(await modelIds(engine, values.model, values.cross)), threshold };
   if (values.pairs) {
-    const rows = await readPairsTsv(path.resolve(values.pairs));
+    const { pairs: rows, problems } = await readPairsFile(path.resolve(values.pairs));
+    // Bad lines are reported once, and the good ones are still checked.
+    for (const p of problems) process.stderr.write(`${values.pairs}, line ${p.line}: skipped: ${p.reason}\n`);
+    if (rows.length === 0) throw new Error(`${values.pairs} holds no pair that can be read`);
     const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
     const progress = createCountPrinter('checked', rows.length);
     // Batches of pairs per API call: one model pass each, progress between them.

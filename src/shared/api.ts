@@ -255,6 +255,14 @@ export interface PairCheck {
   threshold: number;
   basis: 'cross' | 'bi';
   truncated: boolean;
+  /** Languages detected in the two texts (ISO 639-1; null where a text is too short to tell). */
+  languages: [string | null, string | null];
+  /** Languages the deciding model was trained for; null when unknown (a base the user brought). */
+  modelLanguages: string[] | null;
+  /** Languages of the texts that the deciding model was not trained for: its score is unreliable there. */
+  unsupportedLanguages: string[];
+  /** One text holds a negation ("not", "never", 不...) the other lacks; encoders often miss it. */
+  negationMismatch: boolean;
 }
 
 export const methods = {

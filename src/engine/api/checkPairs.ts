@@ -3,6 +3,9 @@
  * cross-encoder is chosen, one pass over the pairs in both orders. `check.pair` is this with one pair.
  */
 import type { PairCheck } from '../../shared/api';
+
+/** A check's scores and verdict; the API adds the notes on language and negation (checkNotes.ts). */
+export type PairScores = Pick<PairCheck, 'biScore' | 'crossScore' | 'basis' | 'threshold' | 'verdict' | 'truncated'>;
 import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
 import type { ModelCache } from '../models/modelCache';
 import { ApiError } from './errors';
@@ -15,7 +18,7 @@ export interface CheckPairsOptions {
   bulk?: boolean;
 }
 
-export async function checkPairs(models: ModelCache, pairs: readonly { a: string; b: string }[], opts: CheckPairsOptions): Promise<PairCheck[]> {
+export async function checkPairs(models: ModelCache, pairs: readonly { a: string; b: string }[], opts: CheckPairsOptions): Promise<PairScores[]> {
   const bi = await (opts.bulk ? models.bulkBi(opts.biModelId) : models.bi(opts.biModelId)).catch((err: Error) => {
     throw new ApiError('not_found', err.message);
   });

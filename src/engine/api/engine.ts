@@ -26,6 +26,8 @@ import { ModelCache } from '../models/modelCache';
 import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
+import { pairCheckNotes } from './checkNotes';
+import { PairsTsvError } from '../text/pairsTsv';
 
 export interface EngineOptions {
   dataDir: string;
@@ -149,7 +151,7 @@ export class Engine {
       try {
         source = await pairsFileSource(file);
       } catch (err) {
-        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${(err as Error).message}`);
+        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`);
       }
       if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
     }
@@ -254,12 +256,14 @@ export class Engine {
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
         await access.model(biModelId);
         await access.model(crossModelId);
-        return (await checkPairs(this.models, [{ a, b }], { biModelId, crossModelId, threshold }))[0]!;
+        const [check] = await checkPairs(this.models, [{ a, b }], { biModelId, crossModelId, threshold });
+        return { ...check!, ...(await pairCheckNotes(store, a, b, check!.basis === 'cross' ? crossModelId : biModelId)) };
       },
       'check.pairs': async ({ pairs, biModelId, crossModelId, threshold }) => {
         await access.model(biModelId);
         await access.model(crossModelId);
-        return checkPairs(this.models, pairs, { biModelId, crossModelId, threshold, bulk: true });
+        const checks = await checkPairs(this.models, pairs, { biModelId, crossModelId, threshold, bulk: true });
+        return Promise.all(checks.map(async (c, i) => ({ ...c, ...(await pairCheckNotes(store, pairs[i]!.a, pairs[i]!.b, c.basis === 'cross' ? crossModelId : biModelId)) })));
       },
       ...dedupHandlers(this),
       'jobs.get': ({ jobId }) => {

@@ -1,13 +1,28 @@
 import fs from 'node:fs/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { decodeText } from './encoding';
 
 export interface TextPair {
   a: string;
   b: string;
-  /** Gold score from a `score` column; null for plain two-column files. */
+  /** Gold score from a score column; null for plain two-column files. */
   score: number | null;
   /** Sub-corpus name from a `subset` column; null when there is none. */
   subset: string | null;
+}
+
+/** A line that was left out, and why (1-based line number in the file). */
+export interface PairsProblem {
+  line: number;
+  reason: string;
+}
+
+export interface ParsedPairs {
+  pairs: TextPair[];
+  /** Lines left out; the good lines are kept. */
+  problems: PairsProblem[];
+  /** The layout that was recognised, in words ("tab-separated: score, text A, text B, with a header"). */
+  layout: string;
 }
 
 export class PairsTsvError extends Error {
@@ -15,7 +30,8 @@ export class PairsTsvError extends Error {
     readonly file: string,
     /** 1-based line number of the offending line (0 for problems with the whole file). */
     readonly line: number,
-    detail: string,
+    /** What is wrong, without the file name (for callers that name the file themselves). */
+    readonly detail: string,
   ) {
     super(line > 0 ? `${file}, line ${line}: ${detail}` : `${file}: ${detail}`);
     this.name = 'PairsTsvError';
@@ -29,16 +45,29 @@ export interface ReadPairsOptions {
 
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
+/** Header names understood for each column (lower case; MRPC's "#1 String" included). */
+const HEADER_NAMES = {
+  a: ['sentence1', 'sentence_1', 'sentence a', 'sentence_a', 'text1', 'text_1', 'text_a', 'texta', 'text a', 's1', 'question1', '#1 string', 'premise', 'anchor'],
+  b: ['sentence2', 'sentence_2', 'sentence b', 'sentence_b', 'text2', 'text_2', 'text_b', 'textb', 'text b', 's2', 'question2', '#2 string', 'hypothesis', 'positive'],
+  score: ['score', 'label', 'similarity', 'gold', 'quality', 'is_duplicate', 'relatedness_score'],
+  subset: ['subset', 'source', 'genre'],
+} as const;
+
+type Columns = { n: number | null; a: number; b: number; score: number; subset: number };
+
+interface Row {
+  line: number;
+  fields: string[];
+}
+
+const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s.trim()));
+
 /**
- * Reads sentence pairs from a tab-separated file. Two layouts:
- *  - with a header naming the columns `score`, `sentence1`, `sentence2` and optionally
- *    `subset` (any order; the /work/shared/data layout is `score\tsentence1\tsentence2\tsubset`);
- *  - without a header: exactly two columns `a\tb` per line.
- * No quote handling: `"` is an ordinary character. Blank lines are ignored. The first malformed
- * line (wrong field count, score that is not a number, empty sentence) throws a
- * PairsTsvError that names the line.
+ * Reads sentence pairs from a TSV or CSV file in the common layouts (see parsePairs). Lines
+ * that cannot be read are reported in `problems`; only a file that cannot be read at all
+ * throws a PairsTsvError.
  */
-export async function readPairsTsv(file: string, opts: ReadPairsOptions = {}): Promise<TextPair[]> {
+export async function readPairsFile(file: string, opts: ReadPairsOptions = {}): Promise<ParsedPairs> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let data: Buffer;
   try {
@@ -50,48 +79,156 @@ export async function readPairsTsv(file: string, opts: ReadPairsOptions = {}): P
     if (err instanceof PairsTsvError) throw err;
     throw new PairsTsvError(file, 0, `cannot be read (${(err as Error).message})`);
   }
-  return parsePairsTsv(decodeText(data).text, file);
+  return parsePairs(decodeText(data).text, { csv: /\.csv$/i.test(file) ? true : /\.tsv$/i.test(file) ? false : undefined });
 }
 
-/** Parses the content of a pairs TSV (see readPairsTsv); `file` only names the source in errors. */
-export function parsePairsTsv(content: string, file = '<input>'): TextPair[] {
-  const lines = content.split(/\r?\n/);
-  const firstIdx = lines.findIndex((l) => l.trim() !== '');
-  if (firstIdx < 0) return [];
+/**
+ * The pairs of a file, for callers that need pairs only (training, evaluation): bad lines are
+ * left out; a file with bad lines and no good one throws, naming its first problems.
+ */
+export async function readPairsTsv(file: string, opts: ReadPairsOptions = {}): Promise<TextPair[]> {
+  const { pairs, problems } = await readPairsFile(file, opts);
+  if (pairs.length === 0 && problems.length > 0) throw new PairsTsvError(file, 0, `no pair can be read (${describeProblems(problems)})`);
+  return pairs;
+}
 
-  const header = lines[firstIdx].split('\t').map((h) => h.trim().toLowerCase());
-  const hasHeader = header.includes('sentence1') && header.includes('sentence2');
-  const cols = hasHeader
-    ? { n: header.length, a: header.indexOf('sentence1'), b: header.indexOf('sentence2'), score: header.indexOf('score'), subset: header.indexOf('subset') }
-    : { n: 2, a: 0, b: 1, score: -1, subset: -1 };
-  if (hasHeader && new Set(header).size !== header.length) {
-    throw new PairsTsvError(file, firstIdx + 1, 'header names a column twice');
+/** "line 3: …; line 7: …; and 12 more lines" — the first few problems in one sentence. */
+export function describeProblems(problems: PairsProblem[], shown = 3): string {
+  const head = problems.slice(0, shown).map((p) => `line ${p.line}: ${p.reason}`);
+  const more = problems.length - shown;
+  return head.join('; ') + (more > 0 ? `; and ${more} more line${more === 1 ? '' : 's'}` : '');
+}
+
+/** Parses the content of a pairs file; kept for callers of the former tab-only reader. */
+export function parsePairsTsv(content: string): TextPair[] {
+  return parsePairs(content).pairs;
+}
+
+/**
+ * Parses pairs in the common layouts:
+ *  - tab-separated, or comma-separated with CSV quoting (chosen by `csv`, else by the first line);
+ *  - with a header naming the columns (sentence1/sentence2, text_a/text_b, score/label, subset...,
+ *    any order; the shared STS layout is `score\tsentence1\tsentence2\tsubset`), or without:
+ *    two texts; score + two texts; two texts + score; score + two texts + subset.
+ * Tab-separated text has no quoting: `"` is an ordinary character. Blank lines are ignored.
+ */
+export function parsePairs(content: string, opts: { csv?: boolean } = {}): ParsedPairs {
+  const problems: PairsProblem[] = [];
+  const csv = opts.csv ?? looksLikeCsv(content);
+  const rows = csv ? csvRows(content, problems) : tsvRows(content);
+  if (rows.length === 0) return { pairs: [], problems, layout: 'empty' };
+
+  const headerCols = headerColumns(rows[0]!.fields);
+  const dataRows = headerCols ? rows.slice(1) : rows;
+  const cols = headerCols ?? guessColumns(dataRows);
+  if (!cols) {
+    problems.push({ line: rows[0]!.line, reason: 'no pair layout recognised: expected two texts per line, or a score and two texts (or a header naming sentence1 and sentence2)' });
+    return { pairs: [], problems, layout: 'unknown' };
   }
 
+  const sep = csv ? 'comma' : 'tab';
   const pairs: TextPair[] = [];
-  for (let i = hasHeader ? firstIdx + 1 : firstIdx; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    const lineNo = i + 1;
-    const fields = line.split('\t');
-    if (fields.length !== cols.n) {
-      const expected = hasHeader
-        ? `${cols.n} tab-separated fields as in the header (${header.join(', ')})`
-        : '2 tab-separated fields (sentence A, sentence B), or a header line naming score, sentence1, sentence2';
-      throw new PairsTsvError(file, lineNo, `expected ${expected}, found ${fields.length}`);
+  for (const { line, fields } of dataRows) {
+    const width = cols.n ?? fields.length;
+    if (fields.length !== width) {
+      problems.push({ line, reason: `expected ${width} ${sep}-separated fields, found ${fields.length}` });
+      continue;
     }
-    const a = fields[cols.a].trim();
-    const b = fields[cols.b].trim();
-    if (!a) throw new PairsTsvError(file, lineNo, `${hasHeader ? 'sentence1' : 'first sentence'} is empty`);
-    if (!b) throw new PairsTsvError(file, lineNo, `${hasHeader ? 'sentence2' : 'second sentence'} is empty`);
+    const a = fields[cols.a]!.trim();
+    const b = fields[cols.b]!.trim();
+    if (!a || !b) {
+      problems.push({ line, reason: `${!a ? 'the first' : 'the second'} text is empty` });
+      continue;
+    }
     let score: number | null = null;
     if (cols.score >= 0) {
-      const raw = fields[cols.score].trim();
-      score = raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(score)) throw new PairsTsvError(file, lineNo, `score ${JSON.stringify(raw)} is not a number`);
+      const raw = fields[cols.score]!.trim();
+      if (!isNumber(raw)) {
+        problems.push({ line, reason: `score ${JSON.stringify(raw)} is not a number` });
+        continue;
+      }
+      score = Number(raw);
     }
-    const subset = cols.subset >= 0 ? fields[cols.subset].trim() || null : null;
+    const subset = cols.subset >= 0 ? fields[cols.subset]!.trim() || null : null;
     pairs.push({ a, b, score, subset });
   }
-  return pairs;
+  return { pairs, problems, layout: describeLayout(csv, cols, headerCols !== null) };
+}
+
+/**
+ * Comma-separated when the first line has no tab and most of the first lines split into the
+ * same number (2 or more) of comma fields: prose with commas here and there does not.
+ */
+function looksLikeCsv(content: string): boolean {
+  const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  if (!lines.length || lines[0]!.includes('\t')) return false;
+  const counts = new Map<number, number>();
+  for (const l of lines) {
+    const n = l.split(',').length;
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  const [n, times] = [...counts].sort((x, y) => y[1] - x[1])[0]!;
+  return n >= 2 && times >= lines.length * 0.8;
+}
+
+function tsvRows(content: string): Row[] {
+  const rows: Row[] = [];
+  content.split(/\r?\n/).forEach((text, i) => {
+    if (text.trim() !== '') rows.push({ line: i + 1, fields: text.split('\t') });
+  });
+  return rows;
+}
+
+function csvRows(content: string, problems: PairsProblem[]): Row[] {
+  const records = parseCsv(content, {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    bom: true,
+    info: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      problems.push({ line: Number(err?.lines ?? 0), reason: `not valid CSV (${err?.message.replace(/^Invalid [^:]*: /, '') ?? 'unreadable record'})` });
+      return undefined;
+    },
+  }) as unknown as { info: { lines: number }; record: string[] }[];
+  return records.filter((r) => r.record.some((f) => f.trim() !== '')).map((r) => ({ line: r.info.lines, fields: r.record }));
+}
+
+/** Columns named by a header line, or null when the first line is data. */
+function headerColumns(fields: string[]): Columns | null {
+  const names = fields.map((f) => f.trim().toLowerCase());
+  const find = (known: readonly string[]) => names.findIndex((n) => known.includes(n));
+  const a = find(HEADER_NAMES.a);
+  const b = find(HEADER_NAMES.b);
+  if (a < 0 || b < 0) return null;
+  return { n: names.length, a, b, score: find(HEADER_NAMES.score), subset: find(HEADER_NAMES.subset) };
+}
+
+/** Columns of a file without a header, from the most common field count and where the numbers are. */
+function guessColumns(rows: Row[]): Columns | null {
+  const sample = rows.slice(0, 200);
+  const counts = new Map<number, number>();
+  for (const r of sample) counts.set(r.fields.length, (counts.get(r.fields.length) ?? 0) + 1);
+  const n = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
+  const numericShare = (i: number) => {
+    const same = sample.filter((r) => r.fields.length === n);
+    return same.filter((r) => isNumber(r.fields[i]!)).length / same.length;
+  };
+  if (n === 2) return { n, a: 0, b: 1, score: -1, subset: -1 };
+  if (n === 3 || n === 4) {
+    if (numericShare(0) >= 0.5) return { n, a: 1, b: 2, score: 0, subset: n === 4 ? 3 : -1 };
+    if (n === 3 && numericShare(2) >= 0.5) return { n, a: 0, b: 1, score: 2, subset: -1 };
+  }
+  return null;
+}
+
+function describeLayout(csv: boolean, cols: Columns, header: boolean): string {
+  const order: [number, string][] = [
+    [cols.score, 'score'],
+    [cols.a, 'text A'],
+    [cols.b, 'text B'],
+    [cols.subset, 'subset'],
+  ];
+  const named = order.filter(([i]) => i >= 0).sort((x, y) => x[0] - y[0]).map(([, name]) => name);
+  return `${csv ? 'comma' : 'tab'}-separated: ${named.join(', ')}${header ? ', with a header' : ''}`;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PairsTsvError, parsePairsTsv, readPairsTsv } from '../../../src/engine/text';
+import { PairsTsvError, parsePairs, parsePairsTsv, readPairsFile, readPairsTsv, type ParsedPairs } from '../../../src/engine/text';
 import { makeTempDir, removeDir } from './fixtures';
 
 const STS12 = '/work/shared/data/sts/sts12.tsv';
@@ -79,29 +79,27 @@ describe('readPairsTsv', () => {
     expect(await readPairsTsv(utf16)).toEqual(expected);
   });
 
-  it('names the line of a row with the wrong number of fields', async () => {
-    const p = await write('short.tsv', 'score\tsentence1\tsentence2\tsubset\n1\ta\tb\ts\n2\ta\tb\n');
-    const err = await errorOf(readPairsTsv(p));
-    expect(err.line).toBe(3);
-    expect(err.message).toContain('line 3');
-    expect(err.message).toMatch(/expected 4 tab-separated fields.*found 3/);
-    const plain = await errorOf(readPairsTsv(await write('three.tsv', 'a\tb\na\tb\tc\n')));
-    expect(plain.line).toBe(2);
-    expect(plain.message).toMatch(/expected 2 tab-separated fields/);
+  it('keeps the good lines and reports each bad one with its line number and why', async () => {
+    const p = await write('mixed.tsv', 'score\tsentence1\tsentence2\tsubset\n1\ta\tb\ts\n2\ta\tb\nhigh\tc\td\ts\n3\t  \te\ts\n4\tf\tg\ts\n');
+    const { pairs, problems } = await readPairsFile(p);
+    expect(pairs).toEqual([
+      { a: 'a', b: 'b', score: 1, subset: 's' },
+      { a: 'f', b: 'g', score: 4, subset: 's' },
+    ]);
+    expect(problems).toEqual([
+      { line: 3, reason: 'expected 4 tab-separated fields, found 3' },
+      { line: 4, reason: 'score "high" is not a number' },
+      { line: 5, reason: 'the first text is empty' },
+    ]);
+    // The pairs-only reader keeps the good lines too.
+    expect(await readPairsTsv(p)).toHaveLength(2);
   });
 
-  it('names the line of a score that is not a number', async () => {
-    const err = await errorOf(readPairsTsv(await write('score.tsv', 'score\tsentence1\tsentence2\n1.5\ta\tb\nhigh\ta\tb\n')));
-    expect(err.line).toBe(3);
-    expect(err.message).toContain('"high" is not a number');
-    const empty = await errorOf(readPairsTsv(await write('noscore.tsv', 'score\tsentence1\tsentence2\n\ta\tb\n')));
-    expect(empty.line).toBe(2);
-  });
-
-  it('names the line of an empty sentence', async () => {
-    const err = await errorOf(readPairsTsv(await write('empty.tsv', 'a\tb\nc\t  \n')));
-    expect(err.line).toBe(2);
-    expect(err.message).toMatch(/second sentence is empty/);
+  it('throws once, naming the first problems, when no line can be used', async () => {
+    const err = await errorOf(readPairsTsv(await write('allbad.tsv', 'x\t \nc\t  \n\ty\n')));
+    expect(err.line).toBe(0);
+    expect(err.message).toMatch(/no pair can be read \(line 1: the second text is empty; line 2: the second text is empty; line 3: the first text is empty\)$/);
+    expect(err.message.match(/line 1/g)).toHaveLength(1);
   });
 
   it('reports a missing file and an empty file', async () => {
@@ -109,5 +107,68 @@ describe('readPairsTsv', () => {
     expect(missing.line).toBe(0);
     expect(missing.message).toMatch(/cannot be read/);
     expect(await readPairsTsv(await write('empty-file.tsv', ''))).toEqual([]);
+  });
+});
+
+describe('parsePairs: the common layouts', () => {
+  const expectAB = (r: ParsedPairs, score: number | null) => {
+    expect(r.problems).toEqual([]);
+    expect(r.pairs.map((p) => [p.a, p.b, p.score])).toEqual([
+      ['A man eats.', 'Someone is eating.', score === null ? null : score],
+      ['The sky is blue.', 'Cats purr.', score === null ? null : 0],
+    ]);
+  };
+
+  it('score + two texts without a header (the file refused before)', () => {
+    const r = parsePairs('4.5\tA man eats.\tSomeone is eating.\n0\tThe sky is blue.\tCats purr.\n');
+    expectAB(r, 4.5);
+    expect(r.layout).toBe('tab-separated: score, text A, text B');
+  });
+
+  it('two texts + score, and score + two texts + subset, without a header', () => {
+    expectAB(parsePairs('A man eats.\tSomeone is eating.\t1\nThe sky is blue.\tCats purr.\t0\n'), 1);
+    expect(parsePairs('3\tA\tB\tdev\n').pairs).toEqual([{ a: 'A', b: 'B', score: 3, subset: 'dev' }]);
+  });
+
+  it('CSV with quotes, with and without a header', () => {
+    const withHeader = parsePairs('label,text_a,text_b\n1,A man eats.,Someone is eating.\n0,"The sky is blue.","Cats purr."\n');
+    expectAB(withHeader, 1);
+    expect(withHeader.layout).toBe('comma-separated: score, text A, text B, with a header');
+    expectAB(parsePairs('"A man eats.","Someone is eating."\n"The sky is blue.",Cats purr.\n'), null);
+    // A comma inside quotes stays in the text.
+    expect(parsePairs('"Yes, it is.","It is, yes."\n').pairs[0]).toMatchObject({ a: 'Yes, it is.', b: 'It is, yes.' });
+  });
+
+  it('the MRPC header (Quality, #1 ID, #2 ID, #1 String, #2 String)', () => {
+    const r = parsePairs('Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\tA man eats.\tSomeone is eating.\n0\t3\t4\tThe sky is blue.\tCats purr.\n');
+    expectAB(r, 1);
+  });
+
+  it('a CSV line with a broken quote is reported and the others kept', () => {
+    const r = parsePairs('a,b\nx,y\n"unclosed,z\n', { csv: true });
+    expect(r.pairs.map((p) => p.a)).toContain('x');
+    expect(r.problems.length).toBeGreaterThan(0);
+  });
+
+  it('prose with a comma here and there is not taken for CSV', () => {
+    const r = parsePairs('Well, the man is eating.\nA dog runs in the park.\nShe said yes, then no, then yes.\n');
+    expect(r.pairs).toEqual([]);
+    expect(r.problems).toHaveLength(1);
+  });
+
+  it('one column only: no layout, said once', () => {
+    const r = parsePairs('just one text\nanother one\n');
+    expect(r.pairs).toEqual([]);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]!.reason).toMatch(/no pair layout recognised/);
+  });
+});
+
+describe.skipIf(!haveData)('the shared data files', () => {
+  it('reads MRPC (5 columns with its own header) whole', async () => {
+    const { pairs, problems } = await readPairsFile(path.join(path.dirname(STS12), '..', 'para', 'mrpc-train.tsv'));
+    expect(pairs.length).toBeGreaterThan(3000);
+    expect(problems.length).toBeLessThan(pairs.length / 100);
+    expect(new Set(pairs.map((p) => p.score))).toEqual(new Set([0, 1]));
   });
 });

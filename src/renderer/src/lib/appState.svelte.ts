@@ -6,18 +6,15 @@
  */
 import { getContext, setContext } from 'svelte';
 import type { ApiClient, AppInfo, CorpusSummary, JobSnapshot, ModelSummary, PresetInfo, RunSummary } from '../../../shared/api';
+import { i18n } from '../i18n/index.svelte';
+import { humanError } from './humanError';
 import { mergeLossPoints, type LossPoint } from './runMetrics';
 import { livePoint } from './trainProgress';
 
-export type ViewName = 'documents' | 'train' | 'runs' | 'check' | 'duplicates';
+export type ViewName = 'home' | 'documents' | 'train' | 'runs' | 'check' | 'duplicates';
 
-export const VIEWS: { name: ViewName; label: string }[] = [
-  { name: 'documents', label: 'Documents' },
-  { name: 'train', label: 'Train' },
-  { name: 'runs', label: 'Runs' },
-  { name: 'check', label: 'Check' },
-  { name: 'duplicates', label: 'Duplicates' },
-];
+/** The views in navigation order; each one's label is `i18n.m.nav[name]`. */
+export const VIEWS: ViewName[] = ['home', 'documents', 'train', 'runs', 'check', 'duplicates'];
 
 export interface TrainForm {
   source: 'corpus' | 'pairs';
@@ -55,7 +52,7 @@ export class AppState {
   /** Loss points seen in job events, per run, for the live chart. */
   liveLoss = $state<Record<number, LossPoint[]>>({});
   error = $state<string | null>(null);
-  view = $state<ViewName>('documents');
+  view = $state<ViewName>('home');
   /** The run whose details the Runs view shows. */
   openRunId = $state<number | null>(null);
   /** The run the Train view follows (the last one started there). */
@@ -84,7 +81,7 @@ export class AppState {
     try {
       return await fn();
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = humanError(err, i18n.m);
       return undefined;
     }
   }

@@ -1,27 +1,31 @@
+/** Numbers, scores, dates and durations in the app's language (Intl with the chosen locale). */
+import { i18n } from '../i18n/index.svelte';
+
 /** "1 h 02 min", "3 min 05 s", "12 s" — short enough for a progress line. */
 export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '…';
+  const f = i18n.m.format;
+  if (seconds === null || !Number.isFinite(seconds)) return f.pending;
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s < 60) return f.seconds(s);
+  if (s < 3600) return f.minutes(Math.floor(s / 60), String(s % 60).padStart(2, '0'));
+  return f.hours(Math.floor(s / 3600), String(Math.floor((s % 3600) / 60)).padStart(2, '0'));
 }
 
 /** A score or metric with a fixed number of decimals; "–" where there is none. */
 export function formatScore(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return value.toFixed(digits);
+  if (value === null || value === undefined || !Number.isFinite(value)) return i18n.m.format.dash;
+  return new Intl.NumberFormat(i18n.tag, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(value);
 }
 
 /** A stored ISO timestamp as local date and time, without seconds. */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '–';
+  if (!iso) return i18n.m.format.dash;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Intl.DateTimeFormat(i18n.tag, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 /** 1234567 -> "1,234,567" (grouping of the user's locale). */
 export function formatCount(n: number | null | undefined): string {
-  return n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString();
+  return n === null || n === undefined || !Number.isFinite(n) ? i18n.m.format.dash : new Intl.NumberFormat(i18n.tag).format(n);
 }
