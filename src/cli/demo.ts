@@ -12,7 +12,7 @@ import { Engine } from '../engine/api/engine';
 import { spearman } from '../engine/eval/metrics';
 import { loadScoredPairs } from '../engine/eval/stsData';
 import { biScores } from '../engine/train/scoring';
-import type { JobSnapshot } from '../shared/api';
+import { jobResultOf, type JobSnapshot } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
 
 const EXAMPLES: [string, string][] = [
@@ -66,7 +66,9 @@ export async function demo(args: string[]): Promise<number> {
     const idx = await engine.invoke('corpora.create', { name: `sample ${Date.now()}`, path: sample });
     const indexed = await wait(idx.jobId);
     if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.status);
-    const { corpusId, documents, passages } = indexed.result as { corpusId: number; documents: number; passages: number };
+    const indexResult = jobResultOf(indexed, 'corpus.index');
+    if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
+    const { corpusId, documents, passages } = indexResult;
     out(`  ${documents} documents, ${passages} passages`);
 
     out('\n4. Trans-Encoder training on pairs mined from the corpus (a tiny run: 1 cycle)');
@@ -77,7 +79,8 @@ export async function demo(args: string[]): Promise<number> {
     });
     const trained = await wait(started.jobId);
     if (trained.status !== 'done') throw new Error(trained.error ?? trained.status);
-    const result = trained.result as { selected: { biModelId: number; crossModelId: number }; selection: { rule: string; cycle: number } };
+    const result = jobResultOf(trained, 'train');
+    if (!result) throw new Error(`training ended without a result (${trained.kind})`);
     out(`  run ${started.runId} done; picked cycle ${result.selection.cycle} by the "${result.selection.rule}" rule`);
 
     out('\n5. Paraphrase check with the trained bi- and cross-encoder');

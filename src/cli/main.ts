@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
-import type { JobSnapshot, TrainEstimate } from '../shared/api';
+import { jobResultOf, type JobSnapshot, type TrainEstimate } from '../shared/api';
 import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
@@ -196,7 +196,9 @@ async function train(args: string[]): Promise<number> {
       const { jobId } = await engine.invoke('corpora.create', { name, path: target });
       const indexed = await waitForJob(engine, jobId);
       if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
-      request = { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId };
+      const indexResult = jobResultOf(indexed, 'corpus.index');
+      if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
+      request = { ...common, corpusId: indexResult.corpusId };
     } else {
       request = { ...common, pairsFile: target };
     }
@@ -346,10 +348,12 @@ async function dedup(args: string[]): Promise<number> {
   });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
-  const { scanId } = job.result as { scanId: number };
+  const scanResult = jobResultOf(job, 'dedup');
+  if (!scanResult) throw new Error(`the scan ended without a result (${job.kind})`);
+  const { scanId } = scanResult;
   const report = await engine.invoke('dedup.report', { scanId });
   process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
-  const skippedNote = (report.scan.stats as { passageFuzzySkipped?: string | null } | null)?.passageFuzzySkipped;
+  const skippedNote = report.scan.stats?.passageFuzzySkipped;
   if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
   for (const c of report.clusters.slice(0, 50)) {
     process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ?? '-'}\n`);

@@ -41,7 +41,7 @@ it('pairs the user labelled pick the model of a run and give its in-domain score
     expect(result.selection.cycle).toBe(best.cycle);
     // runs.get does not ship the training data back.
     const details = await engine.invoke('runs.get', { runId });
-    expect((details.settings as { source: { kind: string; count: number } }).source).toEqual({ kind: 'pairs', count: 24 });
+    expect(details.settings?.source).toEqual({ kind: 'pairs', count: 24 });
     expect(details.metrics.some((m) => m.name === 'user_labels_score')).toBe(true);
   } finally {
     await engine.close();
