@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMain
 import path from 'node:path';
 import { Engine } from '../engine/api/engine';
 import { toErrorBody } from '../engine/api/errors';
-import { CONTENT_SECURITY_POLICY } from '../server/security';
+import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT } from '../shared/ipcChannels';
 import { buildMenu } from './menu';
 

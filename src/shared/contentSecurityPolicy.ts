@@ -1,5 +1,6 @@
 /**
- * One Content-Security-Policy for both transports: the renderer loads only its own bundled
+ * One Content-Security-Policy and header set for both transports (Electron and the local server),
+ * kept in shared so neither shell imports the other: the renderer loads only its own bundled
  * scripts and styles, talks only to its own origin, and can be framed by nobody.
  */
 export const CONTENT_SECURITY_POLICY = [
