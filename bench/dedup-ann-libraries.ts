@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { exactKnn, exactThresholdPairs } from '../src/engine/dedup/exactSearch';
 import { MinHasher } from '../src/engine/dedup/minhash';
 import type { VectorMatrix } from '../src/engine/dedup/vectors';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom } from '../src/engine/random';
 
 interface Args {
   sizes: number[];

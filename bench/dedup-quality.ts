@@ -37,7 +37,7 @@ import { OnnxBiEncoder, OnnxCrossEncoder, type InferenceBiEncoder, type Inferenc
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store, type StoredDocument } from '../src/engine/store';
 import { contentHash } from '../src/engine/text/normalize';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../src/engine/random';
 
 const { values } = parseArgs({
   options: {
@@ -105,11 +105,7 @@ interface SourceRow {
 }
 
 function shuffle<T>(xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
+  return shuffleInPlace(xs, rand);
 }
 
 const usedTexts = new Set<string>();

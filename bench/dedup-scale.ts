@@ -47,7 +47,7 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../src/engine/random';
 
 // ---- arguments ------------------------------------------------------------------------------
 
@@ -107,11 +107,7 @@ const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.l
 const intIn = (rand: Rand, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 
 function shuffle<T>(rand: Rand, xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
+  return shuffleInPlace(xs, rand);
 }
 
 // ---- sentences ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
 import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel } from '../src/engine/models/modelFiles';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
@@ -73,11 +73,7 @@ for (const s of trainSets) for (let i = 0; i < s.a.length; i++) {
     all.push([s.a[i]!, s.b[i]!]);
   }
 }
-const rand = seededRandom(settings.seed);
-for (let i = all.length - 1; i > 0; i--) {
-  const j = Math.floor(rand() * (i + 1));
-  [all[i], all[j]] = [all[j]!, all[i]!];
-}
+shuffleInPlace(all, seededRandom(settings.seed));
 // As the app does: a held-out slice (never trained on) for the label-free selection rule.
 const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
 const held = all.slice(0, heldOutCount);

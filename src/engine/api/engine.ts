@@ -22,7 +22,7 @@ import { TrainingEstimator } from '../train/estimate';
 import { createEngineMeasurer } from '../train/costMeasurers';
 import { mergeSettings } from '../train/settings';
 import { ModelCache } from '../models/modelCache';
-import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
+import { PARAPHRASE_BI_THRESHOLD, PARAPHRASE_CROSS_THRESHOLD } from '../../shared/thresholds';
 import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
@@ -261,7 +261,7 @@ export class Engine {
           crossTruncated = r.truncated.some(Boolean);
         }
         const basis = crossScore !== null ? 'cross' : 'bi';
-        const t = threshold ?? (basis === 'cross' ? DEFAULT_CROSS_THRESHOLD : DEFAULT_BI_THRESHOLD);
+        const t = threshold ?? (basis === 'cross' ? PARAPHRASE_CROSS_THRESHOLD : PARAPHRASE_BI_THRESHOLD);
         const score = crossScore ?? biScore;
         return {
           biScore, crossScore, basis, threshold: t,

@@ -10,7 +10,7 @@ import { loadArrays, loadWeights } from '../../../src/engine/models/io/weightsFi
 import { crossScores, meanScores, weightedMeanScores } from '../../../src/engine/train/scoring';
 import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
 import { labelWeights, runTransEncoder, type CycleResult, type LabelWeight } from '../../../src/engine/train/transEncoder';
-import { seededRandom } from '../../../src/engine/train/schedule';
+import { seededRandom } from '../../../src/engine/random';
 
 /**
  * Mutual runs with mutualLabels 'fidelity': a member's cross-encoder counts in the cross->bi
