@@ -1,14 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithData, sharedData } from '../../helpers/sharedData';
 import { PairsTsvError, parsePairsTsv, readPairsTsv } from '../../../src/engine/text';
 import { makeTempDir, removeDir } from './fixtures';
 
-const STS12 = '/work/shared/data/sts/sts12.tsv';
-const haveData = await fs
-  .access(STS12)
-  .then(() => true)
-  .catch(() => false);
+const STS12 = path.join(sharedData ?? '', 'sts', 'sts12.tsv');
 
 let dir: string;
 beforeAll(async () => {
@@ -35,7 +32,7 @@ async function errorOf(p: Promise<unknown>): Promise<PairsTsvError> {
 }
 
 describe('readPairsTsv', () => {
-  it.skipIf(!haveData)('reads the 3108 STS12 pairs with scores and subsets, quotes kept verbatim', async () => {
+  itWithData('reads the 3108 STS12 pairs with scores and subsets, quotes kept verbatim', async () => {
     const pairs = await readPairsTsv(STS12);
     expect(pairs).toHaveLength(3108);
     // Cross-check every row against an independent plain split of the file.

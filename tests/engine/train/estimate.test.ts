@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithData, itWithData, sharedData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 import { BUILTIN_BASE } from '../../../src/engine/models/modelFiles';
@@ -33,13 +34,14 @@ let pairs: { kind: 'pairs'; a: string[]; b: string[] };
 let quick: TrainingEstimate;
 
 beforeAll(async () => {
+  if (!sharedData) return;
   const dev = await loadScoredPairs('stsb-dev');
   pairs = { kind: 'pairs', a: dev.a.slice(0, 200), b: dev.b.slice(0, 200) };
   quick = await estimator.estimate({ settings: PRESETS.quick.settings, source: pairs, bases: [BUILTIN_BASE] });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('measured costs', () => {
+describeWithData('measured costs', () => {
   it('are positive and finite, at the preset batch sizes, and add up to the estimate', () => {
     const m = quick.perMember[0]!;
     for (const cost of [m.biToCrossStep.seconds, m.crossToBiStep.seconds, m.scoring.perText, m.scoring.perPair]) {
@@ -84,7 +86,7 @@ describe('measured costs', () => {
   });
 });
 
-describe('scaling', () => {
+describeWithData('scaling', () => {
   it('more pairs take longer', async () => {
     const fewer = await estimator.estimate({ settings: mergeSettings(PRESETS.quick.settings, { maxPairs: 60 }), source: pairs, bases: [BUILTIN_BASE] });
     expect(fewer.pairs.train).toBe(60);
@@ -127,7 +129,7 @@ describe('scaling', () => {
 });
 
 describe('pieces', () => {
-  it('a corpus: the mined pair count is close to what mining finds', async () => {
+  itWithData('a corpus: the mined pair count is close to what mining finds', async () => {
     const dev = await loadScoredPairs('sickr-trial');
     const texts = [...new Set([...dev.a, ...dev.b])].slice(0, 300);
     const settings = mergeSettings(PRESETS.quick.settings, { maxPairs: 100_000 });

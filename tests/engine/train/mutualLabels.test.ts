@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { spearman } from '../../../src/engine/eval/metrics';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-it('a mutual run weights the cross->bi labels by each cross-encoder\'s fidelity, records the weights, and the labels are that weighted mean', async () => {
+itWithData('a mutual run weights the cross->bi labels by each cross-encoder\'s fidelity, records the weights, and the labels are that weighted mean', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
   const settings = mergeSettings(PAPER_SETTINGS, {

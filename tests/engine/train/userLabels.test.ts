@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
@@ -9,7 +10,7 @@ import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-labels-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-it('pairs the user labelled pick the model of a run and give its in-domain score before and after', async () => {
+itWithData('pairs the user labelled pick the model of a run and give its in-domain score before and after', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairsDir = path.join(dir, 'pairs');
   fs.mkdirSync(pairsDir);
