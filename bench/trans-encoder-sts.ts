@@ -9,7 +9,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs, STS_DATASETS, STS_EVAL_DATASETS, type ScoredPairs } from '../src/engine/eval/stsData';
@@ -23,27 +22,26 @@ import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
+import { benchArgs } from './lib/args';
 
-const { values } = parseArgs({
-  options: {
-    preset: { type: 'string', default: 'quick' },
-    eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
-    train: { type: 'string', default: STS_DATASETS.join(',') },
-    'max-pairs': { type: 'string' },
-    cycles: { type: 'string' },
-    dropout: { type: 'string' },
-    'c2b-lr': { type: 'string' },
-    'c2b-epochs': { type: 'string' },
-    'b2c-lr': { type: 'string' },
-    'eval-cross': { type: 'string', default: '1' },
-    out: { type: 'string' },
-    'run-dir': { type: 'string' },
-    mutual: { type: 'string' },
-    'save-models': { type: 'string' },
-    'simcse-epochs': { type: 'string' },
-    'simcse-lr': { type: 'string' },
-    'mutual-labels': { type: 'string' },
-  },
+const { values } = benchArgs({
+  preset: { type: 'string', default: 'quick' },
+  eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
+  train: { type: 'string', default: STS_DATASETS.join(',') },
+  'max-pairs': { type: 'string' },
+  cycles: { type: 'string' },
+  dropout: { type: 'string' },
+  'c2b-lr': { type: 'string' },
+  'c2b-epochs': { type: 'string' },
+  'b2c-lr': { type: 'string' },
+  'eval-cross': { type: 'string', default: '1' },
+  out: { type: 'string' },
+  'run-dir': { type: 'string' },
+  mutual: { type: 'string' },
+  'save-models': { type: 'string' },
+  'simcse-epochs': { type: 'string' },
+  'simcse-lr': { type: 'string' },
+  'mutual-labels': { type: 'string' },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
 const preset = PRESETS[values.preset];

@@ -32,7 +32,7 @@ const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 /**
  * Reads sentence pairs from a tab-separated file. Two layouts:
  *  - with a header naming the columns `score`, `sentence1`, `sentence2` and optionally
- *    `subset` (any order; the /work/shared/data layout is `score\tsentence1\tsentence2\tsubset`);
+ *    `subset` (any order; the ../shared/data layout is `score\tsentence1\tsentence2\tsubset`);
  *  - without a header: exactly two columns `a\tb` per line.
  * No quote handling: `"` is an ordinary character. Blank lines are ignored. The first malformed
  * line (wrong field count, score that is not a number, empty sentence) throws a
