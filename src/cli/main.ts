@@ -5,6 +5,7 @@ import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
 import { jobResultOf, type JobSnapshot, type TrainEstimate } from '../shared/api';
+import { choice } from './choice';
 import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
@@ -187,9 +188,9 @@ async function train(args: string[]): Promise<number> {
     const overrides = {
       cycles: values.cycles ? Number(values.cycles) : undefined,
       maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
-      mutualLabels: values['mutual-labels'] as 'mean' | 'fidelity' | undefined,
+      mutualLabels: choice(values['mutual-labels'], ['mean', 'fidelity'], '--mutual-labels'),
     };
-    const common = { preset: values.preset as 'quick', base, mutual, overrides };
+    const common = { preset: choice(values.preset, ['quick', 'standard', 'paper'], '--preset'), base, mutual, overrides };
     let request: typeof common & ({ corpusId: number } | { pairsFile: string });
     if (fs.statSync(target).isDirectory()) {
       const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
@@ -271,7 +272,7 @@ async function evaluate(args: string[]): Promise<number> {
   if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
-  const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
+  const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: choice(values.as, ['bi', 'cross'], '--as') });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
   process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
