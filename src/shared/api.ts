@@ -379,7 +379,7 @@ export interface DedupReport {
     score: number | null;
     keepDocumentId: number | null;
     keepPath: string | null;
-    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: string; score: number | null; keep: boolean; passageText: string | null }[];
+    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: 'exact' | 'near' | 'semantic' | 'cross'; score: number | null; keep: boolean; passageText: string | null }[];
   }[];
 }
 
