@@ -125,6 +125,18 @@ export interface JobResults {
 }
 export type JobKind = keyof JobResults;
 
+/** Where a training job is (JobSnapshot.detail of a train job). */
+export interface TrainJobDetail {
+  runId: number;
+  /** 1-based cycle and the run's number of cycles. */
+  cycle: number;
+  cycles: number;
+  phase: string;
+  /** The mutual member being trained (its base's name). */
+  member: string;
+  loss: number | null;
+}
+
 /** Every field of a job snapshot but its kind and result. */
 export interface JobSnapshotBase {
   id: string;
@@ -138,8 +150,8 @@ export interface JobSnapshotBase {
   error: string | null;
   startedAt: number;
   updatedAt: number;
-  /** Structured details of the current step (training: runId, cycle, phase, loss). */
-  detail?: Record<string, unknown>;
+  /** Structured details of the current step (training jobs). */
+  detail?: TrainJobDetail;
 }
 
 export interface JobSnapshotOf<K extends JobKind> extends JobSnapshotBase {

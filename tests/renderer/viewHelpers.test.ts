@@ -22,7 +22,7 @@ describe('trainProgress', () => {
 });
 
 const member = (documentId: number, keep: boolean) => ({
-  documentId, path: `/d/${documentId}.txt`, relPath: `${documentId}.txt`, size: 10, modified: '', layer: 'exact', score: null, keep, passageText: null,
+  documentId, path: `/d/${documentId}.txt`, relPath: `${documentId}.txt`, size: 10, modified: '', layer: 'exact' as const, score: null, keep, passageText: null,
 });
 
 describe('dedup helpers', () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { JobKind, JobResults, JobSnapshot, JobSnapshotOf } from '../../shared/api';
+import type { JobKind, JobResults, JobSnapshot, JobSnapshotOf, TrainJobDetail } from '../../shared/api';
 import { EtaEstimator } from './etaEstimator';
 
 /** What a job body gets: a cancellation signal and a way to report progress. */
 export interface JobContext {
   readonly signal: AbortSignal;
   /** Reports progress; a new `stage` restarts the ETA estimate. Throws if the job was cancelled. */
-  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null; detail?: Record<string, unknown> }): void;
+  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null; detail?: TrainJobDetail }): void;
   /** Throws a CancelledError if cancellation was requested; call it between units of work. */
   throwIfCancelled(): void;
 }
