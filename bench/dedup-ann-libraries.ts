@@ -21,7 +21,8 @@ import { performance } from 'node:perf_hooks';
 import { exactKnn, exactThresholdPairs } from '../src/engine/dedup/exactSearch';
 import { MinHasher } from '../src/engine/dedup/minhash';
 import type { VectorMatrix } from '../src/engine/dedup/vectors';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom } from '../src/engine/random';
+import { benchArgs, listArg, numberArg, numberListArg } from './lib/args';
 
 interface Args {
   sizes: number[];
@@ -39,39 +40,37 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = {
-    sizes: [20000, 50000],
-    dim: 512,
-    queries: 1000,
-    k: 10,
-    data: ['random', 'clustered'],
-    modulesDir: null,
-    pureJsMax: 5000,
-    exactN: [2000, 3000, 5000],
-    threads: os.availableParallelism(),
-    efConstruction: 64,
-    ann: true,
-    minhash: true,
+  const { values } = benchArgs(
+    {
+      sizes: { type: 'string', default: '20000,50000' },
+      dim: { type: 'string', default: '512' },
+      queries: { type: 'string', default: '1000' },
+      k: { type: 'string', default: '10' },
+      data: { type: 'string', default: 'random,clustered' },
+      'modules-dir': { type: 'string' },
+      'pure-js-max': { type: 'string', default: '5000' },
+      'exact-n': { type: 'string', default: '2000,3000,5000' },
+      threads: { type: 'string', default: String(os.availableParallelism()) },
+      'ef-construction': { type: 'string', default: '64' },
+      'no-ann': { type: 'boolean', default: false },
+      'no-minhash': { type: 'boolean', default: false },
+    },
+    argv,
+  );
+  return {
+    sizes: numberListArg(values.sizes, 'sizes', [20000, 50000]),
+    dim: numberArg(values.dim, 'dim', 512),
+    queries: numberArg(values.queries, 'queries', 1000),
+    k: numberArg(values.k, 'k', 10),
+    data: listArg(values.data, ['random', 'clustered']),
+    modulesDir: values['modules-dir'] !== undefined ? path.resolve(values['modules-dir']) : null,
+    pureJsMax: numberArg(values['pure-js-max'], 'pure-js-max', 5000),
+    exactN: numberListArg(values['exact-n'], 'exact-n', [2000, 3000, 5000]),
+    threads: numberArg(values.threads, 'threads', os.availableParallelism()),
+    efConstruction: numberArg(values['ef-construction'], 'ef-construction', 64),
+    ann: !values['no-ann'],
+    minhash: !values['no-minhash'],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const v = () => argv[++i];
-    switch (argv[i]) {
-      case '--sizes': a.sizes = v().split(',').map(Number); break;
-      case '--dim': a.dim = Number(v()); break;
-      case '--queries': a.queries = Number(v()); break;
-      case '--k': a.k = Number(v()); break;
-      case '--data': a.data = v().split(','); break;
-      case '--modules-dir': a.modulesDir = path.resolve(v()); break;
-      case '--pure-js-max': a.pureJsMax = Number(v()); break;
-      case '--exact-n': a.exactN = v().split(',').map(Number); break;
-      case '--threads': a.threads = Number(v()); break;
-      case '--ef-construction': a.efConstruction = Number(v()); break;
-      case '--no-ann': a.ann = false; break;
-      case '--no-minhash': a.minhash = false; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return a;
 }
 
 /** Loads a CommonJS package from the app's node_modules, else from --modules-dir; null when neither has it. */

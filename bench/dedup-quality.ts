@@ -20,7 +20,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { initBackend } from '../src/engine/backend';
@@ -37,20 +36,19 @@ import { OnnxBiEncoder, OnnxCrossEncoder, type InferenceBiEncoder, type Inferenc
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store, type StoredDocument } from '../src/engine/store';
 import { contentHash } from '../src/engine/text/normalize';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../src/engine/random';
+import { benchArgs } from './lib/args';
 
-const { values } = parseArgs({
-  options: {
-    pairs: { type: 'string', default: '1500' },
-    planted: { type: 'string', default: '60' },
-    seed: { type: 'string', default: '7' },
-    'mrpc-share': { type: 'string', default: '0.5' },
-    bi: { type: 'string' },
-    cross: { type: 'string' },
-    'skip-builtin': { type: 'boolean', default: false },
-    out: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-  },
+const { values } = benchArgs({
+  pairs: { type: 'string', default: '1500' },
+  planted: { type: 'string', default: '60' },
+  seed: { type: 'string', default: '7' },
+  'mrpc-share': { type: 'string', default: '0.5' },
+  bi: { type: 'string' },
+  cross: { type: 'string' },
+  'skip-builtin': { type: 'boolean', default: false },
+  out: { type: 'string' },
+  keep: { type: 'boolean', default: false },
 });
 const N_PAIRS = Number(values.pairs);
 const N_PLANTED = Number(values.planted);
@@ -105,11 +103,7 @@ interface SourceRow {
 }
 
 function shuffle<T>(xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
+  return shuffleInPlace(xs, rand);
 }
 
 const usedTexts = new Set<string>();

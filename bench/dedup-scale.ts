@@ -3,11 +3,11 @@
  * through ONNX Runtime) over 10,000 or 100,000 generated ~1 KB text files with known duplicate
  * groups planted, then a rescan of the unchanged folder with the same store.
  *
- *   npx tsx bench/dedup-scale.ts --files 10000 [--no-semantic] [--cross [MODEL_DIR]]
+ *   npx tsx bench/dedup-scale.ts --files 10000 [--no-semantic] [--cross] [--cross-dir MODEL_DIR]
  *       [--out bench/results/dedup-scale-10k.json] [--keep-dir DIR] [--seed 1]
  *       [--planted 0.08] [--per-folder 1000] [--embedder onnx|toy]
  *
- * Files are made of English sentences from the STS / SICK / MRPC sets in /work/shared/data
+ * Files are made of English sentences from the STS / SICK / MRPC sets in ../shared/data
  * (seeded, so every run writes the same folder): 2-4 sentences a paragraph, paragraphs up to
  * about 1 KB a file, 1,000 files a folder under two levels of folders. About `--planted` of the
  * files belong to planted groups (an original and one or two variants, spread over folders):
@@ -30,8 +30,8 @@
  * size as USE lite), to profile the scan's memory and speed without hours of inference; its
  * semantic verdicts mean nothing.
  *
- * `--cross` adds the cross-encoder band: with MODEL_DIR a trained cross-encoder folder; without
- * it the built-in USE lite cross-encoder, whose head is untrained (timing only, its verdicts
+ * `--cross` adds the cross-encoder band: with `--cross-dir MODEL_DIR` a trained cross-encoder
+ * folder; without it the built-in USE lite cross-encoder, whose head is untrained (timing only, its verdicts
  * mean nothing).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -47,7 +47,9 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
-import { seededRandom } from '../src/engine/train/schedule';
+import { benchArgs, numberArg } from './lib/args';
+import { sharedData } from './lib/data';
+import { intIn, pick, seededRandom, shuffleInPlace, type Rand } from './lib/generators';
 
 // ---- arguments ------------------------------------------------------------------------------
 
@@ -66,34 +68,35 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { files: 10000, semantic: true, cross: false, crossDir: null, out: null, keepDir: null, seed: 1, planted: 0.08, perFolder: 1000, embedder: 'onnx' };
-  for (let i = 0; i < argv.length; i++) {
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return x;
-    };
-    switch (argv[i]) {
-      case '--files': a.files = Number(v()); break;
-      case '--no-semantic': a.semantic = false; break;
-      case '--cross':
-        a.cross = true;
-        if (argv[i + 1] && !argv[i + 1].startsWith('--')) a.crossDir = argv[++i];
-        break;
-      case '--out': a.out = v(); break;
-      case '--keep-dir': a.keepDir = v(); break;
-      case '--seed': a.seed = Number(v()); break;
-      case '--planted': a.planted = Number(v()); break;
-      case '--per-folder': a.perFolder = Number(v()); break;
-      case '--embedder': {
-        const e = v();
-        if (e !== 'onnx' && e !== 'toy') throw new Error('--embedder is onnx or toy');
-        a.embedder = e;
-        break;
-      }
-      default: throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
+  const { values } = benchArgs(
+    {
+      files: { type: 'string', default: '10000' },
+      'no-semantic': { type: 'boolean', default: false },
+      cross: { type: 'boolean', default: false },
+      'cross-dir': { type: 'string' },
+      out: { type: 'string' },
+      'keep-dir': { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      planted: { type: 'string', default: '0.08' },
+      'per-folder': { type: 'string', default: '1000' },
+      embedder: { type: 'string', default: 'onnx' },
+    },
+    argv,
+  );
+  const embedder = values.embedder;
+  if (embedder !== 'onnx' && embedder !== 'toy') throw new Error('--embedder is onnx or toy');
+  const a: Args = {
+    files: numberArg(values.files, 'files', 10000),
+    semantic: !values['no-semantic'],
+    cross: values.cross || values['cross-dir'] !== undefined,
+    crossDir: values['cross-dir'] ?? null,
+    out: values.out ?? null,
+    keepDir: values['keep-dir'] ?? null,
+    seed: numberArg(values.seed, 'seed', 1),
+    planted: numberArg(values.planted, 'planted', 0.08),
+    perFolder: numberArg(values['per-folder'], 'per-folder', 1000),
+    embedder,
+  };
   if (!Number.isInteger(a.files) || a.files < 20) throw new Error('--files must be an integer >= 20');
   if (!(a.planted > 0 && a.planted < 0.5)) throw new Error('--planted must be a fraction between 0 and 0.5');
   if (a.cross && !a.semantic) throw new Error('--cross needs the semantic layer');
@@ -102,21 +105,14 @@ function parseArgs(argv: string[]): Args {
 
 // ---- deterministic random -------------------------------------------------------------------
 
-type Rand = () => number;
-const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-const intIn = (rand: Rand, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-
 function shuffle<T>(rand: Rand, xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
+  return shuffleInPlace(xs, rand);
 }
 
 // ---- sentences ------------------------------------------------------------------------------
 
-const DATA = '/work/shared/data';
+// Absent data is reported where the sentences are read (no sentence data under ...).
+const DATA = sharedData ?? '../shared/data';
 
 interface SentenceData {
   /** Sentences for unique files (none of them belongs to a paraphrase pair). */

@@ -10,23 +10,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Engine } from '../src/engine/api/engine';
 import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { biScores, crossScores } from '../src/engine/train/scoring';
 import type { JobSnapshot } from '../src/shared/api';
+import { benchArgs } from './lib/args';
 
-const { values } = parseArgs({
-  options: {
-    family: { type: 'string', default: 'headlines' },
-    sets: { type: 'string', default: 'sts12,sts13,sts14,sts15,sts16' },
-    preset: { type: 'string', default: 'quick' },
-    cycles: { type: 'string' },
-    'max-pairs': { type: 'string' },
-    out: { type: 'string' },
-  },
+const { values } = benchArgs({
+  family: { type: 'string', default: 'headlines' },
+  sets: { type: 'string', default: 'sts12,sts13,sts14,sts15,sts16' },
+  preset: { type: 'string', default: 'quick' },
+  cycles: { type: 'string' },
+  'max-pairs': { type: 'string' },
+  out: { type: 'string' },
 });
 const t0 = Date.now();
 const gold = { a: [] as string[], b: [] as string[], gold: [] as number[] };

@@ -15,19 +15,25 @@ import os from 'node:os';
 import { initBackend } from '../src/engine/backend';
 import type { BiEncoder, CrossEncoder, TextPair } from '../src/engine/models/encoder';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
+import { benchArgs, numberArg, numberListArg } from './lib/args';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const nSentences = Number(arg('sentences', '2000'));
-const nPairs = Number(arg('pairs', '1000'));
-const maxLength = Number(arg('max-length', '64'));
-const batchSize = Number(arg('batch', '32'));
-const rounds = Math.max(1, Number(arg('rounds', '1')));
-const threadCounts = arg('threads', '1,2').split(',').map(Number);
+const { values } = benchArgs({
+  sentences: { type: 'string', default: '2000' },
+  pairs: { type: 'string', default: '1000' },
+  'max-length': { type: 'string', default: '64' },
+  batch: { type: 'string', default: '32' },
+  rounds: { type: 'string', default: '1' },
+  threads: { type: 'string', default: '1,2' },
+});
+const positive = (n: number) => Number.isInteger(n) && n >= 1;
+const nSentences = numberArg(values.sentences, 'sentences', 2000, positive);
+const nPairs = numberArg(values.pairs, 'pairs', 1000, positive);
+const maxLength = numberArg(values['max-length'], 'max-length', 64, positive);
+const batchSize = numberArg(values.batch, 'batch', 32, positive);
+const rounds = numberArg(values.rounds, 'rounds', 1, positive);
+const threadCounts = numberListArg(values.threads, 'threads', [1, 2]);
 
 interface Measure {
   engine: string;

@@ -4,7 +4,6 @@
  * --run-models DIR_BI,DIR_CROSS (model folders of a Trans-Encoder run), for a trained model.
  *   npx tsx bench/paraphrase-mrpc.ts [--limit N] [--bi DIR] [--cross DIR]
  */
-import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { evaluateScores } from '../src/engine/eval/evaluatePairs';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
@@ -13,8 +12,9 @@ import { loadModel } from '../src/engine/models/modelFiles';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { biScores, crossScores } from '../src/engine/train/scoring';
+import { benchArgs } from './lib/args';
 
-const { values } = parseArgs({ options: { limit: { type: 'string' }, bi: { type: 'string' }, cross: { type: 'string' }, 'skip-cross': { type: 'boolean', default: false } } });
+const { values } = benchArgs({ limit: { type: 'string' }, bi: { type: 'string' }, cross: { type: 'string' }, 'skip-cross': { type: 'boolean', default: false } });
 await initBackend('auto');
 const all = await loadScoredPairs('mrpc-train');
 const n = values.limit ? Number(values.limit) : all.a.length;

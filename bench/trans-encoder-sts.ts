@@ -9,7 +9,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs, STS_DATASETS, STS_EVAL_DATASETS, type ScoredPairs } from '../src/engine/eval/stsData';
@@ -18,32 +17,31 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
 import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel } from '../src/engine/models/modelFiles';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
+import { benchArgs } from './lib/args';
 
-const { values } = parseArgs({
-  options: {
-    preset: { type: 'string', default: 'quick' },
-    eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
-    train: { type: 'string', default: STS_DATASETS.join(',') },
-    'max-pairs': { type: 'string' },
-    cycles: { type: 'string' },
-    dropout: { type: 'string' },
-    'c2b-lr': { type: 'string' },
-    'c2b-epochs': { type: 'string' },
-    'b2c-lr': { type: 'string' },
-    'eval-cross': { type: 'string', default: '1' },
-    out: { type: 'string' },
-    'run-dir': { type: 'string' },
-    mutual: { type: 'string' },
-    'save-models': { type: 'string' },
-    'simcse-epochs': { type: 'string' },
-    'simcse-lr': { type: 'string' },
-    'mutual-labels': { type: 'string' },
-  },
+const { values } = benchArgs({
+  preset: { type: 'string', default: 'quick' },
+  eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
+  train: { type: 'string', default: STS_DATASETS.join(',') },
+  'max-pairs': { type: 'string' },
+  cycles: { type: 'string' },
+  dropout: { type: 'string' },
+  'c2b-lr': { type: 'string' },
+  'c2b-epochs': { type: 'string' },
+  'b2c-lr': { type: 'string' },
+  'eval-cross': { type: 'string', default: '1' },
+  out: { type: 'string' },
+  'run-dir': { type: 'string' },
+  mutual: { type: 'string' },
+  'save-models': { type: 'string' },
+  'simcse-epochs': { type: 'string' },
+  'simcse-lr': { type: 'string' },
+  'mutual-labels': { type: 'string' },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
 const preset = PRESETS[values.preset];
@@ -73,11 +71,7 @@ for (const s of trainSets) for (let i = 0; i < s.a.length; i++) {
     all.push([s.a[i]!, s.b[i]!]);
   }
 }
-const rand = seededRandom(settings.seed);
-for (let i = all.length - 1; i > 0; i--) {
-  const j = Math.floor(rand() * (i + 1));
-  [all[i], all[j]] = [all[j]!, all[i]!];
-}
+shuffleInPlace(all, seededRandom(settings.seed));
 // As the app does: a held-out slice (never trained on) for the label-free selection rule.
 const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
 const held = all.slice(0, heldOutCount);

@@ -34,22 +34,34 @@ import {
   loadUseLiteTokenizer,
 } from '../src/engine/models/use-lite';
 
+import { benchArgs, listArg, numberArg, numberListArg } from './lib/args';
+import { sharedData, sharedDataFile } from './lib/data';
+
 const BATCH = 32;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
-const steps = Number(arg('steps', '3'));
-const cpuSteps = Number(arg('cpu-steps', '1'));
-const lengths = arg('lengths', '32,64').split(',').map(Number);
-const beforeAfter = !process.argv.includes('--no-before-after');
-const abRounds = Number(arg('ab-rounds', '1'));
+const { values } = benchArgs({
+  backends: { type: 'string', default: 'wasm,cpu' },
+  steps: { type: 'string', default: '3' },
+  'cpu-steps': { type: 'string', default: '1' },
+  lengths: { type: 'string', default: '32,64' },
+  'no-before-after': { type: 'boolean', default: false },
+  'ab-rounds': { type: 'string', default: '1' },
+});
+const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'tensorflow'];
+const backends = listArg(values.backends, []).map((b) => {
+  const found = BACKENDS.find((x) => x === b);
+  if (!found) throw new Error(`--backends: unknown backend ${b} (one of ${BACKENDS.join(', ')})`);
+  return found;
+});
+const steps = numberArg(values.steps, 'steps', 3, (n) => n >= 1);
+const cpuSteps = numberArg(values['cpu-steps'], 'cpu-steps', 1, (n) => n >= 0);
+const lengths = numberListArg(values.lengths, 'lengths', [32, 64]);
+const beforeAfter = !values['no-before-after'];
+const abRounds = numberArg(values['ab-rounds'], 'ab-rounds', 1, (n) => n >= 1);
 
 function loadSentences(): string[] {
-  const p = '/work/shared/data/sts/stsb-train.tsv';
-  if (!existsSync(p)) {
+  const p = sharedData ? sharedDataFile('sts', 'stsb-train.tsv') : '';
+  if (!p || !existsSync(p)) {
     return Array.from({ length: 6000 }, (_, i) => `Sentence number ${i} talks about cats, markets and the weather in town ${i % 17}.`);
   }
   return readFileSync(p, 'utf8')

@@ -7,10 +7,13 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
-import { writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
+import { findStsbDev, NO_SHARED_DATA, writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
 
 let server: ServerUnderTest;
 let folder: TrainingFolder;
+
+// Every test here trains on (or types) sentences of STS-B dev.
+test.skip(!findStsbDev(), NO_SHARED_DATA);
 
 test.beforeAll(async () => {
   server = await startServerProcess();

@@ -23,7 +23,7 @@ import { initBackend } from '../src/engine/backend';
 import { writeSafetensors } from '../src/engine/models/hf/safetensors';
 import { loadUseLiteBaseParams } from '../src/engine/models/use-lite/core';
 import { loadUseLiteTokenizer } from '../src/engine/models/use-lite/biEncoder';
-import { seededRandom } from '../src/engine/train/schedule';
+import { seededRandom } from '../src/engine/random';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '7' }, layers: { type: 'string', default: '2' } } });
 const out = positionals[0];

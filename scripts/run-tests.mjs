@@ -1,5 +1,7 @@
-// `npm test`: unit tests (vitest), then the renderer build and the browser/Electron end-to-end
-// tests (Playwright with Debian's Chromium). Prints one closing line: "N passed, N failed, N skipped".
+// `npm test`: static checks (typecheck per layer, lint with the layer rules, and the formatting
+// check when TENC_FORMAT_CHECK=1), unit tests (vitest), then the renderer build and the
+// browser/Electron end-to-end tests (Playwright with Debian's Chromium). Each static check counts
+// as one test. Prints the wall time of each step and one closing line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,11 +10,36 @@ const root = path.resolve(import.meta.dirname, '..');
 const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const timings = [];
+const run = (cmd, args, env = {}) => {
+  const started = Date.now();
+  const status = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+  timings.push(`${path.basename(cmd)} ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}`.trim() + `: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status;
+};
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 ensureChromium();
 
 let failedSteps = 0;
+// Static checks: each is one test in the closing line.
+const checks = { passed: 0, failed: 0, skipped: 0 };
+const check = (name, script) => {
+  console.log(`\n== ${name} (npm run ${script})`);
+  const ok = run(npm, ['run', '--silent', script]) === 0;
+  checks[ok ? 'passed' : 'failed']++;
+  if (!ok) console.error(`${name} failed`);
+};
+check('typecheck, one tsconfig per layer', 'typecheck');
+check('lint with the layer rules', 'lint');
+// Off until the coordinator has run `npm run format` once on the merged tree (reformatting on
+// every branch would conflict); then set TENC_FORMAT_CHECK=1 in CI, or make it unconditional.
+if (process.env.TENC_FORMAT_CHECK === '1') check('formatting (prettier)', 'format:check');
+else {
+  checks.skipped++;
+  console.log('\n== formatting check skipped (set TENC_FORMAT_CHECK=1 to run it)');
+}
+
 const vitestJson = path.join(results, 'vitest.json');
 fs.rmSync(vitestJson, { force: true });
 failedSteps += run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]) === 0 ? 0 : 1;
@@ -26,7 +53,7 @@ if (buildStatus === 0) {
   failedSteps += run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }) === 0 ? 0 : 1;
 }
 
-const counts = { passed: 0, failed: 0, skipped: 0 };
+const counts = { ...checks };
 try {
   const v = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
   counts.passed += v.numPassedTests ?? 0;
@@ -47,7 +74,8 @@ if (buildStatus === 0) {
     console.error('playwright wrote no results');
   }
 }
-if (failedSteps > 0 && counts.failed === 0) counts.failed = failedSteps;
+if (failedSteps > 0 && counts.failed === checks.failed) counts.failed += failedSteps;
+console.log(`\nWall time per step: ${timings.join('; ')}`);
 console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(counts.failed > 0 ? 1 : 0);
 

@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** stsb-dev.tsv of the shared evaluation data: $TENC_SHARED_DATA, ../shared/data beside the checkout, or /work/shared/data. */
-export function stsbDevFile(): string {
+/** stsb-dev.tsv of the shared evaluation data ($TENC_SHARED_DATA when set, else ../shared/data beside the checkout), or null. */
+export function findStsbDev(): string | null {
   const root = path.resolve(import.meta.dirname, '../..');
-  const candidates = [process.env.TENC_SHARED_DATA, path.resolve(root, '../shared/data'), '/work/shared/data'].filter(Boolean) as string[];
-  for (const dir of candidates) {
-    const file = path.join(dir, 'sts', 'stsb-dev.tsv');
-    if (fs.existsSync(file)) return file;
-  }
-  throw new Error(`stsb-dev.tsv not found in ${candidates.join(', ')}; set TENC_SHARED_DATA to the shared data folder`);
+  const dir = process.env.TENC_SHARED_DATA || path.resolve(root, '../shared/data');
+  const file = path.join(dir, 'sts', 'stsb-dev.tsv');
+  return fs.existsSync(file) ? file : null;
+}
+
+export const NO_SHARED_DATA = 'the shared evaluation data is absent (../shared/data; set TENC_SHARED_DATA to its folder)';
+
+export function stsbDevFile(): string {
+  const file = findStsbDev();
+  if (!file) throw new Error(`stsb-dev.tsv not found: ${NO_SHARED_DATA}`);
+  return file;
 }
 
 export interface TrainingFolder {

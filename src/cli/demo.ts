@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../engine/api/engine';
 import { datasetPath } from '../engine/eval/stsData';
-import type { JobSnapshot } from '../shared/api';
+import { jobResultOf, type JobSnapshot } from '../shared/api';
 import { waitForJob } from './jobWait';
 import { createProgressPrinter } from './progressPrinter';
 
@@ -48,7 +48,8 @@ export async function demo(args: string[]): Promise<number> {
         engine.grantRoot(path.dirname(file));
         const job = await wait((await engine.invoke('eval.run', { file, modelId: null })).jobId);
         if (job.status !== 'done') throw new Error(job.error ?? job.status);
-        const r = job.result as { n: number; spearman: number };
+        const r = jobResultOf(job, 'eval');
+        if (!r) throw new Error('the evaluation ended without a result');
         out(`\n2. Built-in model on STS-B dev (${r.n} pairs): Spearman x100 = ${(100 * r.spearman).toFixed(2)}`);
       } catch (err) {
         out(`\n2. STS-B dev skipped: ${(err as Error).message}`);
@@ -59,7 +60,9 @@ export async function demo(args: string[]): Promise<number> {
     const idx = await engine.invoke('corpora.create', { name: `sample ${Date.now()}`, path: sample });
     const indexed = await wait(idx.jobId);
     if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.status);
-    const { corpusId, documents, passages } = indexed.result as { corpusId: number; documents: number; passages: number };
+    const indexResult = jobResultOf(indexed, 'corpus.index');
+    if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
+    const { corpusId, documents, passages } = indexResult;
     out(`  ${documents} documents, ${passages} passages`);
 
     out('\n4. Trans-Encoder training on pairs mined from the corpus (a tiny run: 1 cycle)');
@@ -70,7 +73,8 @@ export async function demo(args: string[]): Promise<number> {
     });
     const trained = await wait(started.jobId);
     if (trained.status !== 'done') throw new Error(trained.error ?? trained.status);
-    const result = trained.result as { selected: { biModelId: number; crossModelId: number }; selection: { rule: string; cycle: number } };
+    const result = jobResultOf(trained, 'train');
+    if (!result) throw new Error(`training ended without a result (${trained.kind})`);
     out(`  run ${started.runId} done; picked cycle ${result.selection.cycle} by the "${result.selection.rule}" rule`);
 
     out('\n5. Paraphrase check with the trained bi- and cross-encoder');

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { defaultDataDir, Engine } from '../engine/api/engine';
 import { ApiError } from '../engine/api/errors';
 import { startServer } from '../server/server';
-import type { JobSnapshot, TrainEstimate } from '../shared/api';
+import { jobResultOf, type JobSnapshot, type TrainEstimate } from '../shared/api';
+import { choice } from './choice';
 import { createCountPrinter, createProgressPrinter } from './progressPrinter';
 import { resolveModelRef } from './modelRef';
 import { waitForJob as waitForJobThroughApi } from './jobWait';
@@ -195,16 +196,18 @@ async function train(args: string[]): Promise<number> {
     const overrides = {
       cycles: values.cycles ? Number(values.cycles) : undefined,
       maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
-      mutualLabels: values['mutual-labels'] as 'mean' | 'fidelity' | undefined,
+      mutualLabels: choice(values['mutual-labels'], ['mean', 'fidelity'], '--mutual-labels'),
     };
-    const common = { preset: values.preset as 'quick', base, mutual, overrides };
+    const common = { preset: choice(values.preset, ['quick', 'standard', 'paper'], '--preset'), base, mutual, overrides };
     let request: typeof common & ({ corpusId: number } | { pairsFile: string });
     if (fs.statSync(target).isDirectory()) {
       const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
       const { jobId } = await engine.invoke('corpora.create', { name, path: target });
       const indexed = await waitForJob(engine, jobId);
       if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
-      request = { ...common, corpusId: (indexed.result as { corpusId: number }).corpusId };
+      const indexResult = jobResultOf(indexed, 'corpus.index');
+      if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
+      request = { ...common, corpusId: indexResult.corpusId };
     } else {
       request = { ...common, pairsFile: target };
     }
@@ -293,7 +296,7 @@ async function evaluate(args: string[]): Promise<number> {
   if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
-  const as = values.as as 'bi' | 'cross';
+  const as = choice(values.as, ['bi', 'cross'], '--as');
   const list = values.model !== undefined ? await engine.invoke('models.list', {}) : [];
   const modelId = resolveModelRef(values.model, as === 'cross' ? 'cross' : 'bi', list);
   const { jobId } = await engine.invoke('eval.run', { file, modelId, as });
@@ -385,10 +388,12 @@ async function dedup(args: string[]): Promise<number> {
   });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
-  const { scanId } = job.result as { scanId: number };
+  const scanResult = jobResultOf(job, 'dedup');
+  if (!scanResult) throw new Error(`the scan ended without a result (${job.kind})`);
+  const { scanId } = scanResult;
   const report = await engine.invoke('dedup.report', { scanId });
   process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
-  const skippedNote = (report.scan.stats as { passageFuzzySkipped?: string | null } | null)?.passageFuzzySkipped;
+  const skippedNote = report.scan.stats?.passageFuzzySkipped;
   if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
   for (const c of report.clusters.slice(0, 50)) {
     process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ? displayPath(c.keepPath) : '-'}\n`);

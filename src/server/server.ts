@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine/api/engine';
 import { ApiError, toErrorBody } from '../engine/api/errors';
 import type { EngineEvent } from '../shared/api';
-import { SECURITY_HEADERS } from './security';
+import { SECURITY_HEADERS } from '../shared/contentSecurityPolicy';
 
 export interface ServerOptions {
   engine: Engine;

@@ -27,10 +27,119 @@ const FsPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'pat
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
-/** What a long operation reports while it runs and when it ends. */
-export interface JobSnapshot {
+/** What a corpus.index job returns: the new corpus and what went into it. */
+export interface CorpusIndexResult {
+  corpusId: number;
+  documents: number;
+  skipped: number;
+  passages: number;
+}
+
+/** How a run picked its cycle: by the label-free agreement, or by the user's labelled pairs. */
+export interface RunSelection {
+  rule: 'agreement' | 'user-labels';
+  cycle: number;
+  /** Per cycle: the value the rule compared. */
+  values: { cycle: number; value: number }[];
+}
+
+/** What a finished training run returns (the job's result and the run's stored result). */
+export interface TrainRunResult {
+  runId: number;
+  status: 'done';
+  selection: RunSelection;
+  /** Model ids of the chosen cycle's bi- and cross-encoder (first member). */
+  selected: { biModelId: number; crossModelId: number };
+  startUserScore: number | null;
+  cycles: { cycle: number; agreement: number; userScore: number | null }[];
+}
+
+/** The decision threshold (score >= threshold is positive) with the best F1, and its figures. */
+export interface ThresholdResult {
+  threshold: number;
+  f1: number;
+  precision: number;
+  recall: number;
+  accuracy: number;
+}
+
+/** What an eval job returns. */
+export interface EvalResult {
+  dataset: string;
+  modelId: number;
+  as: 'bi' | 'cross';
+  n: number;
+  spearman: number;
+  pearson: number;
+  /** Only for yes/no (0/1) labels. */
+  rocAuc: number | null;
+  bestF1: ThresholdResult | null;
+}
+
+/** Figures of a dedup scan (stored with the scan, returned by its job). */
+export interface ScanStats {
+  files: number;
+  /** Files read this run. */
+  read: number;
+  /** Files not read because size and mtime were unchanged. */
+  unchanged: number;
+  /** Entries not usable as text (binary, unreadable, empty, links), this run and before. */
+  skipped: number;
+  /** Documents with text in the scan. */
+  documents: number;
+  distinctContents: number;
+  passages: number;
+  distinctPassages: number;
+  signaturesComputed: number;
+  signaturesCached: number;
+  embedded: number;
+  embeddingsCached: number;
+  nearPairs: number;
+  /** How the semantic layer searched (`ann` if any level used the index); null without a bi-encoder. */
+  semanticMethod: 'exact' | 'ann' | null;
+  semanticPairs: number;
+  semanticFromCache: number;
+  crossScored: number;
+  crossAccepted: number;
+  fileClusters: number;
+  /** Files that could go: cluster members beyond one per cluster. */
+  duplicateFiles: number;
+  passageClusters: number;
+  /** Why passage-level near/semantic matching did not run, if it did not. */
+  passageFuzzySkipped: string | null;
+  elapsedMs: number;
+}
+
+/** What a dedup job returns. */
+export interface DedupScanResult {
+  scanId: number;
+  stats: ScanStats;
+}
+
+/** The result of each kind of long job. */
+export interface JobResults {
+  'corpus.index': CorpusIndexResult;
+  train: TrainRunResult;
+  eval: EvalResult;
+  dedup: DedupScanResult;
+}
+export type JobKind = keyof JobResults;
+
+/** Where a training job is (JobSnapshot.detail of a train job). */
+export interface TrainJobDetail {
+  runId: number;
+  /** 1-based cycle and the run's number of cycles. */
+  cycle: number;
+  cycles: number;
+  phase: string;
+  /** The mutual member being trained (its base's name). */
+  member: string;
+  loss: number | null;
+}
+
+/** Every field of a job snapshot but its kind and result. */
+export interface JobSnapshotBase {
   id: string;
-  kind: string;
   status: JobStatus;
   stage: string;
   done: number;
@@ -39,11 +148,28 @@ export interface JobSnapshot {
   etaSeconds: number | null;
   message: string | null;
   error: string | null;
-  result: unknown;
   startedAt: number;
   updatedAt: number;
-  /** Structured details of the current step (training: runId, cycle, phase, loss). */
-  detail?: Record<string, unknown>;
+  /** Structured details of the current step (training jobs). */
+  detail?: TrainJobDetail;
+}
+
+export interface JobSnapshotOf<K extends JobKind> extends JobSnapshotBase {
+  kind: K;
+  /** Set when the job is done; null before and when it failed or was cancelled. */
+  result: JobResults[K] | null;
+}
+
+/** What a long operation reports while it runs and when it ends; `kind` tells the type of `result`. */
+export type JobSnapshot = { [K in JobKind]: JobSnapshotOf<K> }[JobKind];
+
+/**
+ * The result of a finished job of the expected kind; null while it runs, when it failed or was
+ * cancelled, or when the job is of another kind.
+ */
+export function jobResultOf<K extends JobKind>(job: JobSnapshot, kind: K): JobResults[K] | null {
+  // TypeScript cannot narrow a union by a generic key; the kind check is what makes this safe.
+  return job.kind === kind && job.status === 'done' ? (job.result as JobResults[K] | null) : null;
 }
 
 export interface AppInfo {
@@ -109,11 +235,50 @@ const TrainRunInput = z.object({
 }).strict();
 const oneSource = (x: { corpusId?: number; pairsFile?: string }) => (x.corpusId === undefined) !== (x.pairsFile === undefined);
 
+/** Hyper-parameters of one training phase. */
+export interface PhaseSettings {
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  maxLength: number;
+}
+
+/** Hyper-parameters of a Trans-Encoder run (the engine's defaults are the paper's). */
+export interface TrainSettings {
+  cycles: number;
+  biToCross: PhaseSettings;
+  crossToBi: PhaseSettings;
+  simcse: PhaseSettings & { temperature: number };
+  warmupFraction: number;
+  dropout: number;
+  seed: number;
+  maxPairs: number;
+  heldOutFraction: number;
+  checkpointEverySteps: number;
+  mutualLabels: 'mean' | 'fidelity';
+}
+
+export type BaseDescription = { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string };
+
 export interface PresetInfo {
   name: 'quick' | 'standard' | 'paper';
   label: string;
   description: string;
-  settings: Record<string, unknown>;
+  settings: TrainSettings;
+}
+
+/**
+ * What a run was asked to do, as runs.get returns it: the stored settings with the training
+ * data replaced by counts (the texts or pairs themselves can be huge).
+ */
+export interface RunSettings {
+  preset: 'quick' | 'standard' | 'paper';
+  settings: TrainSettings;
+  bases: BaseDescription[];
+  source: { kind: 'pairs' | 'texts'; count: number };
+  /** The user's labelled pairs the run was given, if any. */
+  userLabels?: { count: number; scale: 'binary' | '0-5' };
+  backend?: string;
 }
 
 /** A run's time, estimated before it starts (train.estimate). Seconds throughout. */
@@ -159,11 +324,13 @@ export interface RunSummary {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  result: unknown;
+  /** Set once the run is done. */
+  result: TrainRunResult | null;
 }
 
 export interface RunDetails extends RunSummary {
-  settings: unknown;
+  /** null for a run whose stored settings cannot be read. */
+  settings: RunSettings | null;
   metrics: { stage: string; cycle: number | null; step: number | null; name: string; value: number | null }[];
   models: ModelSummary[];
 }
@@ -177,6 +344,8 @@ export interface ModelSummary {
   parentId: number | null;
   runId: number | null;
   cycle: number | null;
+  /** Which member of a mutual run the model belongs to; null for bases and single-member runs' older rows. */
+  member: string | null;
   createdAt: string;
 }
 
@@ -194,13 +363,27 @@ export interface ScanSummary {
   id: number;
   roots: string[];
   status: string;
-  stats: unknown;
+  /** null until the scan has figures (running, or failed early). */
+  stats: ScanStats | null;
   createdAt: string;
   finishedAt: string | null;
 }
 
+/** How a scan was configured (stored with it). */
+export interface ScanSettings {
+  thresholds: { near: number; semantic: number; crossBand: number; cross: number };
+  numPerm: number;
+  shingleSize: number;
+  semanticK: number;
+  minPassageChars: number;
+  passageLevel: boolean;
+  maxPassagesForFuzzy: number;
+  exactMaxItems: number;
+  embedModelId: number | null;
+}
+
 export interface DedupReport {
-  scan: { id: number; roots: string[]; status: string; createdAt: string; finishedAt: string | null; settings: unknown; stats: unknown };
+  scan: { id: number; roots: string[]; status: string; createdAt: string; finishedAt: string | null; settings: ScanSettings | null; stats: ScanStats | null };
   clusters: {
     id: number;
     level: 'file' | 'passage';
@@ -208,7 +391,7 @@ export interface DedupReport {
     score: number | null;
     keepDocumentId: number | null;
     keepPath: string | null;
-    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: string; score: number | null; keep: boolean; passageText: string | null }[];
+    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: 'exact' | 'near' | 'semantic' | 'cross'; score: number | null; keep: boolean; passageText: string | null }[];
   }[];
 }
 

@@ -33,7 +33,7 @@ it('updates one line on a terminal and ends it with a newline', () => {
 it('prints job progress without carriage returns on a pipe', () => {
   const out = fakeStream(false);
   const print = createProgressPrinter(out.stream);
-  const job = (over: Partial<JobSnapshot>): JobSnapshot => ({
+  const job = (over: Partial<Omit<JobSnapshot, 'kind' | 'result'>>): JobSnapshot => ({
     id: 'j', kind: 'eval', status: 'running', stage: 'scoring', done: 0, total: 10, etaSeconds: null, message: null, error: null, result: null, startedAt: 0, updatedAt: 0, ...over,
   });
   print(job({ done: 1 }));

@@ -6,7 +6,7 @@ import type { PairCheck } from '../../shared/api';
 
 /** A check's scores and verdict; the API adds the notes on language and negation (checkNotes.ts). */
 export type PairScores = Pick<PairCheck, 'biScore' | 'crossScore' | 'basis' | 'threshold' | 'verdict' | 'truncated'>;
-import { DEFAULT_BI_THRESHOLD, DEFAULT_CROSS_THRESHOLD } from '../eval/paraphraseThresholds';
+import { PARAPHRASE_BI_THRESHOLD, PARAPHRASE_CROSS_THRESHOLD } from '../../shared/thresholds';
 import type { ModelCache } from '../models/modelCache';
 import { ApiError } from './errors';
 
@@ -39,7 +39,7 @@ export async function checkPairs(models: ModelCache, pairs: readonly { a: string
     for (let k = 0; k < va.length; k++) biScore += va[k]! * vb[k]!;
     const crossScore = cross ? (cross.scores[2 * i]! + cross.scores[2 * i + 1]!) / 2 : null;
     const basis = crossScore !== null ? 'cross' : 'bi';
-    const threshold = opts.threshold ?? (basis === 'cross' ? DEFAULT_CROSS_THRESHOLD : DEFAULT_BI_THRESHOLD);
+    const threshold = opts.threshold ?? (basis === 'cross' ? PARAPHRASE_CROSS_THRESHOLD : PARAPHRASE_BI_THRESHOLD);
     const score = crossScore ?? biScore;
     return {
       biScore,

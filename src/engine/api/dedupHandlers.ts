@@ -1,5 +1,6 @@
 /** The dedup methods of the API: scans as jobs, reports, quarantine moves and their undo. */
 import type { Handlers } from './dispatch';
+import { storedScanSettings, storedScanStats } from './storedShapes';
 import { ApiError } from './errors';
 import type { Engine } from './engine';
 import {
@@ -86,12 +87,12 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return { jobId: job.id };
     },
     'dedup.scans': async () =>
-      (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: s.stats, createdAt: s.createdAt, finishedAt: s.finishedAt })),
+      (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: storedScanStats(s.stats), createdAt: s.createdAt, finishedAt: s.finishedAt })),
     'dedup.report': async ({ scanId }) => {
       await access.scan(scanId);
       const r = await loadScanReport(store, scanId);
       return {
-        scan: r.scan,
+        scan: { ...r.scan, settings: storedScanSettings(r.scan.settings), stats: storedScanStats(r.scan.stats) },
         clusters: r.clusters.map((c) => ({
           id: c.id, level: c.level, layer: c.layer, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
           members: c.members.map((m) => ({

@@ -7,6 +7,7 @@ import { JobRunner } from '../jobs/jobRunner';
 import { createStore, LATEST_SCHEMA_VERSION, openDatabase, resolveDataDir, type DataDirLayout, type Db, type Store } from '../store';
 import { dispatch, type Handlers } from './dispatch';
 import { dedupHandlers } from './dedupHandlers';
+import { modelSummary, storedRunResult, storedRunSettings } from './storedShapes';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
 import { checkPairs } from './checkPairs';
@@ -112,10 +113,9 @@ export class Engine {
   }
 
   private runSummary(r: Awaited<ReturnType<Store['runs']['get']>> & object) {
-    const checkpoint = r.checkpoint as { result?: unknown } | null;
     return {
       id: r.id, corpusId: r.corpusId, preset: r.preset, status: r.status, error: r.error,
-      createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, result: checkpoint?.result ?? null,
+      createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, result: storedRunResult(r.checkpoint),
     };
   }
 
@@ -218,12 +218,12 @@ export class Engine {
         const run = await access.run(runId);
         return {
           ...this.runSummary(run),
-          settings: withoutTrainingData(run.settings),
+          settings: storedRunSettings(run.settings),
           metrics: (await store.metrics.listForRun(runId)).map((m) => ({ stage: m.stage, cycle: m.cycle, step: m.step, name: m.name, value: m.value })),
-          models: await access.filter(await store.models.list({ runId }), (m) => access.modelVisible(m)),
+          models: (await access.filter(await store.models.list({ runId }), (m) => access.modelVisible(m))).map(modelSummary),
         };
       },
-      'models.list': async () => access.filter(await store.models.list(), (m) => access.modelVisible(m)),
+      'models.list': async () => (await access.filter(await store.models.list(), (m) => access.modelVisible(m))).map(modelSummary),
       'eval.run': async ({ file, modelId, as }) => {
         const path_ = policy.resolveAllowed(file);
         await access.model(modelId);
@@ -279,14 +279,6 @@ export class Engine {
       },
     };
   }
-}
-
-/** A run's stored settings without the (possibly huge) list of training texts or pairs. */
-function withoutTrainingData(settings: unknown): unknown {
-  const s = settings as { source?: { kind: string; a?: unknown[]; texts?: unknown[] }; userLabels?: { labels: unknown[] } } | null;
-  if (!s?.source) return settings;
-  const count = s.source.kind === 'pairs' ? (s.source.a?.length ?? 0) : (s.source.texts?.length ?? 0);
-  return { ...s, source: { kind: s.source.kind, count }, userLabels: s.userLabels ? { count: s.userLabels.labels.length } : undefined };
 }
 
 export function defaultDataDir(): string {

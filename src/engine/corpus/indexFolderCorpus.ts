@@ -1,21 +1,17 @@
 import type { JobContext } from '../jobs/jobRunner';
 import type { Store } from '../store';
 import type { DocumentInput, PassageInput } from '../store/types';
-import { contentHash, readDocument, splitPassages, walkFolder, type WalkedFile } from '../text';
+import type { CorpusIndexResult } from '../../shared/api';
+import { ingestFile, skippedEntryDocument, walkFolder, type WalkedFile } from './ingestFile';
 
-export interface IndexFolderResult {
-  corpusId: number;
-  documents: number;
-  skipped: number;
-  passages: number;
-}
+export type IndexFolderResult = CorpusIndexResult;
 
 /** Documents are written in batches so a crash loses at most one batch of work. */
 const BATCH = 50;
 
 /**
  * Makes a corpus from a folder: lists its files, reads each into text (any supported format
- * and encoding), splits it into passages and stores documents and passages. Files that cannot
+ * and encoding; the rules of ingestFile.ts, shared with dedup scanning), splits it into passages and stores documents and passages. Files that cannot
  * be used are stored as skipped with the reason, so the user sees why.
  */
 export async function indexFolderCorpus(
@@ -28,7 +24,7 @@ export async function indexFolderCorpus(
   const skipped: DocumentInput[] = [];
   for await (const entry of walkFolder(root, ctx.signal)) {
     if ('file' in entry) files.push(entry.file);
-    else skipped.push({ relPath: entry.skipped.relPath, size: 0, mtimeMs: 0, status: 'skipped', skipReason: entry.skipped.reason });
+    else skipped.push(skippedEntryDocument(entry.skipped));
     if ((files.length + skipped.length) % 500 === 0) ctx.progress({ done: files.length + skipped.length });
   }
   ctx.throwIfCancelled();
@@ -41,32 +37,9 @@ export async function indexFolderCorpus(
     const docs: DocumentInput[] = [];
     const passagesByPath = new Map<string, PassageInput[]>();
     for (const file of batch) {
-      const read = await readDocument(file.absPath, { signal: ctx.signal });
-      if (!read.ok) {
-        docs.push({ relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, status: 'skipped', skipReason: read.reason, format: read.format ?? null });
-        continue;
-      }
-      const passages = splitPassages(read.text).map((p, index) => ({
-        index,
-        text: p.text,
-        charStart: p.start,
-        charEnd: p.end,
-        contentHash: contentHash(p.text),
-      }));
-      if (passages.length === 0) {
-        docs.push({ relPath: file.relPath, size: read.bytes, mtimeMs: read.mtimeMs, status: 'skipped', skipReason: 'no text in the file', format: read.format });
-        continue;
-      }
-      docs.push({
-        relPath: file.relPath,
-        size: read.bytes,
-        mtimeMs: read.mtimeMs,
-        status: 'ok',
-        contentHash: contentHash(read.text),
-        encoding: read.encoding,
-        format: read.format,
-      });
-      passagesByPath.set(file.relPath, passages);
+      const ingested = await ingestFile(file, { signal: ctx.signal });
+      docs.push(ingested.doc);
+      if (ingested.status === 'ok') passagesByPath.set(file.relPath, ingested.passages);
     }
     await store.db.transaction(async () => {
       for (const doc of await store.documents.upsertMany(corpus.id, docs)) {

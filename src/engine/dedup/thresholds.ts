@@ -4,34 +4,12 @@
  * `calibrateThreshold` (calibrate.ts).
  */
 
-/** Estimated Jaccard similarity (MinHash over word 3-shingles) from which two texts are near-duplicates. */
-export const DEFAULT_NEAR_THRESHOLD = 0.8;
+import { DEDUP_CROSS_BAND, DEDUP_CROSS_THRESHOLD, DEDUP_NEAR_THRESHOLD, DEDUP_SEMANTIC_THRESHOLD } from '../../shared/thresholds';
 
-/**
- * Cosine similarity of bi-encoder embeddings from which two texts are semantic duplicates.
- * Precision first, since matches lead to moving files: on 1,500 labelled MRPC + STS pairs
- * written as files (bench/dedup-quality.ts, built-in model) the threshold that reaches
- * precision 0.8 on one half is 0.90-0.92, and 0.9 gives P 0.785 / R 0.327 on the other half.
- * The best-F1 cut (0.65-0.72, unstable between halves) merged 36% of clearly unrelated STS
- * pairs (gold < 3) in a full scan.
- */
-export const DEFAULT_SEMANTIC_THRESHOLD = 0.9;
-
-/**
- * Half-width of the band around the semantic threshold whose candidates the cross-encoder
- * re-scores (when one is given): [semantic - band, semantic + band). Above the band a match is
- * accepted on the bi-encoder alone; below it, it is not a candidate.
- */
-export const DEFAULT_CROSS_BAND = 0.05;
-
-/**
- * Cross-encoder score (0..1) from which a borderline candidate is accepted. The engine's
- * cross-encoders score on the cosine's scale (their head starts at sigmoid(logit(cos))), so the
- * band is a second opinion at the semantic threshold. At 0.5 the band accepted every candidate
- * it scored (1,501 of 1,501 in bench/dedup-quality.ts), i.e. a plain cosine cut at 0.85; at
- * 0.9 the held-out half gave P 0.725 / R 0.383 against 0.657 / 0.508.
- */
-export const DEFAULT_CROSS_THRESHOLD = 0.9;
+// The thresholds a user sees and moves are defined once, in src/shared/thresholds.ts.
+export const DEFAULT_NEAR_THRESHOLD = DEDUP_NEAR_THRESHOLD;
+export const DEFAULT_SEMANTIC_THRESHOLD = DEDUP_SEMANTIC_THRESHOLD;
+export const DEFAULT_CROSS_BAND = DEDUP_CROSS_BAND;
 
 /** MinHash permutations per signature. */
 export const DEFAULT_NUM_PERM = 128;
@@ -74,7 +52,7 @@ export const DEFAULT_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze({
   near: DEFAULT_NEAR_THRESHOLD,
   semantic: DEFAULT_SEMANTIC_THRESHOLD,
   crossBand: DEFAULT_CROSS_BAND,
-  cross: DEFAULT_CROSS_THRESHOLD,
+  cross: DEDUP_CROSS_THRESHOLD,
 });
 
 /** Fills in defaults and checks ranges; throws RangeError with the offending name. */

@@ -1,4 +1,5 @@
 /** Correlation and classification metrics for scored pairs. */
+import { bestF1Cut } from './thresholdSearch';
 
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
@@ -68,30 +69,14 @@ export interface ThresholdResult {
   accuracy: number;
 }
 
-/** The decision threshold (score >= t is positive) with the best F1, and its figures. */
+/**
+ * The decision threshold (score >= t is positive) with the best F1, and its figures (the search
+ * of thresholdSearch.ts). Without a positive label no threshold helps: Infinity, F1 0.
+ */
 export function bestF1Threshold(scores: ArrayLike<number>, labels: ArrayLike<number>): ThresholdResult {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-  let totalPos = 0;
-  for (let i = 0; i < n; i++) if (labels[i]! > 0.5) totalPos++;
-  let best: ThresholdResult = { threshold: Infinity, f1: 0, precision: 0, recall: 0, accuracy: n ? (n - totalPos) / n : 0 };
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (labels[i]! > 0.5) tp++;
-    else fp++;
-    // Only between distinct scores can a threshold separate them.
-    if (k + 1 < n && scores[order[k + 1]!] === scores[i]) continue;
-    const precision = tp / (tp + fp);
-    const recall = totalPos ? tp / totalPos : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    if (f1 > best.f1) {
-      const tn = n - totalPos - fp;
-      best = { threshold: scores[i]!, f1, precision, recall, accuracy: (tp + tn) / n };
-    }
-  }
-  return best;
+  const cut = bestF1Cut(scores, labels);
+  if (!cut) return { threshold: Infinity, f1: 0, precision: 0, recall: 0, accuracy: scores.length ? 1 : 0 };
+  return { threshold: cut.threshold, f1: cut.f1, precision: cut.precision, recall: cut.recall, accuracy: cut.accuracy };
 }
 
 /** Precision, recall and F1 of predictions (score >= threshold) against binary labels. */

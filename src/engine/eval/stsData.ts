@@ -14,11 +14,22 @@ export interface ScoredPairs {
   subsets: string[];
 }
 
-/** ../shared/data next to the checkout, or $TENC_SHARED_DATA. */
+/** Where the shared evaluation data is looked for: $TENC_SHARED_DATA when set (only there), else ../shared/data next to the checkout. */
+function sharedDataCandidates(): string[] {
+  const fromEnv = process.env.TENC_SHARED_DATA;
+  return fromEnv ? [fromEnv] : [path.resolve(import.meta.dirname, '../../../../shared/data')];
+}
+
+/** The shared evaluation data folder, or null when it is not there. */
+export function findSharedDataDir(): string | null {
+  return sharedDataCandidates().find((c) => fs.existsSync(path.join(c, 'sts'))) ?? null;
+}
+
+/** ../shared/data next to the checkout, or $TENC_SHARED_DATA; throws saying where it looked when absent. */
 export function sharedDataDir(): string {
-  const candidates = [process.env.TENC_SHARED_DATA, path.resolve(import.meta.dirname, '../../../../shared/data')].filter(Boolean) as string[];
-  for (const c of candidates) if (fs.existsSync(path.join(c, 'sts'))) return c;
-  throw new Error(`the shared evaluation data was not found (looked in ${candidates.join(', ')}); set TENC_SHARED_DATA`);
+  const found = findSharedDataDir();
+  if (found) return found;
+  throw new Error(`the shared evaluation data was not found (looked in ${sharedDataCandidates().join(', ')}); set TENC_SHARED_DATA`);
 }
 
 export function datasetPath(name: string): string {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { JobSnapshot } from '../../shared/api';
+import type { JobKind, JobResults, JobSnapshot, JobSnapshotOf, TrainJobDetail } from '../../shared/api';
 import { EtaEstimator } from './etaEstimator';
 
 /** What a job body gets: a cancellation signal and a way to report progress. */
 export interface JobContext {
   readonly signal: AbortSignal;
   /** Reports progress; a new `stage` restarts the ETA estimate. Throws if the job was cancelled. */
-  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null; detail?: Record<string, unknown> }): void;
+  progress(update: { stage?: string; done?: number; total?: number | null; message?: string | null; detail?: TrainJobDetail }): void;
   /** Throws a CancelledError if cancellation was requested; call it between units of work. */
   throwIfCancelled(): void;
 }
@@ -37,14 +37,17 @@ export class JobRunner extends EventEmitter {
     super();
   }
 
-  start<T>(kind: string, body: (ctx: JobContext) => Promise<T>): JobSnapshot {
+  start<K extends JobKind>(kind: K, body: (ctx: JobContext) => Promise<JobResults[K]>): JobSnapshot {
     const id = randomUUID();
     const controller = new AbortController();
     const now = Date.now();
-    const snapshot: JobSnapshot = {
+    const typed: JobSnapshotOf<K> = {
       id, kind, status: 'running', stage: 'starting', done: 0, total: null, etaSeconds: null,
       message: null, error: null, result: null, startedAt: now, updatedAt: now,
     };
+    // start()'s signature ties the result to the kind; TypeScript cannot see that a generic
+    // JobSnapshotOf<K> is a member of the JobSnapshot union, so it is widened once here.
+    const snapshot = typed as JobSnapshot;
     const eta = new EtaEstimator();
     let lastEmit = 0;
     const emit = (force = false) => {
@@ -82,7 +85,7 @@ export class JobRunner extends EventEmitter {
       await new Promise((r) => setImmediate(r));
       try {
         if (controller.signal.aborted) throw new CancelledError();
-        snapshot.result = (await body(ctx)) ?? null;
+        typed.result = await body(ctx);
         snapshot.status = 'done';
         snapshot.stage = 'done';
         snapshot.etaSeconds = 0;

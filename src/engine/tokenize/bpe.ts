@@ -10,7 +10,7 @@ import {
   type WordModel,
   type PostTemplate,
   type SpecialToken,
-} from '../models/hf/tokenizerPipeline';
+} from './pipeline';
 
 /** The GPT-2 byte -> character table: printable Latin-1 bytes map to themselves, the rest to U+0100.. */
 export function bytesToUnicode(): string[] {

@@ -17,7 +17,7 @@ import {
   type SpecialToken,
   type TemplatePiece,
   type WordModel,
-} from '../models/hf/tokenizerPipeline';
+} from './pipeline';
 import {
   BERT_SPECIAL_TOKENS,
   WORDPIECE_DEFAULTS,

@@ -11,7 +11,7 @@ import {
   type WordModel,
   type PostTemplate,
   type SpecialToken,
-} from '../models/hf/tokenizerPipeline';
+} from './pipeline';
 
 export interface BertNormalizerOptions {
   cleanText: boolean;

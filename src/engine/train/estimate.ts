@@ -36,10 +36,11 @@ import { loadUseLiteTokenizer } from '../models/use-lite/biEncoder';
 import { APP_VERSION } from '../version';
 import { fitSteps } from './fit';
 import { mineCandidatePairs, DEFAULT_MINING } from './mining';
+import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
 import { costItemKey, type CostItem, type MeasuredCost } from './measureCosts';
 import type { TrainingSource } from './protocol';
 import type { TrainEstimate } from '../../shared/api';
-import { seededRandom } from './schedule';
+import { seededRandom } from '../random';
 import type { TransEncoderSettings } from './settings';
 import { planTotalSteps } from './transEncoder';
 
@@ -120,13 +121,6 @@ export function baseKey(base: BaseSpec): string {
 // ---------------------------------------------------------------------------------------------
 // Pairs
 
-/** Held-out and training pairs out of `candidates`, as the training worker splits them. */
-export function splitPairs(candidates: number, s: TransEncoderSettings): { train: number; heldOut: number } {
-  if (candidates < 2) return { train: 0, heldOut: 0 };
-  const heldOut = Math.min(1000, Math.max(Math.min(10, Math.floor(candidates / 4)), Math.round(candidates * s.heldOutFraction), 1));
-  return { heldOut, train: Math.max(0, Math.min(s.maxPairs, candidates - heldOut)) };
-}
-
 export interface PairPlan {
   candidates: number;
   exact: boolean;
@@ -139,25 +133,6 @@ export interface PairPlan {
   /** Seconds the lexical and random part of mining took here (0 when not run). */
   lexicalSeconds: number;
   note: string;
-}
-
-/** Usable pairs of a pairs source, as the worker keeps them (non-empty, each pair once). */
-function distinctPairs(source: { a: readonly string[]; b: readonly string[] }): [string, string][] {
-  const seen = new Set<string>();
-  const out: [string, string][] = [];
-  source.a.forEach((a, i) => {
-    const b = source.b[i] ?? '';
-    const key = `${a}\u0000${b}`;
-    if (a.trim() && b.trim() && !seen.has(key)) {
-      seen.add(key);
-      out.push([a, b]);
-    }
-  });
-  return out;
-}
-
-function distinctTexts(source: TrainingSource): string[] {
-  return source.kind === 'texts' ? [...new Set(source.texts.filter((t) => t.trim()))] : [];
 }
 
 /** Lexical + random pair counts of a corpus, by a cheap fingerprint of its texts. */
@@ -176,15 +151,15 @@ function fingerprint(texts: readonly string[], seed: number): string {
 /** The pairs a run of `source` will train on: exact for a pairs file, estimated for a corpus. */
 export function planPairs(source: TrainingSource, s: TransEncoderSettings): PairPlan {
   if (source.kind === 'pairs') {
-    const pairs = distinctPairs(source);
+    const pairs = usablePairs(source);
     const split = splitPairs(pairs.length, s);
     const texts = new Set<string>();
     for (const [a, b] of pairs) texts.add(a).add(b);
     return { candidates: pairs.length, exact: true, ...split, distinctTexts: texts.size, minedTexts: 0, lexicalSeconds: 0, note: `${pairs.length} usable pairs in the file` };
   }
-  const texts = distinctTexts(source);
+  const texts = usableTexts(source);
   const n = texts.length;
-  const cap = Math.ceil(s.maxPairs / (1 - s.heldOutFraction));
+  const cap = miningCap(s);
   const k = Math.min(DEFAULT_MINING.k, Math.max(0, n - 1));
   // Each sentence has k neighbours; a pair is found from both ends at most.
   const knnLeast = Math.ceil((k * n) / 2);
@@ -263,10 +238,10 @@ export function sampleLengths(source: TrainingSource, base: BaseSpec, s: TransEn
   const rand = seededRandom(s.seed ^ 0x5eed);
   let pairs: [string, string][];
   if (source.kind === 'pairs') {
-    const all = distinctPairs(source);
+    const all = usablePairs(source);
     pairs = all.length <= SAMPLE ? all : Array.from({ length: SAMPLE }, () => all[Math.floor(rand() * all.length)]!);
   } else {
-    const texts = distinctTexts(source);
+    const texts = usableTexts(source);
     const pick = () => texts[Math.floor(rand() * texts.length)]!;
     pairs = texts.length ? Array.from({ length: Math.min(SAMPLE, texts.length) }, () => [pick(), pick()] as [string, string]) : [];
   }

@@ -6,7 +6,7 @@
  */
 import { exactKnn } from '../dedup/exactSearch';
 import { toMatrix } from '../dedup/vectors';
-import { seededRandom } from './schedule';
+import { randomSubset, seededRandom } from '../random';
 
 export type MinedSource = 'knn' | 'random' | 'lexical';
 
@@ -55,13 +55,7 @@ export function mineCandidatePairs(texts: readonly string[], vectors: readonly F
   const rand = seededRandom(o.seed);
   for (let r = 0; r < o.randomPerText; r++) for (let i = 0; i < n; i++) add(i, Math.floor(rand() * n), 'random');
 
-  if (out.length <= o.maxPairs) return out;
-  // Seeded partial shuffle, then keep the first maxPairs.
-  for (let i = 0; i < o.maxPairs; i++) {
-    const j = i + Math.floor(rand() * (out.length - i));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out.slice(0, o.maxPairs);
+  return randomSubset(out, o.maxPairs, rand);
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -12,7 +12,8 @@ import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel, 
 import { writeJsonAtomic } from '../models/io/weightsFile';
 import { mineCandidatePairs } from './mining';
 import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMessage } from './protocol';
-import { seededRandom } from './schedule';
+import { seededRandom, shuffleInPlace } from '../random';
+import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
 import { biScores, crossScores, type PairList } from './scoring';
 import { scoreAgainstLabels, selectByAgreement, selectByUserLabels, type CycleScores } from './selection';
 import { runTransEncoder, type Member } from './transEncoder';
@@ -39,42 +40,25 @@ function memberName(base: BaseSpec, k: number): string {
   return `${k}-${name}`;
 }
 
-function shuffleInPlace<T>(items: T[], seed: number): void {
-  const rand = seededRandom(seed);
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
-
 async function preparePairs(members: Member[]): Promise<PairsFile> {
   const file = path.join(input.runDir, 'pairs.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PairsFile;
   const s = input.settings;
   let pairs: [string, string, string][] = [];
   if (input.source.kind === 'pairs') {
-    const seen = new Set<string>();
-    input.source.a.forEach((a, i) => {
-      const b = input.source.kind === 'pairs' ? input.source.b[i]! : '';
-      const key = `${a}\u0000${b}`;
-      if (a.trim() && b.trim() && !seen.has(key)) {
-        seen.add(key);
-        pairs.push([a, b, 'given']);
-      }
-    });
+    pairs = usablePairs(input.source).map(([a, b]): [string, string, string] => [a, b, 'given']);
   } else {
-    const texts = [...new Set(input.source.texts.filter((t) => t.trim()))];
+    const texts = usableTexts(input.source);
     post({ type: 'progress', progress: { stage: `mining pairs: embedding ${texts.length} sentences`, cycle: 0, phase: 'labelling', member: '', step: 0, totalSteps: 0, loss: null } });
     const vectors = await members[0]!.bi.embed(texts, { maxLength: s.crossToBi.maxLength, batchSize: 64 });
     if (controller.signal.aborted) throw new CancelledError();
-    pairs = mineCandidatePairs(texts, vectors, { maxPairs: Math.ceil(s.maxPairs / (1 - s.heldOutFraction)), seed: s.seed }).map((p) => [texts[p.a]!, texts[p.b]!, p.source]);
+    pairs = mineCandidatePairs(texts, vectors, { maxPairs: miningCap(s), seed: s.seed }).map((p) => [texts[p.a]!, texts[p.b]!, p.source]);
   }
   if (pairs.length < 2) throw new Error(`only ${pairs.length} usable sentence pair(s): a run needs at least 2 (add more text to the corpus)`);
-  shuffleInPlace(pairs, s.seed);
-  // At least a handful of held-out pairs, or agreement (a rank correlation) means nothing.
-  const heldOutCount = Math.min(1000, Math.max(Math.min(10, Math.floor(pairs.length / 4)), Math.round(pairs.length * s.heldOutFraction), 1));
-  const held = pairs.slice(0, heldOutCount);
-  const train = pairs.slice(heldOutCount, heldOutCount + s.maxPairs);
+  shuffleInPlace(pairs, seededRandom(s.seed));
+  const split = splitPairs(pairs.length, s);
+  const held = pairs.slice(0, split.heldOut);
+  const train = pairs.slice(split.heldOut, split.heldOut + split.train);
   const sources: Record<string, number> = {};
   for (const p of train) sources[p[2]] = (sources[p[2]] ?? 0) + 1;
   const out: PairsFile = {

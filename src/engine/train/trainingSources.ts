@@ -1,6 +1,6 @@
 import type { Store } from '../store';
 import { readPairsTsv, splitSentences } from '../text';
-import { seededRandom } from './schedule';
+import { randomSubset, seededRandom } from '../random';
 import type { TrainingSource, TrainWorkerInput } from './protocol';
 
 /** Sentences shorter than this carry too little meaning to pair (headings, list bullets). */
@@ -24,13 +24,7 @@ export async function corpusSentences(store: Store, corpusId: number, max = 20_0
     }
     if (passages.length < PAGE) break;
   }
-  if (out.length <= max) return out;
-  const rand = seededRandom(seed);
-  for (let i = 0; i < max; i++) {
-    const j = i + Math.floor(rand() * (out.length - i));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out.slice(0, max);
+  return randomSubset(out, max, seededRandom(seed));
 }
 
 export async function pairsFileSource(file: string): Promise<TrainingSource> {

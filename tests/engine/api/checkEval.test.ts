@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithData, sharedData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
-import { sharedDataDir } from '../../../src/engine/eval/stsData';
 
 let engine: Engine;
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-check-')));
@@ -11,8 +11,10 @@ const pairsDir = path.join(dir, 'pairs');
 
 beforeAll(async () => {
   fs.mkdirSync(pairsDir);
-  const lines = fs.readFileSync(path.join(sharedDataDir(), 'sts', 'stsb-dev.tsv'), 'utf8').split('\n');
-  fs.writeFileSync(path.join(pairsDir, 'dev-200.tsv'), lines.slice(0, 201).join('\n') + '\n');
+  if (sharedData) {
+    const lines = fs.readFileSync(path.join(sharedData, 'sts', 'stsb-dev.tsv'), 'utf8').split('\n');
+    fs.writeFileSync(path.join(pairsDir, 'dev-200.tsv'), lines.slice(0, 201).join('\n') + '\n');
+  }
   fs.writeFileSync(path.join(pairsDir, 'broken.tsv'), 'score\tsentence1\n1\tonly one column\n');
   engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
 });
@@ -47,7 +49,7 @@ describe('check.pair with the built-in model', () => {
   });
 });
 
-describe('eval.run', () => {
+describeWithData('eval.run', () => {
   it('evaluates the built-in model on scored pairs and stores the result with the model', async () => {
     const { jobId } = await engine.invoke('eval.run', { file: path.join(pairsDir, 'dev-200.tsv') });
     const job = await engine.jobs.wait(jobId);

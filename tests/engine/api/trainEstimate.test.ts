@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { datasetPath } from '../../../src/engine/eval/stsData';
@@ -19,7 +20,7 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-it('validates its input, estimates a pairs file on the engine backend and keeps the measurements', async () => {
+itWithData('validates its input, estimates a pairs file on the engine backend and keeps the measurements', async () => {
   const docs = path.join(dir, 'docs');
   fs.mkdirSync(docs);
   const pairsFile = path.join(docs, 'pairs.tsv');

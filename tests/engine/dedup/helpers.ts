@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { createStore, openDatabase, type Store } from '../../../src/engine/store';
-import { seededRandom } from '../../../src/engine/train/schedule';
+import { seededRandom, shuffleInPlace } from '../../../src/engine/random';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -75,11 +75,7 @@ export function changeWords(text: string, n: number, rand: () => number): string
 /** The same words in another order: a "paraphrase" for the toy embedder, not for MinHash. */
 export function shuffleWords(text: string, rand: () => number): string {
   const words = text.replace(/\./g, '').toLowerCase().split(/\s+/).filter(Boolean);
-  for (let i = words.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [words[i], words[j]] = [words[j], words[i]];
-  }
-  return `${words.join(' ')}.`;
+  return `${shuffleInPlace(words, rand).join(' ')}.`;
 }
 
 /**

@@ -29,17 +29,17 @@ describe('JobRunner', () => {
     const runner = new JobRunner();
     const seen: JobSnapshot[] = [];
     runner.on('job', (j: JobSnapshot) => seen.push(j));
-    const job = runner.start('count', async (ctx) => {
+    const job = runner.start('corpus.index', async (ctx) => {
       ctx.progress({ stage: 'counting', total: 3 });
       for (let i = 1; i <= 3; i++) {
         await new Promise((r) => setTimeout(r, 120));
         ctx.progress({ done: i });
       }
-      return { counted: 3 };
+      return { corpusId: 1, documents: 3, skipped: 0, passages: 3 };
     });
     expect(job.status).toBe('running');
     const end = await runner.wait(job.id);
-    expect(end).toMatchObject({ status: 'done', result: { counted: 3 }, done: 3, total: 3 });
+    expect(end).toMatchObject({ status: 'done', result: { corpusId: 1, documents: 3 }, done: 3, total: 3 });
     expect(seen.some((s) => s.stage === 'counting' && s.status === 'running')).toBe(true);
     expect(seen.some((s) => s.etaSeconds !== null && s.etaSeconds > 0)).toBe(true);
     expect(seen.at(-1)!.status).toBe('done');
@@ -48,7 +48,7 @@ describe('JobRunner', () => {
   it('cancels a running job at its next progress report', async () => {
     const runner = new JobRunner();
     let iterations = 0;
-    const job = runner.start('endless', async (ctx) => {
+    const job = runner.start('eval', async (ctx) => {
       for (;;) {
         iterations++;
         await new Promise((r) => setTimeout(r, 10));
@@ -67,7 +67,7 @@ describe('JobRunner', () => {
   it('reports a failure with its message and persists every final state', async () => {
     const saved: JobSnapshot[] = [];
     const runner = new JobRunner({ save: (j) => void saved.push(j) });
-    const job = runner.start('broken', async () => {
+    const job = runner.start('eval', async () => {
       throw new Error('disk full');
     });
     const end = await runner.wait(job.id);

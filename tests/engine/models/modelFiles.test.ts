@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/engine/backend';
 import type { BiEncoder, CrossEncoder } from '../../../src/engine/models/encoder';
 import { BUILTIN_BASE, createBiEncoder, createCrossEncoder, loadModel, ModelFolderError, readModelConfig, saveModel } from '../../../src/engine/models/modelFiles';
-import { seededRandom } from '../../../src/engine/train/schedule';
+import { seededRandom } from '../../../src/engine/random';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-modelfiles-'));
 beforeAll(async () => {

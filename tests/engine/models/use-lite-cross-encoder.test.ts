@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { spearman } from '../../../src/engine/eval/metrics';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
@@ -52,7 +53,7 @@ describe('USE lite cross-encoder', () => {
     expect([...bi.variables.keys()].sort()).toEqual([...baseParamShapes().keys()].sort());
   });
 
-  it('starts close to the base bi-encoder: its scores rank STS-B dev pairs like the bi-encoder cosine', async () => {
+  itWithData('starts close to the base bi-encoder: its scores rank STS-B dev pairs like the bi-encoder cosine', async () => {
     const dev = await loadScoredPairs('stsb-dev');
     const n = 120;
     const pairs = { a: dev.a.slice(0, n), b: dev.b.slice(0, n) };

@@ -4,7 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { sharedData } from '../../helpers/sharedData';
 
 /** Small deterministic PRNG (mulberry32) so every run sees the same sentences. */
 export function rng(seed: number): () => number {
@@ -72,7 +74,8 @@ export function generateSentences(count: number, seed = 1234): string[] {
   return out;
 }
 
-export const SHARED_DATA_DIR = '/work/shared/data';
+/** The shared evaluation data, or a path that does not exist when it is absent (callers check). */
+export const SHARED_DATA_DIR = sharedData ?? path.join(os.tmpdir(), 'tenc-no-shared-data');
 
 /** `count` sentences spread over the shared STS / SICK / MRPC files (empty when the data is absent). */
 export function sharedDataSentences(count: number, seed = 99): string[] {

@@ -1,14 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sharedData } from '../../helpers/sharedData';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PairsTsvError, parsePairs, parsePairsTsv, readPairsFile, readPairsTsv, type ParsedPairs } from '../../../src/engine/text';
 import { makeTempDir, removeDir } from './fixtures';
 
-const STS12 = '/work/shared/data/sts/sts12.tsv';
-const haveData = await fs
-  .access(STS12)
-  .then(() => true)
-  .catch(() => false);
+const STS12 = path.join(sharedData ?? '', 'sts', 'sts12.tsv');
+const haveData = sharedData !== null;
 
 let dir: string;
 beforeAll(async () => {

@@ -2,16 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithData, itWithData, sharedData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 import { BUILTIN_BASE } from '../../../src/engine/models/modelFiles';
 import { loadUseLiteBiEncoder } from '../../../src/engine/models/use-lite';
 import { measureInProcess } from '../../../src/engine/train/costMeasurers';
 import {
-  distinctAmong, expectedBatchMax, lengthBucket, planPairs, roughDuration, splitPairs,
+  distinctAmong, expectedBatchMax, lengthBucket, planPairs, roughDuration,
   TrainingEstimator, type Measurer, type TrainingEstimate,
 } from '../../../src/engine/train/estimate';
 import { mineCandidatePairs } from '../../../src/engine/train/mining';
+import { splitPairs, usablePairs } from '../../../src/engine/train/pairPlan';
 import { PRESETS } from '../../../src/engine/train/presets';
 import { mergeSettings } from '../../../src/engine/train/settings';
 import { planTotalSteps } from '../../../src/engine/train/transEncoder';
@@ -32,13 +34,14 @@ let pairs: { kind: 'pairs'; a: string[]; b: string[] };
 let quick: TrainingEstimate;
 
 beforeAll(async () => {
+  if (!sharedData) return;
   const dev = await loadScoredPairs('stsb-dev');
   pairs = { kind: 'pairs', a: dev.a.slice(0, 200), b: dev.b.slice(0, 200) };
   quick = await estimator.estimate({ settings: PRESETS.quick.settings, source: pairs, bases: [BUILTIN_BASE] });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('measured costs', () => {
+describeWithData('measured costs', () => {
   it('are positive and finite, at the preset batch sizes, and add up to the estimate', () => {
     const m = quick.perMember[0]!;
     for (const cost of [m.biToCrossStep.seconds, m.crossToBiStep.seconds, m.scoring.perText, m.scoring.perPair]) {
@@ -60,7 +63,7 @@ describe('measured costs', () => {
 
   it('counts the pairs and steps a run of the file makes', () => {
     // The worker trains on each distinct pair once (stsb-dev repeats a few).
-    const distinct = new Set(pairs.a.map((a, i) => `${a}\u0000${pairs.b[i]}`)).size;
+    const distinct = usablePairs(pairs).length;
     expect(distinct).toBeLessThan(200);
     const split = splitPairs(distinct, PRESETS.quick.settings);
     expect(quick.pairs).toMatchObject({ train: split.train, heldOut: split.heldOut, exact: true });
@@ -83,7 +86,7 @@ describe('measured costs', () => {
   });
 });
 
-describe('scaling', () => {
+describeWithData('scaling', () => {
   it('more pairs take longer', async () => {
     const fewer = await estimator.estimate({ settings: mergeSettings(PRESETS.quick.settings, { maxPairs: 60 }), source: pairs, bases: [BUILTIN_BASE] });
     expect(fewer.pairs.train).toBe(60);
@@ -126,7 +129,7 @@ describe('scaling', () => {
 });
 
 describe('pieces', () => {
-  it('a corpus: the mined pair count is close to what mining finds', async () => {
+  itWithData('a corpus: the mined pair count is close to what mining finds', async () => {
     const dev = await loadScoredPairs('sickr-trial');
     const texts = [...new Set([...dev.a, ...dev.b])].slice(0, 300);
     const settings = mergeSettings(PRESETS.quick.settings, { maxPairs: 100_000 });

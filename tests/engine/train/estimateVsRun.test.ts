@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 import { BUILTIN_BASE } from '../../../src/engine/models/modelFiles';
@@ -18,7 +19,7 @@ import { runTransEncoder } from '../../../src/engine/train/transEncoder';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-estimate-run-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-it('the estimate of a short run is within 3x of its wall time', async () => {
+itWithData('the estimate of a short run is within 3x of its wall time', async () => {
   const backend = await initBackend('auto');
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(10, 50), b: dev.b.slice(10, 50) };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { spearman } from '../../../src/engine/eval/metrics';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
@@ -10,7 +11,7 @@ import { loadArrays, loadWeights } from '../../../src/engine/models/io/weightsFi
 import { crossScores, meanScores, weightedMeanScores } from '../../../src/engine/train/scoring';
 import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
 import { labelWeights, runTransEncoder, type CycleResult, type LabelWeight } from '../../../src/engine/train/transEncoder';
-import { seededRandom } from '../../../src/engine/train/schedule';
+import { seededRandom } from '../../../src/engine/random';
 
 /**
  * Mutual runs with mutualLabels 'fidelity': a member's cross-encoder counts in the cross->bi
@@ -52,7 +53,7 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-it('a mutual run weights the cross->bi labels by each cross-encoder\'s fidelity, records the weights, and the labels are that weighted mean', async () => {
+itWithData('a mutual run weights the cross->bi labels by each cross-encoder\'s fidelity, records the weights, and the labels are that weighted mean', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
   const settings = mergeSettings(PAPER_SETTINGS, {

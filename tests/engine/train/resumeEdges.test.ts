@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../../../src/engine/models/use-lite';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-it('a phase whose in-progress files are gone restarts and still ends with the planned number of steps', async () => {
+itWithData('a phase whose in-progress files are gone restarts and still ends with the planned number of steps', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(0, 12), b: dev.b.slice(0, 12) };
   const settings = mergeSettings(PAPER_SETTINGS, {

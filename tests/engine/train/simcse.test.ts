@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { initBackend } from '../../../src/engine/backend';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase } from '../../../src/engine/models/modelFiles';
@@ -33,7 +34,7 @@ it('tells sentence encoders from raw masked-LMs', () => {
   expect(isSentenceEncoderBase({ kind: 'hf', dir: rawDir })).toBe(false);
 });
 
-it('runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cycles from its result', async () => {
+itWithData('runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cycles from its result', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(0, 24), b: dev.b.slice(0, 24) };
   const sentences = distinctTexts(pairs);
@@ -95,7 +96,7 @@ it('runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cyc
   expect(await lossOf(tuned)).toBeLessThan(before);
 }, 300_000);
 
-it('through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models', async () => {
+itWithData('through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models', async () => {
   const { Engine } = await import('../../../src/engine/api/engine');
   const dev = await loadScoredPairs('stsb-dev');
   const root = fs.realpathSync(dir);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { itWithData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
@@ -9,7 +10,7 @@ import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-labels-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-it('pairs the user labelled pick the model of a run and give its in-domain score before and after', async () => {
+itWithData('pairs the user labelled pick the model of a run and give its in-domain score before and after', async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairsDir = path.join(dir, 'pairs');
   fs.mkdirSync(pairsDir);
@@ -41,7 +42,7 @@ it('pairs the user labelled pick the model of a run and give its in-domain score
     expect(result.selection.cycle).toBe(best.cycle);
     // runs.get does not ship the training data back.
     const details = await engine.invoke('runs.get', { runId });
-    expect((details.settings as { source: { kind: string; count: number } }).source).toEqual({ kind: 'pairs', count: 24 });
+    expect(details.settings?.source).toEqual({ kind: 'pairs', count: 24 });
     expect(details.metrics.some((m) => m.name === 'user_labels_score')).toBe(true);
   } finally {
     await engine.close();

@@ -14,7 +14,7 @@ import type { HfEncoderConfig } from './config';
 import type { ModelFolderSummary } from './folder';
 import { HfEncoder, loadHfParts, type LoadOptions, type TokenBatch, batchTensors } from './hfEncoder';
 import { linear, maybeDropout } from './ops';
-import type { HfTokenizer } from './tokenizerPipeline';
+import type { HfTokenizer } from '../../tokenize/pipeline';
 import type { BertLikeEncoder } from './transformer';
 
 export interface HfCrossEncoderOptions extends LoadOptions {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseEncoderConfig, positionLimit, SUPPORTED_MODEL_TYPES, type HfEncoderConfig } from './config';
 import { readSentenceTransformerSetup, type PoolingMode } from './sentenceTransformers';
 import { openWeights, resolveTensors, type ResolvedTensor } from './weights';
-import type { HfTokenizer } from './tokenizerPipeline';
+import type { HfTokenizer } from '../../tokenize/pipeline';
 import { loadTokenizerFromFolder } from '../../tokenize/fromFolder';
 
 export interface ModelFolderSummary {

@@ -13,7 +13,7 @@ import { planModelFolder, type ModelFolderSummary } from './folder';
 import { l2Normalize, poolTokens } from './pooling';
 import { readTensorAsFloat32, writeSafetensors } from './safetensors';
 import type { PoolingMode } from './sentenceTransformers';
-import type { HfTokenizer } from './tokenizerPipeline';
+import type { HfTokenizer } from '../../tokenize/pipeline';
 import { BertLikeEncoder, type EncoderForwardOptions, type EncoderInputs } from './transformer';
 import type { BiEncoder, EmbedResult, ForwardOptions, InferenceOptions, SetWeightsOptions, TextPair } from '../encoder';
 

@@ -6,6 +6,6 @@ export { POOLING_MODES, type PoolingMode } from './sentenceTransformers';
 export { poolTokens, l2Normalize } from './pooling';
 export { readSafetensorsHeader, readTensorAsFloat32, writeSafetensors, decodeFloats, SafetensorsError } from './safetensors';
 export type { EncoderInputs, EncoderForwardOptions } from './transformer';
-export { HfTokenizer } from './tokenizerPipeline';
+export { HfTokenizer } from '../../tokenize/pipeline';
 export { loadTokenizerFromFolder, TokenizerFilesError } from '../../tokenize/fromFolder';
 export { loadHfCrossEncoder, HfCrossEncoder, type HfCrossEncoderOptions } from './crossEncoder';

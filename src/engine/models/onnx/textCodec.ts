@@ -7,7 +7,7 @@ import type { BiEncoder, CrossEncoder } from '../encoder';
 import { type HfEncoderConfig, positionLimit } from '../hf/config';
 import { HfCrossEncoder } from '../hf/crossEncoder';
 import { HfEncoder } from '../hf/hfEncoder';
-import type { HfTokenizer } from '../hf/tokenizerPipeline';
+import type { HfTokenizer } from '../../tokenize/pipeline';
 import { UseLiteBiEncoder } from '../use-lite/biEncoder';
 import { UseLiteCrossEncoder } from '../use-lite/crossEncoder';
 import type { SentencePieceTokenizer } from '../../tokenize/sentencepiece';

@@ -1,6 +1,9 @@
 /** Long operations (indexing, training, scans) and their last reported progress. */
 import { randomUUID } from 'node:crypto';
-import type { JobSnapshot } from '../../../shared/api';
+import type { JobSnapshotBase } from '../../../shared/api';
+
+/** A job as stored: its kind and result are whatever an earlier session wrote. */
+export type StoredJobSnapshot = JobSnapshotBase & { kind: string; result: unknown };
 import type { StoredJob, StoredJobStatus } from '../types';
 import { fromJson, iso, page, toJson, type RepoContext } from './common';
 
@@ -106,7 +109,7 @@ export function jobsRepository({ db, now }: RepoContext) {
     },
 
     /** Upserts a JobRunner snapshot (stage/done/total/eta/message go to progress). */
-    async save(job: JobSnapshot): Promise<void> {
+    async save(job: StoredJobSnapshot): Promise<void> {
       const progress = { stage: job.stage, done: job.done, total: job.total, etaSeconds: job.etaSeconds, message: job.message };
       await db.run(
         `INSERT INTO jobs (id, kind, status, progress_json, result_json, error, created_at, updated_at)
@@ -118,10 +121,10 @@ export function jobsRepository({ db, now }: RepoContext) {
     },
 
     /** A stored job as a JobRunner snapshot (e.g. to show jobs of earlier sessions), or undefined. */
-    async getSnapshot(id: string): Promise<JobSnapshot | undefined> {
+    async getSnapshot(id: string): Promise<StoredJobSnapshot | undefined> {
       const row = await db.get<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`, [id]);
       if (!row) return undefined;
-      const p = (fromJson(row.progress_json) ?? {}) as Partial<Pick<JobSnapshot, 'stage' | 'done' | 'total' | 'etaSeconds' | 'message'>>;
+      const p = (fromJson(row.progress_json) ?? {}) as Partial<Pick<JobSnapshotBase, 'stage' | 'done' | 'total' | 'etaSeconds' | 'message'>>;
       return {
         id: row.id,
         kind: row.kind,

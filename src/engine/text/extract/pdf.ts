@@ -19,7 +19,7 @@ let pdfjsPromise: Promise<{ pdfjs: PdfJs; assetsDir: string }> | null = null;
 function loadPdfJs(): Promise<{ pdfjs: PdfJs; assetsDir: string }> {
   pdfjsPromise ??= (async () => {
     const require = createRequire(import.meta.url);
-    if (typeof globalThis.DOMMatrix === 'undefined') {
+    if (!('DOMMatrix' in globalThis)) {
       try {
         require.resolve('@napi-rs/canvas');
       } catch {

@@ -142,8 +142,7 @@ export class AppState {
   runIdOf(job: JobSnapshot): number | null {
     const known = this.jobRuns[job.id];
     if (known !== undefined) return known;
-    const fromResult = (job.result as { runId?: unknown } | null)?.runId;
-    return typeof fromResult === 'number' ? fromResult : null;
+    return job.kind === 'train' ? (job.result?.runId ?? null) : null;
   }
 
   /** The newest job of this page that trains `runId`. */

@@ -5,9 +5,8 @@ export type DedupCluster = DedupReport['clusters'][number];
 export type DedupMember = DedupCluster['members'][number];
 export type DedupLayer = DedupCluster['layer'];
 
-/** Defaults of the engine's layers (src/engine/dedup/thresholds.ts), shown as the sliders' start. */
-export const DEFAULT_SEMANTIC_THRESHOLD = 0.9;
-export const DEFAULT_NEAR_THRESHOLD = 0.8;
+/** Defaults of the engine's layers (defined once in src/shared/thresholds.ts), shown as the sliders' start. */
+export { DEDUP_NEAR_THRESHOLD as DEFAULT_NEAR_THRESHOLD, DEDUP_SEMANTIC_THRESHOLD as DEFAULT_SEMANTIC_THRESHOLD } from '../../../shared/thresholds';
 
 /** A short name of the layer that found a cluster, and what its score means. */
 export const LAYERS: Record<DedupLayer, { label: string; score: string; explain: string }> = {

@@ -3,7 +3,9 @@
  * whether the new model is better than the one the run started from. Pure functions over the
  * API's RunDetails, so every view tells the same story.
  */
-import type { RunDetails } from '../../../shared/api';
+import type { BaseDescription, RunDetails, RunSettings, TrainRunResult } from '../../../shared/api';
+
+export type { BaseDescription };
 
 export type LossPhase = 'bi->cross' | 'cross->bi';
 export const LOSS_PHASES: readonly LossPhase[] = ['bi->cross', 'cross->bi'];
@@ -75,27 +77,8 @@ export function pairCounts(metrics: readonly Metric[]): { train: number | null; 
   return { train: last('train_pairs'), heldOut: last('heldout_pairs') };
 }
 
-export interface RunResult {
-  selection: { rule: 'agreement' | 'user-labels'; cycle: number; values: { cycle: number; value: number | null }[] };
-  selected: { biModelId: number; crossModelId: number };
-  startUserScore: number | null;
-  cycles: { cycle: number; agreement: number | null; userScore: number | null }[];
-}
-
-/** The result of a finished run, or null when there is none (yet) or it has an unknown shape. */
-export function runResult(x: unknown): RunResult | null {
-  if (!x || typeof x !== 'object') return null;
-  const r = x as Partial<RunResult>;
-  if (!r.selection || typeof r.selection.cycle !== 'number' || !r.selected || typeof r.selected.biModelId !== 'number') return null;
-  return {
-    selection: { rule: r.selection.rule === 'user-labels' ? 'user-labels' : 'agreement', cycle: r.selection.cycle, values: r.selection.values ?? [] },
-    selected: r.selected,
-    startUserScore: typeof r.startUserScore === 'number' ? r.startUserScore : null,
-    cycles: Array.isArray(r.cycles) ? r.cycles : [],
-  };
-}
-
-export type BaseDescription = { kind: 'builtin'; name?: string } | { kind: 'hf'; dir: string };
+/** The result of a finished run, as the API types it. */
+export type RunResult = TrainRunResult;
 
 export interface RunSpec {
   preset: string | null;
@@ -109,27 +92,22 @@ export interface RunSpec {
   userLabels: { count: number; scale: 'binary' | '0-5' } | null;
 }
 
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-
-/** What the run was asked to do, read defensively from its stored settings. */
-export function runSpec(settings: unknown): RunSpec {
-  const s = (settings ?? {}) as Record<string, unknown>;
-  const t = (s.settings ?? {}) as Record<string, unknown>;
-  const b2c = (t.biToCross ?? {}) as Record<string, unknown>;
-  const c2b = (t.crossToBi ?? {}) as Record<string, unknown>;
-  const src = s.source as { kind?: string; a?: unknown[]; texts?: unknown[] } | undefined;
-  const labels = s.userLabels as { labels?: unknown[]; scale?: string } | undefined;
+/** What the run was asked to do, from its stored settings (null: settings the engine could not read). */
+export function runSpec(settings: RunSettings | null): RunSpec {
+  if (!settings) {
+    return { preset: null, cycles: null, maxPairs: null, batchBiToCross: null, batchCrossToBi: null, epochsCrossToBi: null, bases: [], source: null, userLabels: null };
+  }
+  const t = settings.settings;
   return {
-    preset: typeof s.preset === 'string' ? s.preset : null,
-    cycles: num(t.cycles),
-    maxPairs: num(t.maxPairs),
-    batchBiToCross: num(b2c.batchSize),
-    batchCrossToBi: num(c2b.batchSize),
-    epochsCrossToBi: num(c2b.epochs),
-    bases: Array.isArray(s.bases) ? (s.bases as BaseDescription[]) : [],
-    source:
-      src?.kind === 'pairs' ? { kind: 'pairs', count: src.a?.length ?? 0 } : src?.kind === 'texts' ? { kind: 'texts', count: src.texts?.length ?? 0 } : null,
-    userLabels: labels?.labels?.length ? { count: labels.labels.length, scale: labels.scale === 'binary' ? 'binary' : '0-5' } : null,
+    preset: settings.preset,
+    cycles: t.cycles,
+    maxPairs: t.maxPairs,
+    batchBiToCross: t.biToCross.batchSize,
+    batchCrossToBi: t.crossToBi.batchSize,
+    epochsCrossToBi: t.crossToBi.epochs,
+    bases: settings.bases,
+    source: settings.source,
+    userLabels: settings.userLabels && settings.userLabels.count > 0 ? settings.userLabels : null,
   };
 }
 

@@ -19,7 +19,7 @@ export function readTrainJob(job: Pick<JobSnapshot, 'stage' | 'message'>): Train
   const cycleMatch = /cycle (\d+)(?:\/(\d+))?/.exec(job.stage);
   const phaseMatch = /(bi->cross|cross->bi)/.exec(job.stage);
   const lossMatch = /loss (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(job.message ?? '');
-  const phase = (phaseMatch?.[1] as LossPhase | undefined) ?? null;
+  const phase: LossPhase | null = phaseMatch?.[1] === 'bi->cross' || phaseMatch?.[1] === 'cross->bi' ? phaseMatch[1] : null;
   let explanation: string | null = null;
   if (phase === 'bi->cross') explanation = 'The cross-encoder learns from the bi-encoder’s scores.';
   else if (phase === 'cross->bi') explanation = 'The bi-encoder learns from the cross-encoder’s scores.';

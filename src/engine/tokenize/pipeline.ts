@@ -3,7 +3,7 @@
  * special-token strings, truncation and the [CLS]/[SEP] style post-processing template.
  * wordpiece.ts and bpe.ts only supply "normalize -> pre-tokenize -> word to ids".
  */
-import type { EncodeOptions, Encoded, EncodedPair, Tokenizer } from '../../tokenize/types';
+import type { EncodeOptions, Encoded, EncodedPair, Tokenizer } from './types';
 
 export type { EncodeOptions, Encoded, EncodedPair, Tokenizer };
 
