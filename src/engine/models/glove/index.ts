@@ -11,3 +11,6 @@ import { loadGloveVectors, type LoadGloveOptions } from './vectors';
 export function loadGlove(options: LoadGloveOptions = {}): GloveSif {
   return new GloveSif(loadGloveVectors(options));
 }
+export { GloveBiEncoder, loadGloveBiEncoder, packWords, GLOVE_ARCHITECTURE, GLOVE_PARAM_SCALE, type GloveBiEncoderOptions } from './biEncoder';
+export { GloveCrossEncoder, loadGloveCrossEncoder, type GloveCrossEncoderOptions } from './crossEncoder';
+export { PairFeaturizer, PAIR_FEATURE_NAMES, PAIR_FEATURES } from './pairFeatures';
