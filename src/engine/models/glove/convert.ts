@@ -39,6 +39,8 @@ export interface ConvertOptions {
   /** The compact folder to write. */
   outDir: string;
   onProgress?(p: ConvertProgress): void;
+  /** Bytes read at a time (default 1 MiB; tests use tiny chunks to cross every boundary). */
+  chunkBytes?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -48,15 +50,17 @@ class JsonChunkReader {
   private buf = '';
   private pos = 0;
   private readonly decoder = new StringDecoder('utf8');
-  private readonly chunk = Buffer.alloc(CHUNK);
+  private readonly chunk: Buffer;
   bytesRead = 0;
   private eof = false;
 
-  constructor(private readonly fd: number, private readonly file: string) {}
+  constructor(private readonly fd: number, private readonly file: string, chunkBytes = CHUNK) {
+    this.chunk = Buffer.alloc(chunkBytes);
+  }
 
   private refill(): boolean {
     if (this.eof) return false;
-    const n = fs.readSync(this.fd, this.chunk, 0, CHUNK, null);
+    const n = fs.readSync(this.fd, this.chunk, 0, this.chunk.length, null);
     if (n === 0) {
       this.eof = true;
       this.buf = this.buf.slice(this.pos) + this.decoder.end();
@@ -188,7 +192,7 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
   }
   const fd = fs.openSync(o.source, 'r');
   try {
-    const r = new JsonChunkReader(fd, o.source);
+    const r = new JsonChunkReader(fd, o.source, o.chunkBytes);
     let size = -1;
     let dim = -1;
     let wordIndex = -1;

@@ -29,6 +29,9 @@ export function gloveTokenIds(text: string, index: ReadonlyMap<string, number>):
     ids.push(id);
     return true;
   };
+  const pushParts = (t: string) => {
+    for (const part of t.match(COMPOUND_SPLIT) ?? []) push(part);
+  };
   for (const token of gloveSurfaceTokens(text)) {
     if (push(token)) continue;
     // "u.s." is a word; "end." at a sentence end is "end" + "."
@@ -37,11 +40,13 @@ export function gloveTokenIds(text: string, index: ReadonlyMap<string, number>):
       continue;
     }
     const clitic = CLITIC.exec(token);
-    if (clitic && push(clitic[1]!)) {
+    if (clitic) {
+      // The clitic counts even when its stem is unknown ("n't" is a negation).
+      if (!push(clitic[1]!)) pushParts(clitic[1]!);
       push(clitic[2]!);
       continue;
     }
-    for (const part of token.match(COMPOUND_SPLIT) ?? []) push(part);
+    pushParts(token);
   }
   return ids;
 }
