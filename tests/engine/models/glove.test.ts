@@ -14,6 +14,7 @@ import {
   readGloveMeta,
   unloadGloveVectors,
 } from '../../../src/engine/models/glove';
+import { buildWordTable, WordIndex } from '../../../src/engine/models/glove/wordIndex';
 import { FIXTURE_DIM, fixtureWords, writeGloveFixture } from './glove-fixture';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-glove-'));
@@ -76,6 +77,19 @@ describe('convertGloveJson', () => {
     expect(() => loadGloveVectors({ dir: outDir, convert: false })).toThrow(/delete the folder to convert again/);
     fs.rmSync(path.join(outDir, 'meta.json'));
     expect(() => loadGloveVectors({ dir: outDir, convert: false })).toThrow(/no converted GloVe vectors/);
+  });
+});
+
+describe('WordIndex (the stored word -> rank table)', () => {
+  it('finds every word at its first rank, misses unknown ones, and survives a crowded table', () => {
+    const words = ['the', ',', 'café', 'the', 'naïve', '', 'x'.repeat(300)];
+    for (const n of [words.length, 5000]) {
+      const list = n === words.length ? words : Array.from({ length: n }, (_, i) => `w${i}`);
+      const index = new WordIndex(list, buildWordTable(list));
+      list.forEach((w, i) => expect(index.get(w)).toBe(list.indexOf(w) === i ? i : list.indexOf(w)));
+      expect(index.get('nope')).toBeUndefined();
+    }
+    expect(new WordIndex(words, buildWordTable(words)).get('the')).toBe(0);
   });
 });
 

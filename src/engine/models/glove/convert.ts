@@ -1,7 +1,8 @@
 /**
  * One-time conversion of the package's 307 MB JSON into a compact folder:
  *   vectors.f32   size x dim float32, little-endian, row i = the word of frequency rank i
- *   vocab.json    the words in rank order (GloVe's vocabulary is sorted by corpus frequency)
+ *   vocab.txt     the words in rank order, one a line (GloVe's vocabulary is sorted by corpus frequency)
+ *   vocab.hash    the word -> rank hash table (wordIndex.ts), so loading builds nothing
  *   meta.json     size, dim, source, written last: a folder without it is incomplete
  * The JSON is read as a stream and parsed entry by entry, so the whole text is never held in
  * memory (the matrix itself, 137 MB, is).
@@ -14,8 +15,9 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { writeFileAtomic, writeJsonAtomic } from '../io/weightsFile';
 import { GloveUnavailableError } from './location';
+import { buildWordTable } from './wordIndex';
 
-export const GLOVE_FORMAT_VERSION = 1;
+export const GLOVE_FORMAT_VERSION = 2;
 
 export interface GloveMeta {
   format: 'tenc-glove';
@@ -222,6 +224,7 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
               const index = values[wordIndex];
               if (values.length <= wordIndex || index === undefined || !Number.isInteger(index) || index < 0 || index >= size) r.fail(`the vector of "${word}" has no valid index`);
               if (words[index] !== undefined) r.fail(`two words have index ${index}`);
+              if (/[\n\r]/.test(word)) r.fail(`the word ${JSON.stringify(word)} holds a line break`);
               words[index] = word;
               for (let d = 0; d < dim; d++) matrix[index * dim + d] = values[d]!;
               count++;
@@ -246,7 +249,9 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
     fs.rmSync(metaFile, { force: true }); // the folder is incomplete until meta.json is back
     const m = matrix;
     writeFileAtomic(path.join(o.outDir, 'vectors.f32'), (tmp) => fs.writeFileSync(tmp, new Uint8Array(m.buffer, m.byteOffset, m.byteLength)));
-    writeJsonAtomic(path.join(o.outDir, 'vocab.json'), words);
+    writeFileAtomic(path.join(o.outDir, 'vocab.txt'), (tmp) => fs.writeFileSync(tmp, words.join('\n')));
+    const table = buildWordTable(words);
+    writeFileAtomic(path.join(o.outDir, 'vocab.hash'), (tmp) => fs.writeFileSync(tmp, new Uint8Array(table.buffer, table.byteOffset, table.byteLength)));
     const meta: GloveMeta = {
       format: 'tenc-glove',
       version: GLOVE_FORMAT_VERSION,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { convertGloveJson, GLOVE_FORMAT_VERSION, type ConvertProgress, type GloveMeta } from './convert';
+import { WordIndex } from './wordIndex';
 import { defaultGloveDir, gloveDirOf, glovePackageJson, GloveUnavailableError } from './location';
 
 export interface GloveVectors {
@@ -15,7 +16,8 @@ export interface GloveVectors {
   /** Row i: the vector of the word of frequency rank i (0 = most frequent). */
   matrix: Float32Array;
   words: readonly string[];
-  index: ReadonlyMap<string, number>;
+  /** word -> rank (the first of duplicate words). */
+  index: Pick<WordIndex, 'get' | 'has'>;
 }
 
 export interface LoadGloveOptions {
@@ -65,17 +67,28 @@ export function loadGloveVectors(o: LoadGloveOptions = {}): GloveVectors {
   if (bytes.byteLength !== meta.size * meta.dim * 4) {
     throw new GloveUnavailableError(`${dir}/vectors.f32 has ${bytes.byteLength} bytes, expected ${meta.size * meta.dim * 4}: delete the folder to convert again`);
   }
-  // Buffers from readFileSync may share a pool at an unaligned offset; large ones do not, but copy if so.
-  const matrix = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, meta.size * meta.dim) : new Float32Array(new Uint8Array(bytes).buffer);
-  const words = JSON.parse(fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8')) as string[];
-  if (words.length !== meta.size) throw new GloveUnavailableError(`${dir}/vocab.json has ${words.length} words, expected ${meta.size}: delete the folder to convert again`);
-  const index = new Map<string, number>();
-  words.forEach((w, i) => {
-    if (!index.has(w)) index.set(w, i);
-  });
+  const matrix = alignedFloat32(bytes);
+  const words = fs.readFileSync(path.join(dir, 'vocab.txt'), 'utf8').split('\n');
+  if (words.length !== meta.size) throw new GloveUnavailableError(`${dir}/vocab.txt has ${words.length} words, expected ${meta.size}: delete the folder to convert again`);
+  const table = alignedUint32(fs.readFileSync(path.join(dir, 'vocab.hash')));
+  let index: WordIndex;
+  try {
+    index = new WordIndex(words, table);
+  } catch {
+    throw new GloveUnavailableError(`${dir}/vocab.hash is damaged: delete the folder to convert again`);
+  }
   const vectors: GloveVectors = { dir, size: meta.size, dim: meta.dim, matrix, words, index };
   loaded.set(dir, vectors);
   return vectors;
+}
+
+// Buffers from readFileSync may sit at an unaligned offset of a shared pool (small files): copy then.
+function alignedFloat32(bytes: Buffer): Float32Array {
+  return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(new Uint8Array(bytes).buffer);
+}
+
+function alignedUint32(bytes: Buffer): Uint32Array {
+  return bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4)) : new Uint32Array(new Uint8Array(bytes).buffer);
 }
 
 /** Forgets loaded folders (tests; memory). */
