@@ -75,7 +75,7 @@ describe('GloVe bi- and cross-encoder', () => {
     const [bi0, cross0] = [value(biLoss), value(crossLoss)];
     for (const [model, loss] of [[bi, biLoss], [cross, crossLoss]] as const) {
       const opt = tf.train.adam(5e-5); // the presets' learning rate: the variables' scale makes it enough
-      for (let i = 0; i < 30; i++) tf.dispose(opt.minimize(loss, true, model.trainableVariables()));
+      for (let i = 0; i < 30; i++) opt.minimize(loss, true, model.trainableVariables())?.dispose();
       opt.dispose();
     }
     expect(value(biLoss)).toBeLessThan(bi0 * 0.8);

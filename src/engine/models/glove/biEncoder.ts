@@ -31,7 +31,7 @@ const sifCache = new WeakMap<GloveVectors, { weights: Float32Array; component: F
 export function sifOf(vectors: GloveVectors): { weights: Float32Array; component: Float32Array } {
   let entry = sifCache.get(vectors);
   if (!entry) {
-    entry = { weights: sifWeights(vectors.size), component: vocabularyComponent(vectors) };
+    entry = { weights: sifWeights(vectors.size), component: vectors.referenceComponent ?? vocabularyComponent(vectors) };
     sifCache.set(vectors, entry);
   }
   return entry;
@@ -119,12 +119,12 @@ export class GloveBiEncoder implements BiEncoder {
     this.dim = this.vectors.dim;
     this.maxLength = options.maxLength ?? GLOVE_DEFAULT_MAX_LENGTH;
     const { component } = sifOf(this.vectors);
-    this.vars = tf.tidy(() => new Map<string, tf.Variable>([
-      ['glove/word_log_weight', tf.variable(tf.zeros([this.vectors.size]), true)],
-      ['glove/projection_delta', tf.variable(tf.zeros([this.dim, this.dim]), true)],
+    this.vars = new Map<string, tf.Variable>([
+      ['glove/word_log_weight', variableOf(tf.zeros([this.vectors.size]), true)],
+      ['glove/projection_delta', variableOf(tf.zeros([this.dim, this.dim]), true)],
       // The removed component is stored with the model (not trained): a saved model embeds the same way everywhere.
-      ['glove/component', tf.variable(tf.tensor1d(component), false)],
-    ]));
+      ['glove/component', variableOf(tf.tensor1d(component), false)],
+    ]);
   }
 
   get variables(): ReadonlyMap<string, tf.Variable> {
@@ -195,6 +195,13 @@ export class GloveBiEncoder implements BiEncoder {
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
   }
+}
+
+/** A variable holding `init` (which is disposed): no intermediate tensor is left behind. */
+export function variableOf(init: tf.Tensor, trainable: boolean): tf.Variable {
+  const v = tf.variable(init, trainable);
+  init.dispose();
+  return v;
 }
 
 export function assignByName(vars: ReadonlyMap<string, tf.Variable>, weights: ReadonlyMap<string, tf.Tensor>, options: SetWeightsOptions, what: string): void {

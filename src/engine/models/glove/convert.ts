@@ -16,14 +16,17 @@ import { StringDecoder } from 'node:string_decoder';
 import { writeFileAtomic, writeJsonAtomic } from '../io/weightsFile';
 import { GloveUnavailableError } from './location';
 import { buildWordTable } from './wordIndex';
+import { vocabularyComponent } from './sif';
 
-export const GLOVE_FORMAT_VERSION = 2;
+export const GLOVE_FORMAT_VERSION = 3;
 
 export interface GloveMeta {
   format: 'tenc-glove';
   version: number;
   size: number;
   dim: number;
+  /** SIF's text-free first component for a = SIF_A (sif.ts vocabularyComponent), computed here once. */
+  referenceComponent: number[];
   /** Source file name and byte size, to notice a different package. */
   source: { file: string; bytes: number };
   convertedAt: string;
@@ -241,13 +244,12 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
         r.expect(',');
       }
     }
-    if (!matrix) r.fail('no "vectors" object');
+    const m: Float32Array = matrix ?? r.fail('no "vectors" object');
     if (count !== size) r.fail(`"size" says ${size} words but ${count} vectors were found`);
     o.onProgress?.({ bytesRead: stat.size, totalBytes: stat.size, words: count });
     fs.mkdirSync(o.outDir, { recursive: true });
     const metaFile = path.join(o.outDir, 'meta.json');
     fs.rmSync(metaFile, { force: true }); // the folder is incomplete until meta.json is back
-    const m = matrix;
     writeFileAtomic(path.join(o.outDir, 'vectors.f32'), (tmp) => fs.writeFileSync(tmp, new Uint8Array(m.buffer, m.byteOffset, m.byteLength)));
     writeFileAtomic(path.join(o.outDir, 'vocab.txt'), (tmp) => fs.writeFileSync(tmp, words.join('\n')));
     const table = buildWordTable(words);
@@ -257,6 +259,7 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
       version: GLOVE_FORMAT_VERSION,
       size,
       dim,
+      referenceComponent: Array.from(vocabularyComponent({ size, dim, matrix: m })),
       source: { file: path.basename(o.source), bytes: stat.size },
       convertedAt: new Date().toISOString(),
     };

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMul } from '../../backend/ops';
 import type { CrossEncoder, ForwardOptions, InferenceOptions, ScoreResult, SetWeightsOptions, TextPair } from '../encoder';
-import { assignByName, GLOVE_DEFAULT_MAX_LENGTH } from './biEncoder';
+import { assignByName, GLOVE_DEFAULT_MAX_LENGTH, variableOf } from './biEncoder';
 import { PairFeaturizer, PAIR_FEATURES } from './pairFeatures';
 import { loadGloveVectors, type GloveVectors, type LoadGloveOptions } from './vectors';
 
@@ -42,13 +42,13 @@ export class GloveCrossEncoder implements CrossEncoder {
     linear[0] = INIT_SCALE / 3 / K;
     linear[1] = INIT_SCALE / 3 / K;
     linear[2] = INIT_SCALE / 3 / K;
-    this.vars = tf.tidy(() => new Map<string, tf.Variable>([
-      ['glove_cross/linear', tf.variable(tf.tensor1d(linear), true)],
-      ['glove_cross/bias', tf.variable(tf.tensor1d([INIT_BIAS / K]), true)],
-      ['glove_cross/hidden_kernel', tf.variable(tf.mul(tf.randomNormal([PAIR_FEATURES, HIDDEN], 0, 0.5, 'float32', options.seed ?? 42), 1 / K), true)],
-      ['glove_cross/hidden_bias', tf.variable(tf.zeros([HIDDEN]), true)],
-      ['glove_cross/output', tf.variable(tf.zeros([HIDDEN]), true)],
-    ]));
+    this.vars = new Map<string, tf.Variable>([
+      ['glove_cross/linear', variableOf(tf.tensor1d(linear), true)],
+      ['glove_cross/bias', variableOf(tf.tensor1d([INIT_BIAS / K]), true)],
+      ['glove_cross/hidden_kernel', variableOf(tf.tidy(() => tf.mul(tf.randomNormal([PAIR_FEATURES, HIDDEN], 0, 0.5, 'float32', options.seed ?? 42), 1 / K)), true)],
+      ['glove_cross/hidden_bias', variableOf(tf.zeros([HIDDEN]), true)],
+      ['glove_cross/output', variableOf(tf.zeros([HIDDEN]), true)],
+    ]);
   }
 
   get variables(): ReadonlyMap<string, tf.Variable> {

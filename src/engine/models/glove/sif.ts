@@ -71,7 +71,7 @@ export function firstPrincipalComponent(rows: readonly Float32Array[], dim: numb
  * sentence drawn word by word from the Zipf distribution, sum_w p(w) * a/(a+p(w)) * v_w. The
  * uncentred first component of many sentence averages is dominated by that mean direction.
  */
-export function vocabularyComponent(vectors: GloveVectors, a = SIF_A): Float32Array {
+export function vocabularyComponent(vectors: Pick<GloveVectors, 'size' | 'dim' | 'matrix'>, a = SIF_A): Float32Array {
   const p = zipfProbabilities(vectors.size);
   const { dim, matrix } = vectors;
   const acc = new Float64Array(dim);
@@ -119,7 +119,7 @@ export class GloveSif {
   }
 
   referenceComponent(): Float32Array {
-    return (this.reference ??= vocabularyComponent(this.vectors, this.a));
+    return (this.reference ??= this.a === SIF_A && this.vectors.referenceComponent ? this.vectors.referenceComponent : vocabularyComponent(this.vectors, this.a));
   }
 
   /** Weighted averages before component removal. */

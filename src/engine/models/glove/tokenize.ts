@@ -21,7 +21,7 @@ export function gloveSurfaceTokens(text: string): string[] {
 }
 
 /** Vocabulary ids of a text's tokens (unknown tokens skipped); `index` maps word -> rank. */
-export function gloveTokenIds(text: string, index: ReadonlyMap<string, number>): number[] {
+export function gloveTokenIds(text: string, index: { get(word: string): number | undefined }): number[] {
   const ids: number[] = [];
   const push = (t: string): boolean => {
     const id = index.get(t);

@@ -16,6 +16,8 @@ export interface GloveVectors {
   /** Row i: the vector of the word of frequency rank i (0 = most frequent). */
   matrix: Float32Array;
   words: readonly string[];
+  /** SIF's reference component, stored at conversion. */
+  referenceComponent?: Float32Array;
   /** word -> rank (the first of duplicate words). */
   index: Pick<WordIndex, 'get' | 'has'>;
 }
@@ -77,7 +79,7 @@ export function loadGloveVectors(o: LoadGloveOptions = {}): GloveVectors {
   } catch {
     throw new GloveUnavailableError(`${dir}/vocab.hash is damaged: delete the folder to convert again`);
   }
-  const vectors: GloveVectors = { dir, size: meta.size, dim: meta.dim, matrix, words, index };
+  const vectors: GloveVectors = { dir, size: meta.size, dim: meta.dim, matrix, words, index, referenceComponent: Float32Array.from(meta.referenceComponent) };
   loaded.set(dir, vectors);
   return vectors;
 }
