@@ -9,6 +9,7 @@ import { createProgressPrinter } from './progressPrinter';
 import { demo } from './demo';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsTsv } from '../engine/text';
+import { onGloveConversionProgress } from '../engine/models/glove';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -51,6 +52,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
+  // GloVe's vectors are converted once, on first use (a minute or so): say so while it runs.
+  let lastPct = -1;
+  onGloveConversionProgress((p) => {
+    const pct = Math.floor((100 * p.bytesRead) / p.totalBytes);
+    if (pct !== lastPct) process.stderr.write(`\rconverting the GloVe word vectors (once): ${pct}%${pct === 100 ? '\n' : ''}`);
+    lastPct = pct;
+  });
   try {
     return await run(rest);
   } catch (err) {

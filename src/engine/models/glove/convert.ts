@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { writeFileAtomic, writeJsonAtomic } from '../io/weightsFile';
+import { threadId } from 'node:worker_threads';
 import { GloveUnavailableError } from './location';
 import { buildWordTable } from './wordIndex';
 import { vocabularyComponent } from './sif';
@@ -49,6 +49,22 @@ export interface ConvertOptions {
 }
 
 const CHUNK = 1 << 20;
+
+/**
+ * Write-then-rename with a temporary name unique per thread: the engine and a training worker
+ * (same process id) may both find the folder missing and convert at the same time.
+ */
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}-${threadId}`;
+  fs.writeFileSync(tmp, data);
+  const fd = fs.openSync(tmp, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
 
 /** A pull parser over a file read in chunks; only what this format needs. */
 class JsonChunkReader {
@@ -250,10 +266,10 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
     fs.mkdirSync(o.outDir, { recursive: true });
     const metaFile = path.join(o.outDir, 'meta.json');
     fs.rmSync(metaFile, { force: true }); // the folder is incomplete until meta.json is back
-    writeFileAtomic(path.join(o.outDir, 'vectors.f32'), (tmp) => fs.writeFileSync(tmp, new Uint8Array(m.buffer, m.byteOffset, m.byteLength)));
-    writeFileAtomic(path.join(o.outDir, 'vocab.txt'), (tmp) => fs.writeFileSync(tmp, words.join('\n')));
+    writeAtomic(path.join(o.outDir, 'vectors.f32'), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+    writeAtomic(path.join(o.outDir, 'vocab.txt'), words.join('\n'));
     const table = buildWordTable(words);
-    writeFileAtomic(path.join(o.outDir, 'vocab.hash'), (tmp) => fs.writeFileSync(tmp, new Uint8Array(table.buffer, table.byteOffset, table.byteLength)));
+    writeAtomic(path.join(o.outDir, 'vocab.hash'), new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
     const meta: GloveMeta = {
       format: 'tenc-glove',
       version: GLOVE_FORMAT_VERSION,
@@ -263,7 +279,7 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
       source: { file: path.basename(o.source), bytes: stat.size },
       convertedAt: new Date().toISOString(),
     };
-    writeJsonAtomic(metaFile, meta);
+    writeAtomic(metaFile, JSON.stringify(meta, null, 2));
     return meta;
   } finally {
     fs.closeSync(fd);

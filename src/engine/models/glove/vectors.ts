@@ -35,6 +35,15 @@ export interface LoadGloveOptions {
 }
 
 const loaded = new Map<string, GloveVectors>();
+let conversionListener: ((p: ConvertProgress) => void) | null = null;
+
+/**
+ * Where conversions started without their own onProgress report (a model loaded by the engine
+ * on first use): the CLI prints them, so the one-time wait is visible.
+ */
+export function onGloveConversionProgress(listener: ((p: ConvertProgress) => void) | null): void {
+  conversionListener = listener;
+}
 
 export function resolveGloveDir(o: Pick<LoadGloveOptions, 'dataDir' | 'dir'> = {}): string {
   return o.dir ? path.resolve(o.dir) : o.dataDir ? gloveDirOf(o.dataDir) : defaultGloveDir();
@@ -54,7 +63,7 @@ export function ensureGloveConverted(o: LoadGloveOptions = {}): string {
   const dir = resolveGloveDir(o);
   if (readGloveMeta(dir)) return dir;
   if (o.convert === false) throw new GloveUnavailableError(`no converted GloVe vectors in ${dir}`);
-  convertGloveJson({ source: o.source ?? glovePackageJson(), outDir: dir, onProgress: o.onProgress });
+  convertGloveJson({ source: o.source ?? glovePackageJson(), outDir: dir, onProgress: o.onProgress ?? conversionListener ?? undefined });
   return dir;
 }
 
