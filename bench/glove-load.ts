@@ -2,6 +2,8 @@
  * GloVe's compact file: converts the package JSON once (when the data folder has no conversion
  * yet, timing it), then measures in a fresh process how long loading takes and the memory it uses.
  *   npx tsx bench/glove-load.ts [--data-dir DIR]   (default: a folder under the OS temp dir)
+ * Measured here on 2 cores shared by several jobs (load average 15-20): conversion 39-141 s,
+ * peak RSS 630 MB; loading 0.8-1.9 s, RSS 170 -> 337 MB (the 137 MB matrix, words, hash table).
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';

@@ -4,6 +4,8 @@
  * (the SIF paper's way) and with the text-free reference component the app uses, and the
  * untrained GloVe cross-encoder (word alignment evidence, both orders averaged).
  *   npx tsx bench/glove-sts.ts [--data-dir DIR] [--model DIR[,DIR...]]
+ * Measured here (Spearman x100, average of the 7 sets): SIF with each set's own component 64.69
+ * (issue 10 measured 64.58), with the reference component 63.76, untrained GloVe cross 66.41.
  */
 import os from 'node:os';
 import path from 'node:path';
