@@ -14,6 +14,9 @@ import { convertGloveJson, GloveBiEncoder, GloveCrossEncoder, unloadGloveVectors
 import { createBiEncoder, createCrossEncoder, GLOVE_BASE, loadModel, readModelConfig, saveModel } from '../../../src/engine/models/modelFiles';
 import type { BiEncoder, CrossEncoder, TextPair } from '../../../src/engine/models/encoder';
 import { cosineMse, softBceWithLogits } from '../../../src/engine/train/losses';
+import { loadWeights } from '../../../src/engine/models/io/weightsFile';
+import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
+import { runTransEncoder, type CycleResult } from '../../../src/engine/train/transEncoder';
 import { writeGloveFixture } from './glove-fixture';
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-glove-model-')));
@@ -107,6 +110,36 @@ describe('GloVe bi- and cross-encoder', () => {
     for (const m of [bi, cross, bi2, cross2]) m.dispose();
   });
 });
+
+it('is a mutual member beside an imported Hugging Face model: both members train and the GloVe bi-encoder moves', async () => {
+  const bases = [
+    { name: 'bert', base: { kind: 'hf' as const, dir: path.resolve('tests/fixtures/hf/bert-vocab') } },
+    { name: 'glove', base: GLOVE_BASE },
+  ];
+  const members = [];
+  for (const b of bases) members.push({ name: b.name, bi: await createBiEncoder(b.base), cross: await createCrossEncoder(b.base) });
+  const start = members[1]!.bi.getWeights();
+  const settings = mergeSettings(PAPER_SETTINGS, {
+    cycles: 1,
+    dropout: 0,
+    mutualLabels: 'fidelity',
+    biToCross: { batchSize: 4, maxLength: 16, learningRate: 5e-5 },
+    crossToBi: { batchSize: 4, maxLength: 16, epochs: 1, learningRate: 3e-5 },
+  });
+  const runDir = path.join(root, 'hf-glove-run');
+  const cycles: CycleResult[] = [];
+  await runTransEncoder({ members, pairs: { a: pairs.map((p) => p[0]), b: pairs.map((p) => p[1]) }, settings, runDir, onCycleEnd: async (r) => void cycles.push(r) });
+  expect(cycles[0]!.labelWeights!.map((w) => w.member)).toEqual(['bert', 'glove']);
+  const trained = await loadWeights(path.join(runDir, 'cycle0-bi-glove.safetensors'));
+  const moved = tf.tidy(() => tf.sum(tf.abs(tf.sub(trained.get('glove/projection_delta')!, start.get('glove/projection_delta')!))).dataSync()[0]!);
+  expect(moved).toBeGreaterThan(0);
+  expect(fs.existsSync(path.join(runDir, 'cycle0-cross-glove.safetensors'))).toBe(true);
+  tf.dispose([...start.values(), ...trained.values()]);
+  for (const m of members) {
+    m.bi.dispose();
+    m.cross.dispose();
+  }
+}, 300_000);
 
 describe('GloVe in the app (engine API, as tenc uses it)', () => {
   let engine: Engine;
