@@ -16,13 +16,14 @@ import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/mod
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
-import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel } from '../src/engine/models/modelFiles';
+import { createBiEncoder, createCrossEncoder, GLOVE_BASE, isSentenceEncoderBase, saveModel, type BaseSpec } from '../src/engine/models/modelFiles';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { benchArgs } from './lib/args';
+import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 
 const { values } = benchArgs({
   preset: { type: 'string', default: 'quick' },
@@ -93,12 +94,15 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
   console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
 }
 // Scored through ONNX Runtime (same scores as TF.js to ~1e-6, see the onnx-parity tests), ~4x faster.
+// `--mutual glove`: the GloVe member (no ONNX graph; its own path is fast).
+const mutualBase: BaseSpec | null = values.mutual === 'glove' ? GLOVE_BASE : values.mutual ? { kind: 'hf', dir: values.mutual } : null;
+const isGloveModel = (m: BiEncoder | CrossEncoder) => m instanceof GloveBiEncoder || m instanceof GloveCrossEncoder;
 const biEval = async (bi: BiEncoder) => {
-  const onnx = await OnnxBiEncoder.fromModel(bi);
+  const onnx = isGloveModel(bi) ? bi : await OnnxBiEncoder.fromModel(bi);
   return (s: ScoredPairs) => biScores(onnx, s, { maxLength: settings.crossToBi.maxLength });
 };
 const crossEval = async (cross: CrossEncoder) => {
-  const onnx = await OnnxCrossEncoder.fromModel(cross);
+  const onnx = isGloveModel(cross) ? cross : await OnnxCrossEncoder.fromModel(cross);
   return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: settings.biToCross.maxLength });
 };
 
@@ -108,9 +112,9 @@ const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
 await evaluate('start (USE lite)', await biEval(bi));
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
-if (values.mutual) {
-  // A second base (a Hugging Face folder), e.g. from scripts/make-second-base.ts.
-  const base = { kind: 'hf' as const, dir: values.mutual };
+if (mutualBase) {
+  // A second base: `glove`, or a Hugging Face folder, e.g. from scripts/make-second-base.ts.
+  const base = mutualBase;
   members.push({ name: 'second', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: !isSentenceEncoderBase(base) });
   await evaluate('start (second base)', await biEval(members[1]!.bi));
 }
@@ -145,7 +149,7 @@ await runTransEncoder({
       if (values['eval-cross'] === '1') await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
-        const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : ({ kind: 'hf', dir: values.mutual! } as const);
+        const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;
         for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
           await saveModel(path.join(values['save-models'], `cycle${result.cycle + 1}-${kind}-${m.name}`), model, { base, provenance: { cycle: result.cycle + 1, member: m.name } });
         }

@@ -16,6 +16,7 @@ import { datasetPath } from '../engine/eval/stsData';
 import { readPairsFile } from '../engine/text';
 import { displayPath } from '../engine/fs/pathBytes';
 import { assertOrdinaryFileSystem } from '../engine/fs/specialFs';
+import { onGloveConversionProgress } from '../engine/models/glove';
 
 const HELP = `tenc — TransEncoder Studio from the command line
 
@@ -24,8 +25,8 @@ Usage:
   tenc serve [--port N] [--allow DIR]... [--data-dir DIR]   local browser UI on 127.0.0.1
   tenc index DIR [--name NAME] [--data-dir DIR]              index a folder as a corpus
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
-  tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|HF_DIR]
-             [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
+  tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|glove|HF_DIR]
+             [--mutual builtin|glove|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
              [--mutual-labels mean|fidelity]  mutual labels: plain mean (paper) or by each cross-encoder's fidelity
              [--estimate]   only print how long it would take on this machine (measured), then exit
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
@@ -44,7 +45,7 @@ Usage:
   tenc undo --list                                           quarantine batches: id, time, files, state
   tenc check --pairs PAIRS.tsv [--model MODEL] [--cross MODEL] [--out scores.tsv]
 
-  MODEL: builtin (the built-in USE lite), a model id, or a model's name or folder (tenc models)
+  MODEL: builtin (the built-in USE lite), glove (GloVe word vectors), a model id, or a model's name or folder (tenc models)
 
 Options:
   --data-dir DIR   where the database, models and quarantine live (default: $TENC_DATA_DIR or ~/.transencoder-studio)
@@ -65,6 +66,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
+  // GloVe's vectors are converted once, on first use (a minute or so): say so while it runs.
+  let lastPct = -1;
+  onGloveConversionProgress((p) => {
+    const pct = Math.floor((100 * p.bytesRead) / p.totalBytes);
+    if (pct !== lastPct) process.stderr.write(`\rconverting the GloVe word vectors (once): ${pct}%${pct === 100 ? '\n' : ''}`);
+    lastPct = pct;
+  });
   try {
     return await run(rest);
   } catch (err) {
@@ -157,11 +165,13 @@ async function info(args: string[]): Promise<number> {
   });
 }
 
-function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string } | undefined {
+function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' | 'glove' } | { kind: 'hf'; dir: string } | undefined {
   if (value === undefined) return undefined;
+  if (value === 'glove') return { kind: 'builtin', name: 'glove' };
   return value === 'builtin' || value === 'use-lite' ? { kind: 'builtin', name: 'use-lite' } : { kind: 'hf', dir: path.resolve(value) };
 }
 
+/** A --model / --cross value: a model id, or `glove` (the GloVe base; `builtin` is the default model). */
 async function train(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -281,7 +291,9 @@ async function models(args: string[]): Promise<number> {
 async function modelIds(engine: Engine, bi: string | undefined, cross: string | undefined, crossRole: 'bi' | 'cross' = 'cross') {
   const needList = [bi, cross].some((v) => v !== undefined);
   const list = needList ? await engine.invoke('models.list', {}) : [];
-  return { biModelId: resolveModelRef(bi, 'bi', list), crossModelId: resolveModelRef(cross, crossRole, list) };
+  // `glove` names the GloVe base, registered on first use (its vectors converted once).
+  const resolve = async (v: string | undefined, role: 'bi' | 'cross') => (v?.trim().toLowerCase() === 'glove' ? engine.gloveModelId() : resolveModelRef(v, role, list));
+  return { biModelId: await resolve(bi, 'bi'), crossModelId: await resolve(cross, crossRole) };
 }
 
 async function evaluate(args: string[]): Promise<number> {
@@ -297,9 +309,8 @@ async function evaluate(args: string[]): Promise<number> {
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
   const as = choice(values.as, ['bi', 'cross'], '--as');
-  const list = values.model !== undefined ? await engine.invoke('models.list', {}) : [];
-  const modelId = resolveModelRef(values.model, as === 'cross' ? 'cross' : 'bi', list);
-  const { jobId } = await engine.invoke('eval.run', { file, modelId, as });
+  const { biModelId, crossModelId } = await modelIds(engine, as === 'bi' ? values.model : undefined, as === 'cross' ? values.model : undefined);
+  const { jobId } = await engine.invoke('eval.run', { file, modelId: as === 'cross' ? crossModelId : biModelId, as });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
   process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
@@ -379,8 +390,7 @@ async function dedup(args: string[]): Promise<number> {
   const { jobId } = await engine.invoke('dedup.scan', {
     roots,
     semantic: !values['no-semantic'],
-    biModelId: values.model ? Number(values.model) : null,
-    crossModelId: values.cross ? Number(values.cross) : null,
+    ...(await modelIds(engine, values.model, values.cross)),
     thresholds: {
       semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
       near: values.near !== undefined ? Number(values.near) : undefined,
