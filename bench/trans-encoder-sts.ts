@@ -23,6 +23,8 @@ import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
+import { alignmentScores } from '../src/engine/train/teachers/alignment';
+import { teacherScores } from '../src/engine/train/teachers/teacher';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +45,9 @@ const { values } = parseArgs({
     'simcse-epochs': { type: 'string' },
     'simcse-lr': { type: 'string' },
     'mutual-labels': { type: 'string' },
+    align: { type: 'string' },
+    'eval-max-length': { type: 'string', default: '64' },
+    'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
   },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
@@ -53,6 +58,7 @@ const settings = mergeSettings(preset.settings, {
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
+  teacher: values.align !== undefined ? { alignment: Number(values.align) } : undefined,
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });
@@ -87,32 +93,56 @@ const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 const agreement: { cycle: number; bi: Float32Array; cross: Float32Array }[] = [];
 const labelWeightsPerCycle: { cycle: number; weights: LabelWeight[] }[] = [];
 
-type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number };
+type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number; raw: Record<string, number[]> };
 const rows: Row[] = [];
+// Evaluation length: bench/sts-baseline.ts's 64 by default (the issue's targets are at it).
+const evalLength = Number(values['eval-max-length']);
 async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float32Array>) {
   const t = Date.now();
   const scores: Record<string, number> = {};
-  for (const s of evalSets) scores[s.name] = 100 * spearman(await score(s), s.gold);
+  const raw: Record<string, number[]> = {};
+  for (const s of evalSets) {
+    const x = await score(s);
+    raw[s.name] = Array.from(x);
+    scores[s.name] = 100 * spearman(x, s.gold);
+  }
   const vals = Object.values(scores);
-  const row = { model: label, scores, avg: vals.reduce((a, b) => a + b, 0) / vals.length, seconds: (Date.now() - t) / 1000 };
+  const row = { model: label, scores, avg: vals.reduce((a, b) => a + b, 0) / vals.length, seconds: (Date.now() - t) / 1000, raw };
   rows.push(row);
   console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
 }
 // Scored through ONNX Runtime (same scores as TF.js to ~1e-6, see the onnx-parity tests), ~4x faster.
 const biEval = async (bi: BiEncoder) => {
   const onnx = await OnnxBiEncoder.fromModel(bi);
-  return (s: ScoredPairs) => biScores(onnx, s, { maxLength: settings.crossToBi.maxLength });
+  return (s: ScoredPairs) => biScores(onnx, s, { maxLength: evalLength });
 };
 const crossEval = async (cross: CrossEncoder) => {
   const onnx = await OnnxCrossEncoder.fromModel(cross);
-  return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: settings.biToCross.maxLength });
+  return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: evalLength });
 };
+// The teachers on the evaluation sets: the same mix as the run's (model scores + token alignment
+// of the start model), so each cycle's teacher gets a gold score next to its student's.
+const alignWeight = settings.teacher.alignment;
+const alignEval = new Map<string, Float32Array>();
+const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), alignEval.get(s.name) ?? null, alignWeight);
 
 console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
 await evaluate('start (USE lite)', await biEval(bi));
+if (alignWeight > 0) {
+  // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
+  const cacheFile = values['align-cache']!;
+  const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
+  for (const s of evalSets) {
+    const c = (cache[s.name] ??= {});
+    if (!c.align || evalLength !== 64) c.align = Array.from(await alignmentScores(bi, s, { maxLength: evalLength }));
+    alignEval.set(s.name, Float32Array.from(c.align));
+  }
+  if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
+  await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!));
+}
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
 if (values.mutual) {
   // A second base (a Hugging Face folder), e.g. from scripts/make-second-base.ts.
@@ -147,8 +177,12 @@ await runTransEncoder({
     });
     for (const m of ms) {
       const tag = ms.length > 1 ? ` (${m.name})` : '';
+      if (values['eval-cross'] === '1') {
+        await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
+        if (alignWeight > 0 && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!));
+      }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
-      if (values['eval-cross'] === '1') await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
+      if (alignWeight > 0 && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!));
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
         const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : ({ kind: 'hf', dir: values.mutual! } as const);
@@ -164,6 +198,10 @@ const picked = selectByAgreement(agreement);
 const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));
 const oracle = biRows.reduce((a, b) => (b.avg > a.avg ? b : a));
 const pickedRow = biRows[picked.cycle - 1]!;
+for (const r of rows.filter((r) => r.model.startsWith('cycle') || r.model.startsWith('start'))) {
+  const deltas = Object.entries(r.scores).map(([k, v]) => `${k} ${(v - rows[0]!.scores[k]!).toFixed(2)}`);
+  console.log(`delta vs start, ${r.model}: avg ${(r.avg - rows[0]!.avg).toFixed(2)}; ${deltas.join(', ')}`);
+}
 console.log(`agreement per cycle (held-out ${heldOutCount} pairs): ${picked.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}`);
 console.log(`label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg.toFixed(2)}); oracle: ${oracle.model} (avg ${oracle.avg.toFixed(2)}); start avg ${rows[0]!.avg.toFixed(2)}`);
 const wall = (Date.now() - t0) / 1000;

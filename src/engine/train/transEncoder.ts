@@ -23,6 +23,8 @@ import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { spearman } from '../eval/metrics';
 import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
+import { alignmentScores } from './teachers/alignment';
+import { asTokenStateEncoder, teacherScores } from './teachers/teacher';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -264,6 +266,32 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     writeJsonAtomic(f(runDir, 'state.json'), st);
   }
 
+  // Token-alignment evidence for the teachers, from the first member's start model, once per run.
+  const alignWeight = s.teacher?.alignment ?? 0;
+  let evidence: Float32Array | null = null;
+  const evidenceFile = f(runDir, 'evidence-alignment.safetensors');
+  if (alignWeight > 0 && st.cycle < s.cycles) {
+    if (fs.existsSync(evidenceFile)) evidence = (await loadArrays(evidenceFile)).get('scores')!.data;
+    else {
+      const encoder = asTokenStateEncoder(members[0]!.bi);
+      if (encoder) {
+        report({ stage: 'scoring token alignment of the pairs (teacher evidence)', cycle: st.cycle, phase: 'labelling', member: members[0]!.name, loss: null });
+        const current = members[0]!.bi.getWeights();
+        try {
+          await restore(members[0]!.bi, f(runDir, `start-bi-${members[0]!.name}.safetensors`));
+          evidence = await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, signal: o.signal });
+        } catch (err) {
+          if (o.signal?.aborted) throw new CancelledError();
+          throw err;
+        } finally {
+          members[0]!.bi.setWeights(current);
+          tf.dispose([...current.values()]);
+        }
+        await saveArrays(evidenceFile, new Map([['scores', { shape: [n], data: evidence }]]));
+      }
+    }
+  }
+
   while (st.cycle < s.cycles) {
     const cycle = st.cycle;
     for (const phase of ['bi->cross', 'cross->bi'] as const) {
@@ -284,13 +312,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           );
         }
         if (o.signal?.aborted) throw new CancelledError();
-        if (phase === 'bi->cross') labels = toProbabilities(meanScores(perMember));
+        if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence, alignWeight));
         else if (members.length > 1 && s.mutualLabels === 'fidelity') {
           const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
           const weights = labelWeights(members.map((m) => m.name), perMember, teacher);
           writeJsonAtomic(f(runDir, `label-weights-c${cycle}.json`), weights);
-          labels = weightedMeanScores(perMember, weights.map((w) => w.weight));
-        } else labels = meanScores(perMember);
+          labels = teacherScores(weightedMeanScores(perMember, weights.map((w) => w.weight)), evidence, alignWeight);
+        } else labels = teacherScores(meanScores(perMember), evidence, alignWeight);
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
 
