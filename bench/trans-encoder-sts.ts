@@ -17,7 +17,7 @@ import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/mod
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
-import { createBiEncoder, createCrossEncoder, isSentenceEncoderBase, saveModel } from '../src/engine/models/modelFiles';
+import { createBiEncoder, createCrossEncoder, GLOVE_BASE, isSentenceEncoderBase, saveModel, type BaseSpec } from '../src/engine/models/modelFiles';
 import { seededRandom } from '../src/engine/train/schedule';
 import { selectByAgreement } from '../src/engine/train/selection';
 import { mergeSettings } from '../src/engine/train/settings';
@@ -25,6 +25,7 @@ import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/tr
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
 import { teacherScores } from '../src/engine/train/teachers/teacher';
+import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 
 const { values } = parseArgs({
   options: {
@@ -112,12 +113,15 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
   console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
 }
 // Scored through ONNX Runtime (same scores as TF.js to ~1e-6, see the onnx-parity tests), ~4x faster.
+// `--mutual glove`: the GloVe member (no ONNX graph; its own path is fast).
+const mutualBase: BaseSpec | null = values.mutual === 'glove' ? GLOVE_BASE : values.mutual ? { kind: 'hf', dir: values.mutual } : null;
+const isGloveModel = (m: BiEncoder | CrossEncoder) => m instanceof GloveBiEncoder || m instanceof GloveCrossEncoder;
 const biEval = async (bi: BiEncoder) => {
-  const onnx = await OnnxBiEncoder.fromModel(bi);
+  const onnx = isGloveModel(bi) ? bi : await OnnxBiEncoder.fromModel(bi);
   return (s: ScoredPairs) => biScores(onnx, s, { maxLength: evalLength });
 };
 const crossEval = async (cross: CrossEncoder) => {
-  const onnx = await OnnxCrossEncoder.fromModel(cross);
+  const onnx = isGloveModel(cross) ? cross : await OnnxCrossEncoder.fromModel(cross);
   return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: evalLength });
 };
 // The teachers on the evaluation sets: the same mix as the run's (model scores + token alignment
@@ -144,9 +148,9 @@ if (alignWeight > 0) {
   await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!));
 }
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
-if (values.mutual) {
-  // A second base (a Hugging Face folder), e.g. from scripts/make-second-base.ts.
-  const base = { kind: 'hf' as const, dir: values.mutual };
+if (mutualBase) {
+  // A second base: `glove`, or a Hugging Face folder, e.g. from scripts/make-second-base.ts.
+  const base = mutualBase;
   members.push({ name: 'second', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: !isSentenceEncoderBase(base) });
   await evaluate('start (second base)', await biEval(members[1]!.bi));
 }
@@ -185,7 +189,7 @@ await runTransEncoder({
       if (alignWeight > 0 && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!));
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
-        const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : ({ kind: 'hf', dir: values.mutual! } as const);
+        const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;
         for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
           await saveModel(path.join(values['save-models'], `cycle${result.cycle + 1}-${kind}-${m.name}`), model, { base, provenance: { cycle: result.cycle + 1, member: m.name } });
         }

@@ -17,15 +17,15 @@ Usage:
   tenc serve [--port N] [--allow DIR]... [--data-dir DIR]   local browser UI on 127.0.0.1
   tenc index DIR [--name NAME] [--data-dir DIR]              index a folder as a corpus
   tenc info [--data-dir DIR]                                 data folder, schema, corpora
-  tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|HF_DIR]
-             [--mutual builtin|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
+  tenc train <FOLDER|PAIRS.tsv> [--preset quick|standard|paper] [--base builtin|glove|HF_DIR]
+             [--mutual builtin|glove|HF_DIR] [--cycles N] [--max-pairs N]  Trans-Encoder training
              [--mutual-labels mean|fidelity]  mutual labels: plain mean (paper) or by each cross-encoder's fidelity
              [--estimate]   only print how long it would take on this machine (measured), then exit
   tenc train --resume RUN_ID                                 continue a paused or interrupted run
   tenc runs                                                  training runs and their results
-  tenc eval <PAIRS.tsv|DATASET> [--model ID] [--as bi|cross] score a model on scored pairs
+  tenc eval <PAIRS.tsv|DATASET> [--model ID|glove] [--as bi|cross] score a model on scored pairs
              (DATASET: a name from ../shared/data, e.g. stsb-dev, sts12, mrpc-train)
-  tenc check "text a" "text b" [--model ID] [--cross ID]     paraphrase check of two texts
+  tenc check "text a" "text b" [--model ID|glove] [--cross ID|glove]   paraphrase check of two texts
   tenc dedup FOLDER... [--model ID] [--cross ID] [--threshold COS] [--near JACCARD] [--no-semantic]
              [--report out.html|.csv|.json] [--move-to DIR]     find duplicates; --move-to moves the
              suggested duplicates (never deletes; undo with: tenc undo BATCH_ID)
@@ -148,9 +148,19 @@ async function info(args: string[]): Promise<number> {
   });
 }
 
-function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string } | undefined {
+function baseFrom(value: string | undefined): { kind: 'builtin'; name: 'use-lite' | 'glove' } | { kind: 'hf'; dir: string } | undefined {
   if (value === undefined) return undefined;
+  if (value === 'glove') return { kind: 'builtin', name: 'glove' };
   return value === 'builtin' || value === 'use-lite' ? { kind: 'builtin', name: 'use-lite' } : { kind: 'hf', dir: path.resolve(value) };
+}
+
+/** A --model / --cross value: a model id, or `glove` (the GloVe base; `builtin` is the default model). */
+async function modelIdFrom(engine: Engine, value: string | undefined): Promise<number | null> {
+  if (value === undefined || value === 'builtin') return null;
+  if (value === 'glove') return engine.gloveModelId();
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new Error(`--model takes a model id (see tenc runs / models), builtin or glove, not ${JSON.stringify(value)}`);
+  return id;
 }
 
 async function train(args: string[]): Promise<number> {
@@ -269,7 +279,7 @@ async function evaluate(args: string[]): Promise<number> {
   if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
-  const { jobId } = await engine.invoke('eval.run', { file, modelId: values.model ? Number(values.model) : null, as: values.as as 'bi' | 'cross' });
+  const { jobId } = await engine.invoke('eval.run', { file, modelId: await modelIdFrom(engine, values.model), as: values.as as 'bi' | 'cross' });
   const job = await waitForJob(engine, jobId);
   if (job.status !== 'done') throw new Error(job.error ?? job.status);
   process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
@@ -290,12 +300,12 @@ async function check(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
     },
   });
+  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
   const common = {
-    biModelId: values.model ? Number(values.model) : null,
-    crossModelId: values.cross ? Number(values.cross) : null,
+    biModelId: await modelIdFrom(engine, values.model),
+    crossModelId: await modelIdFrom(engine, values.cross),
     threshold: values.threshold !== undefined ? Number(values.threshold) : undefined,
   };
-  return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
   if (values.pairs) {
     const rows = await readPairsTsv(path.resolve(values.pairs));
     const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
@@ -337,8 +347,8 @@ async function dedup(args: string[]): Promise<number> {
   const { jobId } = await engine.invoke('dedup.scan', {
     roots,
     semantic: !values['no-semantic'],
-    biModelId: values.model ? Number(values.model) : null,
-    crossModelId: values.cross ? Number(values.cross) : null,
+    biModelId: await modelIdFrom(engine, values.model),
+    crossModelId: await modelIdFrom(engine, values.cross),
     thresholds: {
       semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
       near: values.near !== undefined ? Number(values.near) : undefined,

@@ -77,7 +77,7 @@ export interface DocumentRow {
 }
 
 const BaseModel = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), name: z.literal('use-lite').default('use-lite') }).strict(),
+  z.object({ kind: z.literal('builtin'), name: z.enum(['use-lite', 'glove']).default('use-lite') }).strict(),
   z.object({ kind: z.literal('hf'), dir: FsPath }).strict(),
 ]);
 const Phase = z.object({

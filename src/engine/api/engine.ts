@@ -12,7 +12,8 @@ import { PathPolicy } from './pathPolicy';
 import { indexFolderCorpus } from '../corpus/indexFolderCorpus';
 import { APP_NAME, APP_VERSION } from '../version';
 import { inspectModelFolder } from '../models/hf';
-import { BUILTIN_BASE, type BaseSpec } from '../models/modelFiles';
+import { BUILTIN_BASE, GLOVE_BASE, type BaseSpec } from '../models/modelFiles';
+import { useGloveDataDir } from '../models/glove/location';
 import { PRESETS } from '../train/presets';
 import { baseModelId, createRun, executeRun } from '../train/trainingService';
 import { corpusSentences, pairsFileSource, userLabelsFor } from '../train/trainingSources';
@@ -68,6 +69,8 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const layout = resolveDataDir(options.dataDir);
+    // GloVe's compact vectors live in this data folder (training workers inherit the setting).
+    useGloveDataDir(layout.root);
     const db = await openDatabase(layout.databaseFile);
     const store = createStore(db);
     // Jobs that were running when the process died cannot still be running: say so.
@@ -113,9 +116,14 @@ export class Engine {
     return baseModelId(this.store, BUILTIN_BASE);
   }
 
-  /** Resolves a base model named in a request: the built-in one, or a checked Hugging Face folder. */
-  private async checkBase(base: { kind: 'builtin'; name?: 'use-lite' } | { kind: 'hf'; dir: string }): Promise<BaseSpec> {
-    if (base.kind === 'builtin') return BUILTIN_BASE;
+  /** The `models` row of the GloVe base (created on first use): `--model glove`. */
+  gloveModelId(): Promise<number> {
+    return baseModelId(this.store, GLOVE_BASE);
+  }
+
+  /** Resolves a base model named in a request: a built-in one, or a checked Hugging Face folder. */
+  private async checkBase(base: { kind: 'builtin'; name?: 'use-lite' | 'glove' } | { kind: 'hf'; dir: string }): Promise<BaseSpec> {
+    if (base.kind === 'builtin') return base.name === 'glove' ? GLOVE_BASE : BUILTIN_BASE;
     const dir = this.policy.resolveAllowed(base.dir);
     const inspection = await inspectModelFolder(dir);
     if (!inspection.ok) throw new ApiError('bad_request', `The model folder ${base.dir} cannot be used: ${inspection.problems.join('; ')}`);

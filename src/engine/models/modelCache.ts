@@ -6,7 +6,7 @@ import path from 'node:path';
 import { initBackend, type BackendInfo } from '../backend';
 import type { Store } from '../store';
 import type { BiEncoder, CrossEncoder } from './encoder';
-import { BUILTIN_BASE, createBiEncoder, loadModel } from './modelFiles';
+import { BUILTIN_BASE, createBiEncoder, createCrossEncoder, isGloveBase, loadModel, readModelConfig, type BaseSpec } from './modelFiles';
 import { OnnxBiEncoder, OnnxCrossEncoder, onnxSessionFor } from './onnx';
 
 type BulkBi = Pick<BiEncoder, 'embed'>;
@@ -49,6 +49,8 @@ export class ModelCache {
     if (!entry) {
       entry = (async (): Promise<BulkBi> => {
         const tfModel = await this.bi(modelId);
+        // GloVe models have their own fast path (word look-ups and one small matrix product); no ONNX graph.
+        if (await this.isGlove(modelId)) return tfModel;
         try {
           const dir = await this.modelDir(modelId);
           return dir ? ((await onnxSessionFor(dir)) as OnnxBiEncoder) : await OnnxBiEncoder.fromModel(tfModel);
@@ -68,6 +70,7 @@ export class ModelCache {
     if (!entry) {
       entry = (async (): Promise<BulkCross> => {
         const tfModel = await this.cross(modelId);
+        if (await this.isGlove(modelId)) return tfModel;
         try {
           const dir = await this.modelDir(modelId);
           return dir ? ((await onnxSessionFor(dir)) as OnnxCrossEncoder) : await OnnxCrossEncoder.fromModel(tfModel);
@@ -84,6 +87,18 @@ export class ModelCache {
   lastOnnxError: string | null = null;
   private readonly onnx = new Map<string, Promise<BulkBi | BulkCross>>();
 
+  private async isGlove(modelId: number | null): Promise<boolean> {
+    if (modelId === null) return false;
+    const row = await this.store.models.get(modelId);
+    if (!row) return false;
+    if (row.kind === 'base') return isGloveBase(row.config as BaseSpec);
+    try {
+      return isGloveBase(readModelConfig(path.join(this.dataRoot, row.relDir)).base);
+    } catch {
+      return false;
+    }
+  }
+
   private async modelDir(modelId: number | null): Promise<string | null> {
     if (modelId === null) return null;
     const row = await this.store.models.get(modelId);
@@ -95,7 +110,7 @@ export class ModelCache {
     const key = `${modelId ?? 'builtin'}:${want}`;
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = this.load(modelId);
+      entry = this.load(modelId, want);
       this.cache.set(key, entry);
       entry.catch(() => this.cache.delete(key));
       while (this.cache.size > KEEP) {
@@ -112,13 +127,14 @@ export class ModelCache {
     return entry;
   }
 
-  private async load(modelId: number | null): Promise<BiEncoder | CrossEncoder> {
+  private async load(modelId: number | null, want: 'bi' | 'cross'): Promise<BiEncoder | CrossEncoder> {
     if (modelId === null) return createBiEncoder(BUILTIN_BASE);
     const row = await this.store.models.get(modelId);
     if (!row) throw new Error(`no model with id ${modelId}`);
     if (row.kind === 'base') {
-      const base = row.config as Parameters<typeof createBiEncoder>[0];
-      return createBiEncoder(base);
+      const base = row.config as BaseSpec;
+      // GloVe's untrained cross-encoder already judges pairs (word alignment); USE lite's has no trained head.
+      return want === 'cross' && isGloveBase(base) ? createCrossEncoder(base) : createBiEncoder(base);
     }
     return (await loadModel(path.join(this.dataRoot, row.relDir))).model;
   }

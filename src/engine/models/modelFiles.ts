@@ -14,11 +14,22 @@ import { loadHfCrossEncoder, loadHfEncoder, inspectModelFolder } from './hf';
 import { planModelFolder } from './hf/folder';
 import { loadWeights, saveWeights, writeJsonAtomic } from './io/weightsFile';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from './use-lite';
+import { loadGloveBiEncoder, loadGloveCrossEncoder } from './glove';
 
-export type BaseSpec = { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string };
+/**
+ * Built-in bases: USE lite, and GloVe 6B 100d word vectors (SIF with learned word weights; its
+ * vectors are converted once into the data folder, see models/glove/).
+ */
+export type BuiltinName = 'use-lite' | 'glove';
+export type BaseSpec = { kind: 'builtin'; name: BuiltinName } | { kind: 'hf'; dir: string };
 export type ModelKind = 'bi' | 'cross';
 
 export const BUILTIN_BASE: BaseSpec = { kind: 'builtin', name: 'use-lite' };
+export const GLOVE_BASE: BaseSpec = { kind: 'builtin', name: 'glove' };
+
+export function isGloveBase(base: BaseSpec): boolean {
+  return base.kind === 'builtin' && base.name === 'glove';
+}
 
 export interface ModelConfigFile {
   format: 'tenc-model';
@@ -46,6 +57,7 @@ export async function architectureOf(base: BaseSpec): Promise<string> {
 }
 
 export async function createBiEncoder(base: BaseSpec): Promise<BiEncoder> {
+  if (isGloveBase(base)) return loadGloveBiEncoder();
   return base.kind === 'builtin' ? loadUseLiteBiEncoder() : loadHfEncoder(base.dir);
 }
 
@@ -60,6 +72,7 @@ export function isSentenceEncoderBase(base: BaseSpec): boolean {
 }
 
 export async function createCrossEncoder(base: BaseSpec): Promise<CrossEncoder> {
+  if (isGloveBase(base)) return loadGloveCrossEncoder();
   return base.kind === 'builtin' ? loadUseLiteCrossEncoder() : loadHfCrossEncoder(base.dir);
 }
 

@@ -75,7 +75,7 @@ export async function baseModelId(store: Store, base: BaseSpec): Promise<number>
   const existing = await store.models.getByDir(relDir);
   if (existing) return existing.id;
   const created = await store.models.create({
-    name: base.kind === 'builtin' ? 'USE lite (built-in)' : path.basename(base.dir),
+    name: base.kind === 'builtin' ? (base.name === 'glove' ? 'GloVe 6B 100d (built-in)' : 'USE lite (built-in)') : path.basename(base.dir),
     kind: 'base',
     architecture: base.kind === 'builtin' ? base.name : 'hf',
     relDir,
