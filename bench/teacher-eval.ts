@@ -15,8 +15,12 @@ import { OnnxBiEncoder } from '../src/engine/models/onnx';
 import { biScores } from '../src/engine/train/scoring';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
 import { mixZ } from '../src/engine/train/teachers/combine';
+import { sifScores } from '../src/engine/train/teachers/sifEvidence';
+import path from 'node:path';
 
-const { values } = parseArgs({ options: { sets: { type: 'string', default: STS_EVAL_DATASETS.join(',') }, cache: { type: 'string', default: 'bench/results/teacher-scores.json' }, 'max-length': { type: 'string', default: '64' } } });
+const { values } = parseArgs({ options: { sets: { type: 'string', default: STS_EVAL_DATASETS.join(',') }, cache: { type: 'string', default: 'bench/results/teacher-scores.json' }, 'max-length': { type: 'string', default: '64' }, 'glove-data-dir': { type: 'string' } } });
+// GloVe's compact folder (converted once by the app or bench/glove-sts.ts); SIF is skipped without it.
+if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 const maxLength = Number(values['max-length']);
 await initBackend('auto');
 const use = loadUseLiteBiEncoder();
@@ -30,6 +34,7 @@ for (const name of values.sets!.split(',')) {
   const t = Date.now();
   if (!c.cos) c.cos = Array.from(await biScores(onnx, data, { maxLength }));
   if (!c.align) c.align = Array.from(await alignmentScores(use, data, { maxLength }));
+  if (!c.sif && values['glove-data-dir']) c.sif = Array.from(sifScores(data));
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(values.cache!, JSON.stringify(cache));
   const r = (x: ArrayLike<number>) => 100 * spearman(x, data.gold);
@@ -39,6 +44,14 @@ for (const name of values.sets!.split(',')) {
     'mix 0.5/0.5': r(mixZ([{ scores: c.cos, weight: 0.5 }, { scores: c.align, weight: 0.5 }])),
     'mix 0.7/0.3': r(mixZ([{ scores: c.cos, weight: 0.7 }, { scores: c.align, weight: 0.3 }])),
   };
+  if (c.sif) {
+    const row = rows[name]!;
+    row.sif = r(c.sif);
+    row['cos+sif 0.7/0.3'] = r(mixZ([{ scores: c.cos, weight: 0.7 }, { scores: c.sif, weight: 0.3 }]));
+    for (const [wa, ws] of [[1, 0.4], [1, 0.6], [0.6, 0.6], [0.5, 0.5], [1, 1], [0.7, 0.4]] as const) {
+      row[`cos 1, align ${wa}, sif ${ws}`] = r(mixZ([{ scores: c.cos, weight: 1 }, { scores: c.align, weight: wa }, { scores: c.sif, weight: ws }]));
+    }
+  }
   console.error(`${name}: ${JSON.stringify(rows[name])} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 }
 const cols = Object.keys(Object.values(rows)[0]!);

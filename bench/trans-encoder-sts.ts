@@ -24,7 +24,8 @@ import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
-import { teacherScores } from '../src/engine/train/teachers/teacher';
+import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
+import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 
 const { values } = parseArgs({
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     'simcse-lr': { type: 'string' },
     'mutual-labels': { type: 'string' },
     align: { type: 'string' },
+    sif: { type: 'string' },
+    'glove-data-dir': { type: 'string' },
     'eval-max-length': { type: 'string', default: '64' },
     'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
   },
@@ -59,7 +62,7 @@ const settings = mergeSettings(preset.settings, {
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
-  teacher: values.align !== undefined ? { alignment: Number(values.align) } : undefined,
+  teacher: { alignment: values.align !== undefined ? Number(values.align) : undefined, sif: values.sif !== undefined ? Number(values.sif) : undefined },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });
@@ -127,22 +130,33 @@ const crossEval = async (cross: CrossEncoder) => {
 // The teachers on the evaluation sets: the same mix as the run's (model scores + token alignment
 // of the start model), so each cycle's teacher gets a gold score next to its student's.
 const alignWeight = settings.teacher.alignment;
-const alignEval = new Map<string, Float32Array>();
-const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), alignEval.get(s.name) ?? null, alignWeight);
+const sifWeight = settings.teacher.sif;
+const evidenceEval = new Map<string, Evidence[]>();
+const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), evidenceEval.get(s.name) ?? []);
+// The GloVe folder the run and the eval use (converted once; not the repo).
+if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
 await evaluate('start (USE lite)', await biEval(bi));
-if (alignWeight > 0) {
+if (alignWeight > 0 || sifWeight > 0) {
   // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
   const cacheFile = values['align-cache']!;
   const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
   for (const s of evalSets) {
     const c = (cache[s.name] ??= {});
-    if (!c.align || evalLength !== 64) c.align = Array.from(await alignmentScores(bi, s, { maxLength: evalLength }));
-    alignEval.set(s.name, Float32Array.from(c.align));
+    const ev: Evidence[] = [];
+    if (alignWeight > 0) {
+      if (!c.align || evalLength !== 64) c.align = Array.from(await alignmentScores(bi, s, { maxLength: evalLength }));
+      ev.push({ name: 'alignment', scores: Float32Array.from(c.align), weight: alignWeight });
+    }
+    if (sifWeight > 0) {
+      c.sif ??= Array.from(sifScores(s));
+      ev.push({ name: 'sif', scores: Float32Array.from(c.sif), weight: sifWeight });
+    }
+    evidenceEval.set(s.name, ev);
   }
   if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
   await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!));
@@ -183,10 +197,10 @@ await runTransEncoder({
       const tag = ms.length > 1 ? ` (${m.name})` : '';
       if (values['eval-cross'] === '1') {
         await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
-        if (alignWeight > 0 && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!));
+        if ((alignWeight > 0 || sifWeight > 0) && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!));
       }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
-      if (alignWeight > 0 && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!));
+      if ((alignWeight > 0 || sifWeight > 0) && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!));
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
         const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;

@@ -60,7 +60,7 @@ export interface TeacherRanking {
   cycle: number;
   /** That cycle against the start, with a paired bootstrap over the held-out pairs. */
   verdict: Verdict;
-  /** Share of bootstrap resamples in which the cycle agrees more with the teacher than the start. */
+  /** Share of bootstrap resamples in which the cycle agrees more with the teacher than the start (ties count half). */
   confidence: number;
   /** What the app hands back: the trained cycle, or the start when the trained one is worse. */
   recommended: 'trained' | 'start';
@@ -104,7 +104,9 @@ export function rankByTeacher(start: Float32Array, cycles: readonly { cycle: num
     const d = spearman(b, t) - spearman(s, t);
     if (!Number.isFinite(d)) continue;
     valid++;
+    // Ties (identical rankings) count half: they favour neither.
     if (d > 0) wins++;
+    else if (d === 0) wins += 0.5;
   }
   const confidence = valid ? wins / valid : 0.5;
   const verdict: Verdict = best === 0 ? 'same' : confidence >= 0.95 ? 'better' : confidence <= 0.05 ? 'worse' : 'same';

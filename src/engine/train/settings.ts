@@ -33,9 +33,11 @@ export interface TransEncoderSettings {
    * Evidence mixed into both teachers (issue 10). `alignment`: weight of the first member's
    * token alignment (IDF-weighted greedy matching of its start model's token states,
    * teachers/alignment.ts) against 1 for the model's own scores, both z-scored; the mix's
-   * ranking is put back on the model scores' scale. 0 is the paper's plain teachers.
+   * ranking is put back on the model scores' scale. `sif`: the same for GloVe SIF cosines
+   * (teachers/sifEvidence.ts; skipped with a note when GloVe cannot be loaded). 0 and 0 are
+   * the paper's plain teachers.
    */
-  teacher: { alignment: number };
+  teacher: { alignment: number; sif: number };
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {
@@ -51,7 +53,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   heldOutFraction: 0.05,
   checkpointEverySteps: 50,
   mutualLabels: 'mean',
-  teacher: { alignment: 0 },
+  teacher: { alignment: 0, sif: 0 },
 };
 
 export type PartialSettings = {

@@ -15,8 +15,8 @@ import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMess
 import { seededRandom } from './schedule';
 import { biScores, crossScores, type PairList } from './scoring';
 import { rankByTeacher, scoreAgainstLabels, selectByAgreement, selectByUserLabels } from './selection';
-import { alignmentScores } from './teachers/alignment';
-import { asTokenStateEncoder, teacherScores } from './teachers/teacher';
+import { computeEvidence, weightOf } from './teachers/evidence';
+import { teacherScores, type Evidence } from './teachers/teacher';
 import { spearman } from '../eval/metrics';
 import { runTransEncoder, type Member } from './transEncoder';
 
@@ -35,7 +35,7 @@ interface PairsFile {
 
 interface SelectionFile {
   /** The start model on the held-out pairs (scored before training): its cosines and the alignment evidence. */
-  start?: { bi: number[]; align: number[] | null };
+  start?: { bi: number[]; evidence: { name: Evidence['name']; scores: number[] }[] };
   cycles: { cycle: number; bi: number[]; cross: number[]; userBi: number[] | null; models: CycleModels[] }[];
 }
 
@@ -113,15 +113,18 @@ async function main(): Promise<void> {
   const selection: SelectionFile = fs.existsSync(selectionFile) ? JSON.parse(fs.readFileSync(selectionFile, 'utf8')) : { cycles: [] };
   if (!selection.start) {
     // Before any training: the members still hold their start weights.
-    const encoder = (s.teacher?.alignment ?? 0) > 0 ? asTokenStateEncoder(members[0]!.bi) : null;
+    const { evidence } = await computeEvidence(members[0]!.bi, pairs.heldOut, s, controller.signal);
     selection.start = {
       bi: Array.from(await biScores(members[0]!.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength })),
-      align: encoder ? Array.from(await alignmentScores(encoder, pairs.heldOut, { maxLength: s.biToCross.maxLength, signal: controller.signal })) : null,
+      evidence: evidence.map((e) => ({ name: e.name, scores: Array.from(e.scores) })),
     };
     writeJsonAtomic(selectionFile, selection);
   }
-  const startHeld = { bi: Float32Array.from(selection.start.bi), align: selection.start.align ? Float32Array.from(selection.start.align) : null };
-  const heldTeacher = (cross: Float32Array) => teacherScores(cross, startHeld.align, s.teacher?.alignment ?? 0);
+  const startHeld = {
+    bi: Float32Array.from(selection.start.bi),
+    evidence: (selection.start.evidence ?? []).map((e) => ({ name: e.name, scores: Float32Array.from(e.scores), weight: weightOf(e.name, s) })),
+  };
+  const heldTeacher = (cross: Float32Array) => teacherScores(cross, startHeld.evidence);
 
   await runTransEncoder({
     members,

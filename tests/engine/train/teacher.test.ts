@@ -31,9 +31,9 @@ describe('combining teacher evidence', () => {
 
   it('teacherScores keeps the model scores without evidence and their distribution with it', () => {
     const model = Float32Array.of(0.2, 0.4, 0.6, 0.8);
-    expect(teacherScores(model, null, 1)).toBe(model);
-    expect(teacherScores(model, Float32Array.of(1, 2, 3, 4), 0)).toBe(model);
-    const t = teacherScores(model, Float32Array.of(4, 3, 2, 1), 3);
+    expect(teacherScores(model, [])).toBe(model);
+    expect(teacherScores(model, [{ name: 'sif', scores: Float32Array.of(1, 2, 3, 4), weight: 0 }])).toBe(model);
+    const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
     expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
     expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
   });
@@ -111,12 +111,15 @@ it('a run with alignment evidence trains both phases on the mixed teacher, on th
   const startCos = await biScores(bi, pairs, { maxLength: 32 });
   const state = await runTransEncoder({ members: [{ name: 'use-lite', bi, cross }], pairs, settings, runDir: dir });
   expect(state.phase).toBe('done');
-  const evidence = (await loadArrays(path.join(dir, 'evidence-alignment.safetensors'))).get('scores')!.data;
+  const saved = await loadArrays(path.join(dir, 'evidence.safetensors'));
+  expect([...saved.keys()]).toEqual(['alignment']);
+  const evidence = saved.get('alignment')!.data;
+  const ev = [{ name: 'alignment' as const, scores: evidence, weight: 1 }];
   // The evidence is the start model's alignment (the run's bi-encoder has trained since).
   const fresh = loadUseLiteBiEncoder();
   expect(Array.from(evidence)).toEqual(Array.from(await alignmentScores(fresh, pairs, { maxLength: 32 })));
   const b2c = (await loadArrays(path.join(dir, 'labels-c0-b2c.safetensors'))).get('labels')!.data;
-  expect(Array.from(b2c)).toEqual(Array.from(toProbabilities(teacherScores(startCos, evidence, 1))));
+  expect(Array.from(b2c)).toEqual(Array.from(toProbabilities(teacherScores(startCos, ev))));
   // Not the plain cosines: the evidence changed the order.
   expect(spearman(b2c, startCos)).toBeLessThan(0.999);
   // cross->bi labels: the cycle's cross-encoder scores, re-ranked by the evidence, on their own scale.
@@ -125,7 +128,7 @@ it('a run with alignment evidence trains both phases on the mixed teacher, on th
   const { loadWeights } = await import('../../../src/engine/models/io/weightsFile');
   trainedCross.setWeights(await loadWeights(path.join(dir, 'cycle0-cross-use-lite.safetensors')));
   const crossNow = await crossScores(trainedCross, pairs, { maxLength: 32 });
-  const expected = teacherScores(crossNow, evidence, 1);
+  const expected = teacherScores(crossNow, ev);
   Array.from(c2b).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
   [bi, cross, fresh, trainedCross].forEach((m) => m.dispose());
 }, 300_000);

@@ -12,12 +12,20 @@ export function asTokenStateEncoder(bi: BiEncoder): TokenStateEncoder | null {
   return typeof m.tokenStates === 'function' && typeof m.tokenIds === 'function' ? (bi as unknown as TokenStateEncoder) : null;
 }
 
+/** One source of evidence on the pairs and its weight against 1 for the model's own scores. */
+export interface Evidence {
+  name: 'alignment' | 'sif';
+  scores: Float32Array;
+  weight: number;
+}
+
 /**
- * z(model) + w·z(evidence), normalised, with its ranking put back on the model scores' scale
- * (quantileMap), so the labels keep the range the loss expects. Without evidence or weight it
- * returns the model's scores unchanged (the paper's teacher).
+ * z(model) + Σ w·z(evidence), normalised, with its ranking put back on the model scores' scale
+ * (quantileMap), so the labels keep the range the loss expects. Without evidence (or weights)
+ * it returns the model's scores unchanged (the paper's teacher).
  */
-export function teacherScores(modelScores: Float32Array, evidence: Float32Array | null, weight: number): Float32Array {
-  if (!evidence || !(weight > 0)) return modelScores;
-  return quantileMap(mixZ([{ scores: modelScores, weight: 1 }, { scores: evidence, weight }]), modelScores);
+export function teacherScores(modelScores: Float32Array, evidence: readonly Evidence[]): Float32Array {
+  const used = evidence.filter((e) => e.weight > 0);
+  if (used.length === 0) return modelScores;
+  return quantileMap(mixZ([{ scores: modelScores, weight: 1 }, ...used]), modelScores);
 }
