@@ -103,6 +103,8 @@ const TrainRunInput = z.object({
     checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
     /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
     mutualLabels: z.enum(['mean', 'fidelity']).optional(),
+    /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
+    teacher: z.object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional() }).strict().optional(),
     biToCross: Phase.optional(),
     crossToBi: Phase.optional(),
   }).strict().optional(),

@@ -26,7 +26,9 @@ export async function computeEvidence(startBi: BiEncoder, pairs: PairList, s: Tr
   }
   if (ws > 0) {
     try {
-      out.evidence.push({ name: 'sif', weight: ws, scores: sifScores(pairs) });
+      // Only a GloVe copy already prepared (the app converts it once when GloVe is first used):
+      // converting the 307 MB JSON is not done behind a training run's back.
+      out.evidence.push({ name: 'sif', weight: ws, scores: sifScores(pairs, { convert: false }) });
     } catch (err) {
       out.skipped.push({ name: 'sif', reason: err instanceof Error ? err.message : String(err) });
     }

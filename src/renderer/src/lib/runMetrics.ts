@@ -75,11 +75,23 @@ export function pairCounts(metrics: readonly Metric[]): { train: number | null; 
   return { train: last('train_pairs'), heldOut: last('heldout_pairs') };
 }
 
+export interface StartComparison {
+  verdict: 'better' | 'same' | 'worse';
+  /** Share of bootstrap resamples of the held-out pairs in which the chosen cycle wins. */
+  confidence: number;
+  recommended: 'trained' | 'start';
+  startValue: number;
+  chosenValue: number;
+}
+
 export interface RunResult {
-  selection: { rule: 'agreement' | 'user-labels'; cycle: number; values: { cycle: number; value: number | null }[] };
+  selection: { rule: 'agreement' | 'user-labels' | 'teacher-agreement'; cycle: number; values: { cycle: number; value: number | null }[] };
   selected: { biModelId: number; crossModelId: number };
   startUserScore: number | null;
   cycles: { cycle: number; agreement: number | null; userScore: number | null }[];
+  /** Label-free runs: the chosen cycle against the start model (absent in runs made before it existed). */
+  comparison: StartComparison | null;
+  handBack: { which: 'trained' | 'start'; biModelId: number } | null;
 }
 
 /** The result of a finished run, or null when there is none (yet) or it has an unknown shape. */
@@ -88,10 +100,12 @@ export function runResult(x: unknown): RunResult | null {
   const r = x as Partial<RunResult>;
   if (!r.selection || typeof r.selection.cycle !== 'number' || !r.selected || typeof r.selected.biModelId !== 'number') return null;
   return {
-    selection: { rule: r.selection.rule === 'user-labels' ? 'user-labels' : 'agreement', cycle: r.selection.cycle, values: r.selection.values ?? [] },
+    selection: { rule: r.selection.rule === 'user-labels' || r.selection.rule === 'teacher-agreement' ? r.selection.rule : 'agreement', cycle: r.selection.cycle, values: r.selection.values ?? [] },
     selected: r.selected,
     startUserScore: typeof r.startUserScore === 'number' ? r.startUserScore : null,
     cycles: Array.isArray(r.cycles) ? r.cycles : [],
+    comparison: r.comparison && ['better', 'same', 'worse'].includes(r.comparison.verdict) ? r.comparison : null,
+    handBack: r.handBack && typeof r.handBack.biModelId === 'number' ? r.handBack : null,
   };
 }
 
@@ -179,6 +193,27 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
       details: [`Measured with ${metric} against your labels (1 is perfect). Labelled pairs are few, so small differences may be chance.`],
     };
   }
+  const c = result.comparison;
+  if (c) {
+    const pct = (x: number) => `${Math.round(100 * x)}%`;
+    const on = `${heldOut ?? 'the'} held-out pairs the run never trained on`;
+    const headline =
+      c.verdict === 'better'
+        ? `Estimated without labels: better. Cycle ${chosen}'s bi-encoder agrees more with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}).`
+        : c.verdict === 'worse'
+          ? `Estimated without labels: worse. Cycle ${chosen}'s bi-encoder agrees less with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}). Keep using the model you started with.`
+          : `Estimated without labels: about the same as the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}; the difference could be chance).`;
+    return {
+      kind: 'indication',
+      answer: c.verdict,
+      headline,
+      details: [
+        `The judge is the last cycle's cross-encoder together with the run's other evidence (token alignment, word vectors), which reads both texts at once. Cycle ${chosen} came out ahead of the start in ${pct(c.confidence)} of 200 resamples of those pairs.`,
+        ...(heldOut !== null && heldOut < 30 ? [`With only ${heldOut} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`] : []),
+        'It is an estimate, not a measurement: to be sure, check a few pairs whose answer you know (Check), or give the run labelled pairs.',
+      ],
+    };
+  }
   const agreements = rows.filter((r) => r.agreement !== null).map((r) => `cycle ${r.cycle}: ${r.agreement!.toFixed(3)}`);
   const details = [
     agreements.length
@@ -199,6 +234,9 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
 export function describeRule(result: RunResult, heldOut: number | null, spec: RunSpec): string {
   if (result.selection.rule === 'user-labels') {
     return `Chosen by your labelled pairs${spec.userLabels ? ` (${spec.userLabels.count})` : ''}: the cycle whose bi-encoder scored best on them.`;
+  }
+  if (result.selection.rule === 'teacher-agreement') {
+    return `Chosen without labels: of the model you started with and every cycle, the bi-encoder that agreed most with the run's last cross-encoder and its evidence on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
   }
   return `Chosen without labels: the cycle whose bi- and cross-encoder agreed most on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
 }
