@@ -57,17 +57,18 @@ beforeAll(async () => {
 });
 
 it('token alignment of USE lite ranks gold STS pairs, and mixed with the cosine it beats the cosine on STS13 headlines', async () => {
-  // Measured evidence of issue 10 on real pairs (the first 300 of STS13, headlines and OnWN).
+  // Measured evidence of issue 10 on real pairs: 150 STS13 headlines pairs (rows 189-338; FNWN comes first).
   const sts = await loadScoredPairs('sts13');
-  const pairs = { a: sts.a.slice(0, 300), b: sts.b.slice(0, 300) };
-  const gold = sts.gold.slice(0, 300);
+  const pairs = { a: sts.a.slice(189, 339), b: sts.b.slice(189, 339) };
+  const gold = sts.gold.slice(189, 339);
+  expect(new Set(sts.subsets.slice(189, 339))).toEqual(new Set(['headlines']));
   const bi = loadUseLiteBiEncoder();
   const align = await alignmentScores(bi, pairs, { maxLength: 64, chunkPairs: 128 });
   const cos = await biScores(bi, pairs, { maxLength: 64 });
   expect(spearman(align, gold)).toBeGreaterThan(0.5);
   expect(spearman(mixZ([{ scores: cos, weight: 1 }, { scores: align, weight: 1 }]), gold)).toBeGreaterThan(spearman(cos, gold));
   bi.dispose();
-}, 120_000);
+}, 400_000);
 
 describe('rankByTeacher: is the trained model better than the start?', () => {
   const rand = seededRandom(11);
