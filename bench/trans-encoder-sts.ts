@@ -18,12 +18,16 @@ import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
 import { createBiEncoder, createCrossEncoder, GLOVE_BASE, isSentenceEncoderBase, saveModel, type BaseSpec } from '../src/engine/models/modelFiles';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
-import { selectByAgreement } from '../src/engine/train/selection';
+import { rankByTeacher, selectByAgreement } from '../src/engine/train/selection';
+import { computeEvidence } from '../src/engine/train/teachers/evidence';
 import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
-import { benchArgs } from './lib/args';
+import { alignmentScores } from '../src/engine/train/teachers/alignment';
+import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
+import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
+import { benchArgs } from './lib/args';
 
 const { values } = benchArgs({
   preset: { type: 'string', default: 'quick' },
@@ -43,6 +47,14 @@ const { values } = benchArgs({
   'simcse-epochs': { type: 'string' },
   'simcse-lr': { type: 'string' },
   'mutual-labels': { type: 'string' },
+  align: { type: 'string' },
+  sif: { type: 'string' },
+  'glove-data-dir': { type: 'string' },
+  'eval-max-length': { type: 'string', default: '64' },
+  'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
+  // Teacher rows only on the sets whose alignment is cached (computing it for all seven costs
+  // as much CPU as the run); the raw cross scores are in --out to score the rest later.
+  'cached-teacher-only': { type: 'string', default: '0' },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
 const preset = PRESETS[values.preset];
@@ -52,6 +64,7 @@ const settings = mergeSettings(preset.settings, {
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
+  teacher: { alignment: values.align !== undefined ? Number(values.align) : undefined, sif: values.sif !== undefined ? Number(values.sif) : undefined },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
 });
@@ -82,14 +95,21 @@ const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 const agreement: { cycle: number; bi: Float32Array; cross: Float32Array }[] = [];
 const labelWeightsPerCycle: { cycle: number; weights: LabelWeight[] }[] = [];
 
-type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number };
+type Row = { model: string; scores: Record<string, number>; avg: number; seconds: number; raw: Record<string, number[]> };
 const rows: Row[] = [];
-async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float32Array>) {
+// Evaluation length: bench/sts-baseline.ts's 64 by default (the issue's targets are at it).
+const evalLength = Number(values['eval-max-length']);
+async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float32Array>, sets: readonly ScoredPairs[] = evalSets) {
   const t = Date.now();
   const scores: Record<string, number> = {};
-  for (const s of evalSets) scores[s.name] = 100 * spearman(await score(s), s.gold);
+  const raw: Record<string, number[]> = {};
+  for (const s of sets) {
+    const x = await score(s);
+    raw[s.name] = Array.from(x);
+    scores[s.name] = 100 * spearman(x, s.gold);
+  }
   const vals = Object.values(scores);
-  const row = { model: label, scores, avg: vals.reduce((a, b) => a + b, 0) / vals.length, seconds: (Date.now() - t) / 1000 };
+  const row = { model: label, scores, avg: vals.reduce((a, b) => a + b, 0) / vals.length, seconds: (Date.now() - t) / 1000, raw };
   rows.push(row);
   console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
 }
@@ -99,18 +119,48 @@ const mutualBase: BaseSpec | null = values.mutual === 'glove' ? GLOVE_BASE : val
 const isGloveModel = (m: BiEncoder | CrossEncoder) => m instanceof GloveBiEncoder || m instanceof GloveCrossEncoder;
 const biEval = async (bi: BiEncoder) => {
   const onnx = isGloveModel(bi) ? bi : await OnnxBiEncoder.fromModel(bi);
-  return (s: ScoredPairs) => biScores(onnx, s, { maxLength: settings.crossToBi.maxLength });
+  return (s: ScoredPairs) => biScores(onnx, s, { maxLength: evalLength });
 };
 const crossEval = async (cross: CrossEncoder) => {
   const onnx = isGloveModel(cross) ? cross : await OnnxCrossEncoder.fromModel(cross);
-  return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: settings.biToCross.maxLength });
+  return (s: ScoredPairs) => crossScores(onnx, s, { maxLength: evalLength });
 };
+// The teachers on the evaluation sets: the same mix as the run's (model scores + token alignment
+// of the start model), so each cycle's teacher gets a gold score next to its student's.
+const alignWeight = settings.teacher.alignment;
+const sifWeight = settings.teacher.sif;
+const evidenceEval = new Map<string, Evidence[]>();
+const teacherSets = () => evalSets.filter((s) => evidenceEval.has(s.name));
+const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), evidenceEval.get(s.name) ?? []);
+// The GloVe folder the run and the eval use (converted once; not the repo).
+if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
 await evaluate('start (USE lite)', await biEval(bi));
+if (alignWeight > 0 || sifWeight > 0) {
+  // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
+  const cacheFile = values['align-cache']!;
+  const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
+  for (const s of evalSets) {
+    const c = (cache[s.name] ??= {});
+    const ev: Evidence[] = [];
+    if (values['cached-teacher-only'] === '1' && alignWeight > 0 && !c.align) continue;
+    if (alignWeight > 0) {
+      if (!c.align || evalLength !== 64) c.align = Array.from(await alignmentScores(bi, s, { maxLength: evalLength }));
+      ev.push({ name: 'alignment', scores: Float32Array.from(c.align), weight: alignWeight });
+    }
+    if (sifWeight > 0) {
+      c.sif ??= Array.from(sifScores(s));
+      ev.push({ name: 'sif', scores: Float32Array.from(c.sif), weight: sifWeight });
+    }
+    evidenceEval.set(s.name, ev);
+  }
+  if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
+  await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!), teacherSets());
+}
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
 if (mutualBase) {
   // A second base: `glove`, or a Hugging Face folder, e.g. from scripts/make-second-base.ts.
@@ -118,6 +168,11 @@ if (mutualBase) {
   members.push({ name: 'second', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: !isSentenceEncoderBase(base) });
   await evaluate('start (second base)', await biEval(members[1]!.bi));
 }
+
+// The app's label-free "better than the start?" rule, on the same held-out pairs: the start's
+// cosines and the evidence, before any training.
+const heldStart = await biScores(bi, heldOut, { maxLength: settings.crossToBi.maxLength });
+const heldEvidence = (await computeEvidence(bi, heldOut, settings)).evidence;
 
 const runDir = values['run-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-bench-run-'));
 const tTrain = Date.now();
@@ -145,8 +200,12 @@ await runTransEncoder({
     });
     for (const m of ms) {
       const tag = ms.length > 1 ? ` (${m.name})` : '';
+      if (values['eval-cross'] === '1') {
+        await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
+        if ((alignWeight > 0 || sifWeight > 0) && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
+      }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
-      if (values['eval-cross'] === '1') await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
+      if ((alignWeight > 0 || sifWeight > 0) && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!), teacherSets());
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
         const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;
@@ -162,9 +221,16 @@ const picked = selectByAgreement(agreement);
 const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));
 const oracle = biRows.reduce((a, b) => (b.avg > a.avg ? b : a));
 const pickedRow = biRows[picked.cycle - 1]!;
+for (const r of rows.filter((r) => r.model.startsWith('cycle') || r.model.startsWith('start'))) {
+  const deltas = Object.entries(r.scores).map(([k, v]) => `${k} ${(v - rows[0]!.scores[k]!).toFixed(2)}`);
+  console.log(`delta vs start, ${r.model}: avg ${(r.avg - rows[0]!.avg).toFixed(2)}; ${deltas.join(', ')}`);
+}
 console.log(`agreement per cycle (held-out ${heldOutCount} pairs): ${picked.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}`);
 console.log(`label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg.toFixed(2)}); oracle: ${oracle.model} (avg ${oracle.avg.toFixed(2)}); start avg ${rows[0]!.avg.toFixed(2)}`);
+const ranking = rankByTeacher(heldStart, agreement.map((c) => ({ cycle: c.cycle, bi: c.bi })), teacherScores(agreement.at(-1)!.cross, heldEvidence), { seed: settings.seed });
+const rankedRow = biRows[ranking.cycle - 1]!;
+console.log(`teacher-agreement rule: values ${ranking.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}; picks cycle ${ranking.cycle} (bi avg ${rankedRow.avg.toFixed(2)}); verdict ${ranking.verdict} (confidence ${ranking.confidence.toFixed(2)}), hands back ${ranking.recommended}; truth: ${(rankedRow.avg - rows[0]!.avg).toFixed(2)} vs start`);
 const wall = (Date.now() - t0) / 1000;
 const evalSeconds = rows.reduce((a, r) => a + r.seconds, 0);
 console.log(`wall time ${wall.toFixed(0)} s (training ${(wall - evalSeconds).toFixed(0)} s, evaluation ${evalSeconds.toFixed(0)} s) on ${os.cpus().length} cores`);
-if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model }, heldOut: heldOutCount, wall, labelWeights: labelWeightsPerCycle }, null, 2));
+if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model, teacherRanking: ranking }, heldOut: heldOutCount, wall, labelWeights: labelWeightsPerCycle }, null, 2));

@@ -164,7 +164,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(panel.getByTestId('run-chosen-cycle')).toHaveText('Chosen: cycle 1');
   await expect(panel.getByTestId('run-rule')).toContainText('held-out pairs');
   await expect(panel.getByTestId('run-judgement')).toHaveAttribute('data-kind', 'indication');
-  await expect(panel.getByTestId('run-verdict')).toContainText('cannot measure');
+  await expect(panel.getByTestId('run-verdict')).toContainText('Estimated without labels');
   await expect(panel.getByTestId('cycle-table')).toContainText('(chosen)');
   const chartPoints = Number(await panel.getByTestId('loss-chart').getAttribute('data-points'));
   expect(chartPoints).toBeGreaterThan(1);

@@ -37,7 +37,7 @@ export interface CorpusIndexResult {
 
 /** How a run picked its cycle: by the label-free agreement, or by the user's labelled pairs. */
 export interface RunSelection {
-  rule: 'agreement' | 'user-labels';
+  rule: 'agreement' | 'user-labels' | 'teacher-agreement';
   cycle: number;
   /** Per cycle: the value the rule compared. */
   values: { cycle: number; value: number }[];
@@ -52,6 +52,23 @@ export interface TrainRunResult {
   selected: { biModelId: number; crossModelId: number };
   startUserScore: number | null;
   cycles: { cycle: number; agreement: number; userScore: number | null }[];
+  /**
+   * Without labels: is the chosen cycle better than the start, by agreement with the strongest
+   * teacher on held-out pairs (absent with labelled pairs, and in runs made before it existed).
+   */
+  comparison?: StartComparison;
+  /** The bi-encoder the app hands back: the chosen cycle's, or the start model's when that one is worse (absent in older runs). */
+  handBack?: { which: 'trained' | 'start'; biModelId: number };
+}
+
+/** A trained model against the model it started from, judged without labels. */
+export interface StartComparison {
+  verdict: 'better' | 'same' | 'worse';
+  /** Share of bootstrap resamples of the held-out pairs in which the chosen cycle wins (ties count half). */
+  confidence: number;
+  recommended: 'trained' | 'start';
+  startValue: number;
+  chosenValue: number;
 }
 
 /** The decision threshold (score >= threshold is positive) with the best F1, and its figures. */
@@ -229,6 +246,8 @@ const TrainRunInput = z.object({
     checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
     /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
     mutualLabels: z.enum(['mean', 'fidelity']).optional(),
+    /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
+    teacher: z.object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional() }).strict().optional(),
     biToCross: Phase.optional(),
     crossToBi: Phase.optional(),
   }).strict().optional(),

@@ -12,7 +12,13 @@ const isNumber = (x: unknown): x is number => typeof x === 'number';
 export function storedRunResult(checkpoint: unknown): TrainRunResult | null {
   const r = isObject(checkpoint) ? checkpoint.result : undefined;
   if (!isObject(r) || !isObject(r.selection) || !isObject(r.selected) || !isNumber(r.selection.cycle) || !isNumber(r.selected.biModelId)) return null;
-  return r as unknown as TrainRunResult;
+  const out = { ...r } as unknown as TrainRunResult;
+  // Runs made before these existed have neither; a malformed one is left out rather than shown.
+  const c = r.comparison;
+  if (!(isObject(c) && ['better', 'same', 'worse'].includes(c.verdict as string) && isNumber(c.confidence) && isNumber(c.startValue) && isNumber(c.chosenValue))) delete out.comparison;
+  const h = r.handBack;
+  if (!(isObject(h) && (h.which === 'trained' || h.which === 'start') && isNumber(h.biModelId))) delete out.handBack;
+  return out;
 }
 
 /**

@@ -30,6 +30,21 @@ export interface Preset {
  * had learned nothing (fidelity 0.06, weight 0.06).
  * Paper is the paper's recipe as published (dropout 0.1, plain mean of mutual labels), meant for a GPU.
  */
+/**
+ * Quick and Standard teachers mix in token alignment and GloVe SIF (issue 10), each at 0.4
+ * against 1 for the model's own scores. Chosen on STS12 and STS13 only (score-only, no
+ * training: cosine 62.10 / 64.72, mix 61.43 / 69.75); the other five sets were kept out of it.
+ * On STS14, untouched by that choice, the cycle-1 teacher scores 63.56 against the cosine's
+ * 60.42. SIF needs GloVe prepared in the data folder (it is when GloVe was used once); without
+ * it the run uses alignment only and records that in evidence-skipped.json.
+ */
+const TEACHER_EVIDENCE = { alignment: 0.4, sif: 0.4 };
+/**
+ * A fifth of the pairs is held out (the paper's 5% gives 50 pairs in Quick): the label-free
+ * "better than the start?" answer is a rank correlation on them and needs a few hundred.
+ */
+const HELD_OUT_FRACTION = 0.2;
+
 export const PRESETS: Record<PresetName, Preset> = {
   quick: {
     name: 'quick',
@@ -43,6 +58,8 @@ export const PRESETS: Record<PresetName, Preset> = {
       crossToBi: { batchSize: 16, epochs: 2, learningRate: 3e-5 },
       checkpointEverySteps: 20,
       mutualLabels: 'fidelity',
+      teacher: TEACHER_EVIDENCE,
+      heldOutFraction: HELD_OUT_FRACTION,
     }),
   },
   standard: {
@@ -56,6 +73,8 @@ export const PRESETS: Record<PresetName, Preset> = {
       biToCross: { batchSize: 32, maxLength: 64, learningRate: 5e-5 },
       crossToBi: { batchSize: 32, epochs: 2, learningRate: 3e-5 },
       mutualLabels: 'fidelity',
+      teacher: TEACHER_EVIDENCE,
+      heldOutFraction: HELD_OUT_FRACTION,
     }),
   },
   paper: {

@@ -29,6 +29,15 @@ export interface TransEncoderSettings {
    * cross-encoder learned nothing adds no noise to the others' labels.
    */
   mutualLabels: 'mean' | 'fidelity';
+  /**
+   * Evidence mixed into both teachers (issue 10). `alignment`: weight of the first member's
+   * token alignment (IDF-weighted greedy matching of its start model's token states,
+   * teachers/alignment.ts) against 1 for the model's own scores, both z-scored; the mix's
+   * ranking is put back on the model scores' scale. `sif`: the same for GloVe SIF cosines
+   * (teachers/sifEvidence.ts; skipped with a note when GloVe cannot be loaded). 0 and 0 are
+   * the paper's plain teachers.
+   */
+  teacher: { alignment: number; sif: number };
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {
@@ -44,6 +53,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   heldOutFraction: 0.05,
   checkpointEverySteps: 50,
   mutualLabels: 'mean',
+  teacher: { alignment: 0, sif: 0 },
 };
 
 export type PartialSettings = {
@@ -57,6 +67,7 @@ export function mergeSettings(base: TransEncoderSettings, over: PartialSettings 
     biToCross: { ...base.biToCross, ...defined(over.biToCross) },
     crossToBi: { ...base.crossToBi, ...defined(over.crossToBi) },
     simcse: { ...base.simcse, ...defined(over.simcse) },
+    teacher: { ...base.teacher, ...defined(over.teacher) },
   } as TransEncoderSettings;
 }
 

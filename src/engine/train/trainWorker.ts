@@ -15,7 +15,10 @@ import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMess
 import { seededRandom, shuffleInPlace } from '../random';
 import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
 import { biScores, crossScores, type PairList } from './scoring';
-import { scoreAgainstLabels, selectByAgreement, selectByUserLabels, type CycleScores } from './selection';
+import { rankByTeacher, scoreAgainstLabels, selectByAgreement, selectByUserLabels } from './selection';
+import { computeEvidence, weightOf } from './teachers/evidence';
+import { teacherScores, type Evidence } from './teachers/teacher';
+import { spearman } from '../eval/metrics';
 import { runTransEncoder, type Member } from './transEncoder';
 
 const input = workerData as TrainWorkerInput;
@@ -32,6 +35,8 @@ interface PairsFile {
 }
 
 interface SelectionFile {
+  /** The start model on the held-out pairs (scored before training): its cosines and the alignment evidence. */
+  start?: { bi: number[]; evidence: { name: Evidence['name']; scores: number[] }[] };
   cycles: { cycle: number; bi: number[]; cross: number[]; userBi: number[] | null; models: CycleModels[] }[];
 }
 
@@ -90,6 +95,20 @@ async function main(): Promise<void> {
 
   const selectionFile = path.join(input.runDir, 'selection.json');
   const selection: SelectionFile = fs.existsSync(selectionFile) ? JSON.parse(fs.readFileSync(selectionFile, 'utf8')) : { cycles: [] };
+  if (!selection.start) {
+    // Before any training: the members still hold their start weights.
+    const { evidence } = await computeEvidence(members[0]!.bi, pairs.heldOut, s, controller.signal);
+    selection.start = {
+      bi: Array.from(await biScores(members[0]!.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength })),
+      evidence: evidence.map((e) => ({ name: e.name, scores: Array.from(e.scores) })),
+    };
+    writeJsonAtomic(selectionFile, selection);
+  }
+  const startHeld = {
+    bi: Float32Array.from(selection.start.bi),
+    evidence: (selection.start.evidence ?? []).map((e) => ({ name: e.name, scores: Float32Array.from(e.scores), weight: weightOf(e.name, s) })),
+  };
+  const heldTeacher = (cross: Float32Array) => teacherScores(cross, startHeld.evidence);
 
   await runTransEncoder({
     members,
@@ -115,7 +134,9 @@ async function main(): Promise<void> {
       selection.cycles.push({ cycle: result.cycle + 1, bi: Array.from(bi), cross: Array.from(cross), userBi: userBi && Array.from(userBi), models });
       writeJsonAtomic(selectionFile, selection);
       const agreement = selectByAgreement([{ cycle: result.cycle + 1, bi, cross }]).values[0]!.value;
+      const teacher = heldTeacher(cross);
       post({
+        teacherAgreement: { student: spearman(bi, teacher), start: spearman(startHeld.bi, teacher) },
         type: 'cycle', cycle: result.cycle + 1, models, agreement,
         userScore: userBi && userLabels ? scoreAgainstLabels(userBi, userLabels) : null,
         meanLoss: result.meanLoss,
@@ -124,17 +145,24 @@ async function main(): Promise<void> {
     },
   });
 
-  const cycles: CycleScores[] = selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.bi), cross: Float32Array.from(c.cross) }));
+  // Without labels: every candidate, the start included, ranked by agreement with the strongest
+  // teacher (the last cycle's cross-encoder with its evidence) on the held-out pairs.
+  const last = selection.cycles.reduce((a, c) => (c.cycle > a.cycle ? c : a));
+  const ranking = rankByTeacher(startHeld.bi, selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.bi) })), heldTeacher(Float32Array.from(last.cross)), { seed: s.seed });
   const chosen = userLabels
     ? selectByUserLabels(selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.userBi ?? []) })), userLabels)
-    : selectByAgreement(cycles);
+    : { rule: ranking.rule, cycle: ranking.cycle, values: ranking.values };
+  const value = (cycle: number) => ranking.values.find((v) => v.cycle === cycle)?.value ?? NaN;
+  const comparison = userLabels
+    ? undefined
+    : { verdict: ranking.verdict, confidence: ranking.confidence, recommended: ranking.recommended, startValue: value(0), chosenValue: value(ranking.cycle) };
   // Every cycle of the run, including those done before a resume.
   const perCycle = selection.cycles.map((c) => ({
     cycle: c.cycle,
     agreement: selectByAgreement([{ cycle: c.cycle, bi: Float32Array.from(c.bi), cross: Float32Array.from(c.cross) }]).values[0]!.value,
     userScore: c.userBi && userLabels ? scoreAgainstLabels(Float32Array.from(c.userBi), userLabels) : null,
   }));
-  post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore, cycles: perCycle });
+  post({ type: 'done', selection: chosen, models: selection.cycles.flatMap((c) => c.models), startUserScore, cycles: perCycle, comparison });
 }
 
 // No process.exit here: a message posted just before exit can be lost. The thread ends when its

@@ -11,7 +11,8 @@ import { startWorker } from '../jobs/startWorker';
 import type { BaseSpec } from '../models/modelFiles';
 import type { Store } from '../store';
 import type { DataDirLayout } from '../store';
-import type { CycleModels, TrainingSource, TrainWorkerInput, TrainWorkerMessage } from './protocol';
+import type { TrainRunResult } from '../../shared/api';
+import type { CycleModels, StartComparison, TrainingSource, TrainWorkerInput, TrainWorkerMessage } from './protocol';
 import { PRESETS, type PresetName } from './presets';
 import type { Selection } from './selection';
 import { mergeSettings, type PartialSettings, type TransEncoderSettings } from './settings';
@@ -26,15 +27,8 @@ export interface TrainRequest {
   backend?: TrainWorkerInput['backend'];
 }
 
-export interface TrainRunResult {
-  runId: number;
-  status: 'done';
-  selection: Selection;
-  /** Model ids of the chosen cycle's bi- and cross-encoder (first member). */
-  selected: { biModelId: number; crossModelId: number };
-  startUserScore: number | null;
-  cycles: { cycle: number; agreement: number; userScore: number | null }[];
-}
+/** What a run returns: the API's type, defined once in src/shared. */
+export type { TrainRunResult };
 
 interface Deps {
   store: Store;
@@ -124,7 +118,7 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   };
 
   try {
-    const outcome = await new Promise<{ selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: TrainRunResult['cycles'] }>((resolve, reject) => {
+    const outcome = await new Promise<{ selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: TrainRunResult['cycles']; comparison?: StartComparison }>((resolve, reject) => {
       let chain = Promise.resolve();
       const handle = async (msg: TrainWorkerMessage) => {
         switch (msg.type) {
@@ -162,6 +156,13 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'mean_loss_bi_to_cross', value: msg.meanLoss.biToCross },
               { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'mean_loss_cross_to_bi', value: msg.meanLoss.crossToBi },
               ...(msg.userScore !== null ? [{ stage: 'cycle', cycle: msg.cycle, step: 0, name: 'user_labels_score', value: msg.userScore }] : []),
+              // The cycle's teacher against its student and against the start model (held-out Spearman).
+              ...(msg.teacherAgreement
+                ? [
+                    { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'teacher_agreement_student', value: msg.teacherAgreement.student },
+                    { stage: 'cycle', cycle: msg.cycle, step: 0, name: 'teacher_agreement_start', value: msg.teacherAgreement.start },
+                  ]
+                : []),
               // Mutual runs with fidelity-weighted labels: each member's share and why.
               ...(msg.labelWeights ?? []).flatMap((w) => [
                 { stage: 'cycle', cycle: msg.cycle, step: 0, name: `label_weight:${w.member}`, value: w.weight },
@@ -193,16 +194,21 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
       });
     });
     const primary = outcome.models.find((m) => m.cycle === outcome.selection.cycle)!;
+    const biModelId = registered.get(`${primary.cycle}|${primary.member}|bi`)!;
+    const handBack: TrainRunResult['handBack'] =
+      outcome.comparison?.recommended === 'start' ? { which: 'start', biModelId: baseIds.get(JSON.stringify(spec.bases[0]))! } : { which: 'trained', biModelId };
     const result: TrainRunResult = {
       runId,
       status: 'done',
       selection: outcome.selection,
       selected: {
-        biModelId: registered.get(`${primary.cycle}|${primary.member}|bi`)!,
+        biModelId,
         crossModelId: registered.get(`${primary.cycle}|${primary.member}|cross`)!,
       },
       startUserScore: outcome.startUserScore,
       cycles: outcome.cycles,
+      comparison: outcome.comparison,
+      handBack,
     };
     await store.runs.saveCheckpoint(runId, { cyclesDone: outcome.cycles.length, result });
     await store.runs.updateStatus(runId, 'done');

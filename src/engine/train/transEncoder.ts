@@ -23,6 +23,8 @@ import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { spearman } from '../eval/metrics';
 import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
+import { computeEvidence, weightOf } from './teachers/evidence';
+import { teacherScores, type Evidence } from './teachers/teacher';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -264,6 +266,34 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     writeJsonAtomic(f(runDir, 'state.json'), st);
   }
 
+  // Evidence the teachers mix in (token alignment of the first member's start model, GloVe SIF),
+  // computed once per run and kept in the run folder.
+  let evidence: Evidence[] = [];
+  const evidenceFile = f(runDir, 'evidence.safetensors');
+  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0;
+  if (wantsEvidence && st.cycle < s.cycles) {
+    if (fs.existsSync(evidenceFile)) {
+      const arrays = await loadArrays(evidenceFile);
+      evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
+    } else {
+      report({ stage: 'scoring the pairs for the teachers (token alignment, word vectors)', cycle: st.cycle, phase: 'labelling', member: members[0]!.name, loss: null });
+      const current = members[0]!.bi.getWeights();
+      try {
+        await restore(members[0]!.bi, f(runDir, `start-bi-${members[0]!.name}.safetensors`));
+        const result = await computeEvidence(members[0]!.bi, pairs, s, o.signal);
+        evidence = result.evidence;
+        if (result.skipped.length) writeJsonAtomic(f(runDir, 'evidence-skipped.json'), result.skipped);
+      } catch (err) {
+        if (o.signal?.aborted) throw new CancelledError();
+        throw err;
+      } finally {
+        members[0]!.bi.setWeights(current);
+        tf.dispose([...current.values()]);
+      }
+      await saveArrays(evidenceFile, new Map(evidence.map((e) => [e.name, { shape: [n], data: e.scores }])));
+    }
+  }
+
   while (st.cycle < s.cycles) {
     const cycle = st.cycle;
     for (const phase of ['bi->cross', 'cross->bi'] as const) {
@@ -284,13 +314,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           );
         }
         if (o.signal?.aborted) throw new CancelledError();
-        if (phase === 'bi->cross') labels = toProbabilities(meanScores(perMember));
+        if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence));
         else if (members.length > 1 && s.mutualLabels === 'fidelity') {
           const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
           const weights = labelWeights(members.map((m) => m.name), perMember, teacher);
           writeJsonAtomic(f(runDir, `label-weights-c${cycle}.json`), weights);
-          labels = weightedMeanScores(perMember, weights.map((w) => w.weight));
-        } else labels = meanScores(perMember);
+          labels = teacherScores(weightedMeanScores(perMember, weights.map((w) => w.weight)), evidence);
+        } else labels = teacherScores(meanScores(perMember), evidence);
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
 

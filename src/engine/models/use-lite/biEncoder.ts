@@ -52,6 +52,12 @@ export async function runBatched<T, R>(
   return out;
 }
 
+/** One text's token ids and their L2-normalised last-layer states ([ids.length, dim], row-major). */
+export interface TokenStates {
+  ids: number[];
+  states: Float32Array;
+}
+
 export class UseLiteBiEncoder implements BiEncoder {
   readonly kind = 'bi-encoder' as const;
   readonly dim = USE_LITE.hiddenDim;
@@ -97,6 +103,36 @@ export class UseLiteBiEncoder implements BiEncoder {
       }
     });
     return { vectors, truncated: encoded.map((e) => e.truncated) };
+  }
+
+  /**
+   * Last-layer token states of each text, each token's 512-d state L2-normalised (row-major
+   * [tokens, 512]), with the token ids: the evidence token alignment matches (teachers/alignment.ts).
+   */
+  tokenIds(text: string, maxLength = this.maxLength): number[] {
+    return this.tokenizer.encode(String(text ?? ''), { maxLength }).ids;
+  }
+
+  async tokenStates(texts: readonly string[], options: InferenceOptions = {}): Promise<TokenStates[]> {
+    const maxLength = options.maxLength ?? this.maxLength;
+    const encoded = texts.map((t) => this.tokenizer.encode(String(t ?? ''), { maxLength }));
+    const width = USE_LITE.hiddenDim;
+    return runBatched(encoded, (e) => e.ids.length, options.batchSize ?? 32, async (items) => {
+      const batch = packBatch(items);
+      const out = tf.tidy(() => {
+        const z = this.core.tokenStates(batch);
+        return tf.div(z, tf.maximum(tf.norm(z, 'euclidean', 2, true), 1e-12));
+      });
+      try {
+        const data = (await out.data()) as Float32Array;
+        return items.map((e, b) => ({
+          ids: e.ids,
+          states: data.slice(b * batch.seqLen * width, (b * batch.seqLen + e.ids.length) * width),
+        }));
+      } finally {
+        out.dispose();
+      }
+    });
   }
 
   async embed(texts: readonly string[], options: InferenceOptions = {}): Promise<Float32Array[]> {

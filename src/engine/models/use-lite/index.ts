@@ -10,5 +10,5 @@ export {
   type UseLiteBaseParams,
   type CoreForwardOptions,
 } from './core';
-export { UseLiteBiEncoder, loadUseLiteBiEncoder, loadUseLiteTokenizer, type UseLiteLoadOptions } from './biEncoder';
+export { UseLiteBiEncoder, loadUseLiteBiEncoder, loadUseLiteTokenizer, type UseLiteLoadOptions, type TokenStates } from './biEncoder';
 export { UseLiteCrossEncoder, loadUseLiteCrossEncoder, type UseLiteCrossEncoderOptions } from './crossEncoder';

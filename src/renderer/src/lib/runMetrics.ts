@@ -157,6 +157,27 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
       details: [`Measured with ${metric} against your labels (1 is perfect). Labelled pairs are few, so small differences may be chance.`],
     };
   }
+  const c = result.comparison;
+  if (c) {
+    const pct = (x: number) => `${Math.round(100 * x)}%`;
+    const on = `${heldOut ?? 'the'} held-out pairs the run never trained on`;
+    const headline =
+      c.verdict === 'better'
+        ? `Estimated without labels: better. Cycle ${chosen}'s bi-encoder agrees more with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}).`
+        : c.verdict === 'worse'
+          ? `Estimated without labels: worse. Cycle ${chosen}'s bi-encoder agrees less with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}). Keep using the model you started with.`
+          : `Estimated without labels: about the same as the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}; the difference could be chance).`;
+    return {
+      kind: 'indication',
+      answer: c.verdict,
+      headline,
+      details: [
+        `The judge is the last cycle's cross-encoder together with the run's other evidence (token alignment, word vectors), which reads both texts at once. Cycle ${chosen} came out ahead of the start in ${pct(c.confidence)} of 200 resamples of those pairs.`,
+        ...(heldOut !== null && heldOut < 30 ? [`With only ${heldOut} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`] : []),
+        'It is an estimate, not a measurement: to be sure, check a few pairs whose answer you know (Check), or give the run labelled pairs.',
+      ],
+    };
+  }
   const agreements = rows.filter((r) => r.agreement !== null).map((r) => `cycle ${r.cycle}: ${r.agreement!.toFixed(3)}`);
   const details = [
     agreements.length
@@ -177,6 +198,9 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
 export function describeRule(result: RunResult, heldOut: number | null, spec: RunSpec): string {
   if (result.selection.rule === 'user-labels') {
     return `Chosen by your labelled pairs${spec.userLabels ? ` (${spec.userLabels.count})` : ''}: the cycle whose bi-encoder scored best on them.`;
+  }
+  if (result.selection.rule === 'teacher-agreement') {
+    return `Chosen without labels: of the model you started with and every cycle, the bi-encoder that agreed most with the run's last cross-encoder and its evidence on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
   }
   return `Chosen without labels: the cycle whose bi- and cross-encoder agreed most on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
 }

@@ -1,0 +1,42 @@
+/**
+ * The evidence a run's teachers mix in, computed once per pair set from the start model
+ * (token alignment) and GloVe (SIF), per the run's settings.
+ */
+import type { BiEncoder } from '../../models/encoder';
+import type { PairList } from '../scoring';
+import type { TransEncoderSettings } from '../settings';
+import { alignmentScores } from './alignment';
+import { sifScores } from './sifEvidence';
+import { asTokenStateEncoder, type Evidence } from './teacher';
+
+export interface EvidenceResult {
+  evidence: Evidence[];
+  /** Evidence asked for but not available (e.g. GloVe not installed), with why. */
+  skipped: { name: Evidence['name']; reason: string }[];
+}
+
+export async function computeEvidence(startBi: BiEncoder, pairs: PairList, s: TransEncoderSettings, signal?: AbortSignal): Promise<EvidenceResult> {
+  const out: EvidenceResult = { evidence: [], skipped: [] };
+  const wa = s.teacher?.alignment ?? 0;
+  const ws = s.teacher?.sif ?? 0;
+  if (wa > 0) {
+    const encoder = asTokenStateEncoder(startBi);
+    if (encoder) out.evidence.push({ name: 'alignment', weight: wa, scores: await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, signal }) });
+    else out.skipped.push({ name: 'alignment', reason: 'the base model has no token states to align' });
+  }
+  if (ws > 0) {
+    try {
+      // Only a GloVe copy already prepared (the app converts it once when GloVe is first used):
+      // converting the 307 MB JSON is not done behind a training run's back.
+      out.evidence.push({ name: 'sif', weight: ws, scores: sifScores(pairs, { convert: false }) });
+    } catch (err) {
+      out.skipped.push({ name: 'sif', reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return out;
+}
+
+/** Weights from the settings for evidence loaded back from a file. */
+export function weightOf(name: Evidence['name'], s: TransEncoderSettings): number {
+  return name === 'alignment' ? (s.teacher?.alignment ?? 0) : (s.teacher?.sif ?? 0);
+}

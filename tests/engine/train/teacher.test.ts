@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src/engine/backend';
+import { spearman } from '../../../src/engine/eval/metrics';
+import { loadScoredPairs } from '../../../src/engine/eval/stsData';
+import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../../../src/engine/models/use-lite';
+import { loadArrays } from '../../../src/engine/models/io/weightsFile';
+import { biScores, crossScores, toProbabilities } from '../../../src/engine/train/scoring';
+import { rankByTeacher } from '../../../src/engine/train/selection';
+import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
+import { alignmentScores, Idf, alignmentF1 } from '../../../src/engine/train/teachers/alignment';
+import { mixZ, quantileMap, zScore } from '../../../src/engine/train/teachers/combine';
+import { teacherScores } from '../../../src/engine/train/teachers/teacher';
+import { runTransEncoder } from '../../../src/engine/train/transEncoder';
+import { seededRandom } from '../../../src/engine/random';
+
+describe('combining teacher evidence', () => {
+  it('z-scores, mixes by weight, and puts a ranking back on another scale', () => {
+    expect(Array.from(zScore([1, 2, 3])).map((x) => +x.toFixed(4))).toEqual([-1.2247, 0, 1.2247]);
+    expect(Array.from(zScore([5, 5, 5]))).toEqual([0, 0, 0]);
+    // Two scorers of opposite order, one weighted 3x: the mix follows the heavier one.
+    const mix = mixZ([{ scores: [1, 2, 3], weight: 3 }, { scores: [30, 20, 10], weight: 1 }]);
+    expect(mix[0]! < mix[1]! && mix[1]! < mix[2]!).toBe(true);
+    expect(() => mixZ([{ scores: [1, 2], weight: -1 }])).toThrow(/weight/);
+    expect(() => mixZ([{ scores: [1, 2], weight: 1 }, { scores: [1], weight: 1 }])).toThrow(/score arrays/);
+    // The teacher's order, the reference's values.
+    expect(Array.from(quantileMap([0.9, 0.1, 0.5], [10, 30, 20]))).toEqual([30, 10, 20]);
+  });
+
+  it('teacherScores keeps the model scores without evidence and their distribution with it', () => {
+    const model = Float32Array.of(0.2, 0.4, 0.6, 0.8);
+    expect(teacherScores(model, [])).toBe(model);
+    expect(teacherScores(model, [{ name: 'sif', scores: Float32Array.of(1, 2, 3, 4), weight: 0 }])).toBe(model);
+    const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
+    expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
+    expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('token alignment', () => {
+  it('is 1 for identical texts, symmetric, and weighs rare tokens more', () => {
+    const s = (ids: number[], rows: number[][]) => ({ ids, states: Float32Array.from(rows.flat()) });
+    const idf = new Idf([[1, 2], [1, 3], [1, 4]]); // token 1 is in every text
+    const x = s([1, 2], [[1, 0], [0, 1]]);
+    expect(alignmentF1(x, x, idf, 2)).toBeCloseTo(1, 6);
+    const y = s([1, 3], [[1, 0], [Math.SQRT1_2, Math.SQRT1_2]]);
+    expect(alignmentF1(x, y, idf, 2)).toBeCloseTo(alignmentF1(y, x, idf, 2), 6);
+    expect(idf.weight(2)).toBeGreaterThan(idf.weight(1));
+    expect(alignmentF1(x, s([], []), idf, 2)).toBe(0);
+  });
+});
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+it('token alignment of USE lite ranks gold STS pairs, and mixed with the cosine it beats the cosine on STS13 headlines', async () => {
+  // Measured evidence of issue 10 on real pairs: 150 STS13 headlines pairs (rows 189-338; FNWN comes first).
+  const sts = await loadScoredPairs('sts13');
+  const pairs = { a: sts.a.slice(189, 339), b: sts.b.slice(189, 339) };
+  const gold = sts.gold.slice(189, 339);
+  expect(new Set(sts.subsets.slice(189, 339))).toEqual(new Set(['headlines']));
+  const bi = loadUseLiteBiEncoder();
+  const align = await alignmentScores(bi, pairs, { maxLength: 64, chunkPairs: 128 });
+  const cos = await biScores(bi, pairs, { maxLength: 64 });
+  expect(spearman(align, gold)).toBeGreaterThan(0.5);
+  expect(spearman(mixZ([{ scores: cos, weight: 1 }, { scores: align, weight: 1 }]), gold)).toBeGreaterThan(spearman(cos, gold));
+  bi.dispose();
+}, 400_000);
+
+describe('rankByTeacher: is the trained model better than the start?', () => {
+  const rand = seededRandom(11);
+  const n = 300;
+  const truth = Float32Array.from({ length: n }, () => rand());
+  const noisy = (sd: number) => truth.map((t) => t + sd * (rand() - 0.5));
+  const teacher = noisy(0.2);
+
+  it('says better when a cycle agrees clearly more with the teacher, worse (and offers the start) when less, same when within chance', () => {
+    const start = noisy(1.5);
+    const better = rankByTeacher(start, [{ cycle: 1, bi: noisy(2) }, { cycle: 2, bi: noisy(0.5) }], teacher);
+    expect(better).toMatchObject({ cycle: 2, verdict: 'better', recommended: 'trained' });
+    expect(better.values.map((v) => v.cycle)).toEqual([0, 1, 2]);
+    expect(better.confidence).toBeGreaterThanOrEqual(0.95);
+
+    const good = noisy(0.5);
+    const worse = rankByTeacher(good, [{ cycle: 1, bi: noisy(2) }], teacher);
+    expect(worse).toMatchObject({ cycle: 1, verdict: 'worse', recommended: 'start' });
+
+    const same = rankByTeacher(good, [{ cycle: 1, bi: good.map((x, i) => (i === 0 ? x + 1e-3 : x)) }], teacher);
+    expect(same.verdict).toBe('same');
+    expect(same.recommended).toBe('trained');
+  });
+});
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-teacher-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+it('a run with alignment evidence trains both phases on the mixed teacher, on the model scores\' scale', async () => {
+  const dev = await loadScoredPairs('stsb-dev');
+  const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
+  const settings = mergeSettings(PAPER_SETTINGS, {
+    cycles: 1,
+    dropout: 0,
+    teacher: { alignment: 1 },
+    biToCross: { batchSize: 8, maxLength: 32 },
+    crossToBi: { batchSize: 8, epochs: 1, maxLength: 32 },
+  });
+  const bi = loadUseLiteBiEncoder();
+  const cross = loadUseLiteCrossEncoder();
+  const startCos = await biScores(bi, pairs, { maxLength: 32 });
+  const state = await runTransEncoder({ members: [{ name: 'use-lite', bi, cross }], pairs, settings, runDir: dir });
+  expect(state.phase).toBe('done');
+  const saved = await loadArrays(path.join(dir, 'evidence.safetensors'));
+  expect([...saved.keys()]).toEqual(['alignment']);
+  const evidence = saved.get('alignment')!.data;
+  const ev = [{ name: 'alignment' as const, scores: evidence, weight: 1 }];
+  // The evidence is the start model's alignment (the run's bi-encoder has trained since).
+  const fresh = loadUseLiteBiEncoder();
+  expect(Array.from(evidence)).toEqual(Array.from(await alignmentScores(fresh, pairs, { maxLength: 32 })));
+  const b2c = (await loadArrays(path.join(dir, 'labels-c0-b2c.safetensors'))).get('labels')!.data;
+  expect(Array.from(b2c)).toEqual(Array.from(toProbabilities(teacherScores(startCos, ev))));
+  // Not the plain cosines: the evidence changed the order.
+  expect(spearman(b2c, startCos)).toBeLessThan(0.999);
+  // cross->bi labels: the cycle's cross-encoder scores, re-ranked by the evidence, on their own scale.
+  const c2b = (await loadArrays(path.join(dir, 'labels-c0-c2b.safetensors'))).get('labels')!.data;
+  const trainedCross = loadUseLiteCrossEncoder();
+  const { loadWeights } = await import('../../../src/engine/models/io/weightsFile');
+  trainedCross.setWeights(await loadWeights(path.join(dir, 'cycle0-cross-use-lite.safetensors')));
+  const crossNow = await crossScores(trainedCross, pairs, { maxLength: 32 });
+  const expected = teacherScores(crossNow, ev);
+  Array.from(c2b).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  [bi, cross, fresh, trainedCross].forEach((m) => m.dispose());
+}, 300_000);
