@@ -3,7 +3,15 @@
  * execution provider) with 1 and 2 intra-op threads, on real STS-B dev sentences.
  *
  *   npx tsx bench/inference-throughput.ts [--sentences 2000] [--pairs 1000] [--max-length 64]
- *                                         [--batch 32] [--rounds 1] [--threads 1,2]
+ *                                         [--batch 32] [--rounds 1] [--threads 1,2] [--workers 2]
+ *                                         [--no-tfjs] [--no-cross]
+ *
+ * Rows per engine and thread count: tfjs-wasm; onnxruntime-node with 1 and 2 intra-op
+ * threads (one session on the main thread, the path before issue 14); "onnx worker pool",
+ * N single-threaded sessions in N worker threads fed length-sorted batches by the main
+ * thread (ParallelOnnxBiEncoder, bi-encoder only). --no-tfjs drops the tfjs-wasm rows (the
+ * ratios are then against the first ONNX row). CPU s per 1,000 inputs counts every thread of
+ * the process, and is the figure a loaded machine distorts least.
  *
  * Bi-encoder: sentences/s of embed(); cross-encoder: pairs/s of score(). Tokenization is in
  * the timed region for every engine (it is the same TypeScript tokenizer for all). Each
@@ -15,7 +23,7 @@ import os from 'node:os';
 import { initBackend } from '../src/engine/backend';
 import type { BiEncoder, CrossEncoder, TextPair } from '../src/engine/models/encoder';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
-import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
+import { OnnxBiEncoder, OnnxCrossEncoder, ParallelOnnxBiEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 
 function arg(name: string, fallback: string): string {
@@ -28,6 +36,8 @@ const maxLength = Number(arg('max-length', '64'));
 const batchSize = Number(arg('batch', '32'));
 const rounds = Math.max(1, Number(arg('rounds', '1')));
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
+const workerCounts = arg('workers', '2').split(',').filter(Boolean).map(Number);
+const withTfjs = !process.argv.includes('--no-tfjs');
 
 interface Measure {
   engine: string;
@@ -62,16 +72,16 @@ async function measureAll(engines: Engine[]): Promise<Measure[]> {
 }
 
 function table(title: string, unit: string, count: number, rows: Measure[]): string {
-  const base = rows.find((r) => r.engine === 'tfjs-wasm')!;
+  const base = rows[0]!;
   const lines = [
-    `${title} (${count} inputs, max length ${maxLength}, batch ${batchSize})`,
+    `${title} (${count} inputs, max length ${maxLength}, batch ${batchSize}, best of ${rounds} interleaved rounds)`,
     '',
-    `| engine | threads | ${unit}/s | wall s | CPU s | ${unit}/CPU-s | speed-up vs tfjs-wasm (wall) |`,
+    `| engine | threads | ${unit}/s | wall s | CPU s | CPU s per 1,000 | speed-up vs ${base.engine} ${base.threads} (wall) |`,
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.engine} | ${r.threads} | ${(count / r.wall).toFixed(1)} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(count / r.cpu).toFixed(1)} | ${(base.wall / r.wall).toFixed(2)}x |`,
+      `| ${r.engine} | ${r.threads} | ${(count / r.wall).toFixed(1)} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${((1000 * r.cpu) / count).toFixed(2)} | ${(base.wall / r.wall).toFixed(2)}x |`,
     );
   }
   return lines.join('\n');
@@ -97,9 +107,12 @@ async function main(): Promise<void> {
   // Bi-encoder
   const bi: BiEncoder = loadUseLiteBiEncoder();
   const onnxBi = await Promise.all(threadCounts.map((t) => OnnxBiEncoder.fromModel(bi, { intraOpNumThreads: t })));
+  const pools = [];
+  for (const w of workerCounts) pools.push(await ParallelOnnxBiEncoder.fromModel(bi, { workers: w }));
   const biEngines: Engine[] = [
-    { name: 'tfjs-wasm', threads: '1', run: () => bi.embed(sentences, opts), warm: () => bi.embed(warmSentences, opts) },
+    ...(withTfjs ? [{ name: 'tfjs-wasm', threads: '1', run: () => bi.embed(sentences, opts), warm: () => bi.embed(warmSentences, opts) }] : []),
     ...onnxBi.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.embed(sentences, opts), warm: () => o.embed(warmSentences, opts) })),
+    ...pools.map((p, i) => ({ name: 'onnx worker pool', threads: `${workerCounts[i]} x 1`, run: () => p.embed(sentences, opts), warm: () => p.embed(warmSentences, opts) })),
   ];
   const biRows = await measureAll(biEngines);
   // Sanity: the engines agree.
@@ -109,14 +122,21 @@ async function main(): Promise<void> {
   const minCos = Math.min(...ref.map((v, i) => cosine(v, got[i]!)));
   console.log('\n' + table('USE lite bi-encoder, embed()', 'sentences', sentences.length, biRows));
   console.log(`\nmin cosine tfjs vs onnx over ${probe.length} sentences: ${minCos.toFixed(7)}`);
+  for (const [i, p] of pools.entries()) {
+    const all = await onnxBi[0]!.embed(sentences, opts);
+    const par = await p.embed(sentences, opts);
+    console.log(`min cosine onnx (1 thread) vs worker pool ${workerCounts[i]} x 1 over ${sentences.length} sentences: ${Math.min(...all.map((v, k) => cosine(v, par[k]!))).toFixed(7)}`);
+    await p.dispose();
+  }
   for (const o of onnxBi) await o.dispose();
   bi.dispose();
 
+  if (process.argv.includes('--no-cross')) return;
   // Cross-encoder
   const cross: CrossEncoder = loadUseLiteCrossEncoder();
   const onnxCross = await Promise.all(threadCounts.map((t) => OnnxCrossEncoder.fromModel(cross, { intraOpNumThreads: t })));
   const crossEngines: Engine[] = [
-    { name: 'tfjs-wasm', threads: '1', run: () => cross.score(pairs, opts), warm: () => cross.score(warmPairs, opts) },
+    ...(withTfjs ? [{ name: 'tfjs-wasm', threads: '1', run: () => cross.score(pairs, opts), warm: () => cross.score(warmPairs, opts) }] : []),
     ...onnxCross.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.score(pairs, opts), warm: () => o.score(warmPairs, opts) })),
   ];
   const crossRows = await measureAll(crossEngines);

@@ -12,7 +12,9 @@ export {
   type InferenceCrossEncoder,
   type OnnxSessionOptions,
 } from './onnxEncoders';
-export { type OnnxTextCodec, codecForModel, hfCodec, useLiteCodec, packFeeds } from './textCodec';
+export { type OnnxTextCodec, type PackedIds, codecForModel, hfCodec, useLiteCodec, packFeeds, packIds } from './textCodec';
+export { OnnxWorkerPool, PoolAbortedError, type OnnxWorkerPoolOptions, type PoolFeed } from './onnxWorkerPool';
+export { ParallelOnnxBiEncoder, type ParallelEmbedOptions, type ParallelFromModelOptions } from './parallelBiEncoder';
 export {
   onnxSessionFor,
   ensureOnnxExport,
