@@ -13,10 +13,11 @@ export {
   type OnnxSessionOptions,
 } from './onnxEncoders';
 export { type OnnxTextCodec, type PackedIds, codecForModel, hfCodec, useLiteCodec, packFeeds, packIds } from './textCodec';
-export { OnnxWorkerPool, PoolAbortedError, type OnnxWorkerPoolOptions, type PoolFeed } from './onnxWorkerPool';
+export { OnnxWorkerPool, PoolAbortedError, defaultWorkerCount, WEIGHT_BUDGET_BYTES, type OnnxWorkerPoolOptions, type PoolFeed } from './onnxWorkerPool';
 export { ParallelOnnxBiEncoder, type ParallelEmbedOptions, type ParallelFromModelOptions } from './parallelBiEncoder';
 export {
   onnxSessionFor,
+  parallelBiEncoderFor,
   ensureOnnxExport,
   onnxExportStaleness,
   codecForModelFolder,

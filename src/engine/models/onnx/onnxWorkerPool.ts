@@ -13,7 +13,10 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 export interface OnnxWorkerPoolOptions {
-  /** Worker threads, one session each (default: the machine's cores, at most 4). */
+  /**
+   * Worker threads, one session each (default: the machine's cores, at most 4, and no more
+   * than keeps the workers' copies of the weights under WEIGHT_BUDGET_BYTES).
+   */
   workers?: number;
   /** Intra-op threads of each worker's session (default 1). */
   intraOpNumThreads?: number;
@@ -30,6 +33,15 @@ export class PoolAbortedError extends Error {
     super('ONNX work cancelled');
     this.name = 'AbortError';
   }
+}
+
+/** Each worker holds its own copy of the weights: a BERT-base export is ~440 MB. */
+export const WEIGHT_BUDGET_BYTES = 1_000_000_000;
+
+/** The default worker count for a model of `modelBytes`. */
+export function defaultWorkerCount(modelBytes: number): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.min(4, cores, Math.floor(WEIGHT_BUDGET_BYTES / Math.max(1, modelBytes))));
 }
 
 interface Job {
@@ -87,7 +99,7 @@ export class OnnxWorkerPool {
 
   /** Starts the workers and waits until every one has opened the model. */
   static async open(model: Uint8Array, options: OnnxWorkerPoolOptions = {}): Promise<OnnxWorkerPool> {
-    const n = options.workers ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+    const n = options.workers ?? defaultWorkerCount(model.byteLength);
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, not ${n}`);
     const intra = options.intraOpNumThreads ?? 1;
     if (!Number.isInteger(intra) || intra < 1) throw new RangeError(`intraOpNumThreads must be a positive integer, not ${intra}`);

@@ -12,6 +12,8 @@ import { type OnnxTextCodec, codecForModel, packIds } from './textCodec';
 import { checkOnnxMatchesModel } from './verify';
 
 const DEFAULT_BATCH = 32;
+/** Smallest batch a call is split into to keep every worker busy (per-run overhead grows below). */
+const MIN_SPLIT_BATCH = 8;
 
 export interface ParallelEmbedOptions extends InferenceOptions {
   /** Stops the work: queued batches are dropped and the call rejects with an AbortError. */
@@ -57,7 +59,10 @@ export class ParallelOnnxBiEncoder implements InferenceBiEncoder {
   async embedDetailed(texts: readonly string[], options: ParallelEmbedOptions = {}): Promise<EmbedResult> {
     const { signal } = options;
     const maxLength = this.codec.limit(options.maxLength);
-    const size = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
+    // A call with fewer batches than workers (dedup embeds 32 texts per call) is split so
+    // that every worker gets a share; batch 16 costs the same CPU per sentence as 32 here.
+    const requested = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
+    const size = Math.min(requested, Math.max(MIN_SPLIT_BATCH, Math.ceil(texts.length / this.pool.size)));
     const encoded = texts.map((t) => this.codec.encode(String(t ?? ''), maxLength));
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const vectors = new Array<Float32Array>(texts.length);
