@@ -3,10 +3,15 @@
  * vectors of the single-session ONNX path and of TF.js on real STS sentences, in input order;
  * failures reach the caller; a cancelled call stops and leaves the pool usable.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/engine/backend';
 import type { BiEncoder } from '../../../src/engine/models/encoder';
-import { OnnxBiEncoder, OnnxWorkerPool, ParallelOnnxBiEncoder, buildOnnxModel, packIds } from '../../../src/engine/models/onnx';
+import { loadHfEncoder } from '../../../src/engine/models/hf';
+import { saveModel } from '../../../src/engine/models/modelFiles';
+import { OnnxBiEncoder, OnnxWorkerPool, ParallelOnnxBiEncoder, buildOnnxModel, packIds, parallelBiEncoderFor } from '../../../src/engine/models/onnx';
 import { loadUseLiteBiEncoder } from '../../../src/engine/models/use-lite';
 import { sharedDataSentences } from './use-lite-fixtures';
 
@@ -103,19 +108,51 @@ describe('OnnxWorkerPool', () => {
     await expect(OnnxWorkerPool.open(new Uint8Array(4), { workers: 0 })).rejects.toThrow(/workers must be a positive integer/);
   }, 60_000);
 
-  it('fails pending and later jobs when a worker dies, and after dispose', async () => {
+  it('fails later jobs when a worker has died, and after dispose', async () => {
     const pool = await OnnxWorkerPool.open(buildOnnxModel(model).bytes, { workers: 1 });
     const packed = packIds([{ ids: [5, 6, 7] }], 0, false);
     const dims = [packed.batch, packed.seq];
     const feeds = () => ({ input_ids: { data: packed.ids.slice(), dims }, attention_mask: { data: packed.mask.slice(), dims } });
-    const jobs = [pool.run(feeds(), 'embeddings'), pool.run(feeds(), 'embeddings'), pool.run(feeds(), 'embeddings')];
-    // Simulate a crash: the worker thread goes away under the pool.
+    expect(await pool.run(feeds(), 'embeddings')).toHaveLength(model.dim);
+    // The worker thread goes away under the pool while idle (terminating it inside a native
+    // run would abort the process, which is why dispose() asks workers to leave instead).
     await (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0]!.worker.terminate();
-    const settled = await Promise.allSettled(jobs);
-    expect(settled.some((s) => s.status === 'rejected')).toBe(true);
-    for (const s of settled) if (s.status === 'rejected') expect(String(s.reason)).toMatch(/ONNX worker stopped/);
+    await new Promise((r) => setTimeout(r, 50));
     await expect(pool.run(feeds(), 'embeddings')).rejects.toThrow(/ONNX worker stopped/);
     await pool.dispose();
     await expect(pool.run(feeds(), 'embeddings')).rejects.toThrow(/closed/);
   }, 60_000);
+
+  it('dispose while jobs run lets the runs finish, rejects the queued ones and does not crash', async () => {
+    const pool = await OnnxWorkerPool.open(buildOnnxModel(model).bytes, { workers: 2 });
+    const packed = packIds(Array.from({ length: 32 }, () => ({ ids: Array.from({ length: 40 }, (_, j) => 5 + j) })), 0, false);
+    const dims = [packed.batch, packed.seq];
+    const jobs = Array.from({ length: 6 }, () => pool.run({ input_ids: { data: packed.ids.slice(), dims }, attention_mask: { data: packed.mask.slice(), dims } }, 'embeddings'));
+    const outcome = Promise.allSettled(jobs);
+    await pool.dispose();
+    const settled = await outcome;
+    expect(settled.filter((s) => s.status === 'rejected').length).toBeGreaterThanOrEqual(4);
+    for (const s of settled) if (s.status === 'rejected') expect(String(s.reason)).toMatch(/closed/);
+  }, 60_000);
+});
+
+describe('parallelBiEncoderFor (saved model folders)', () => {
+  it('opens a saved Hugging Face bi-encoder on the pool with its tokenizer and gives the TF.js vectors', async () => {
+    const base = path.resolve(__dirname, '../../fixtures/hf/bert-vocab');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-pool-'));
+    const hf = await loadHfEncoder(base);
+    try {
+      await saveModel(dir, hf, { base: { kind: 'hf', dir: base } });
+      const onFolder = await parallelBiEncoderFor(dir, { workers: 2 });
+      try {
+        const texts = TEXTS.slice(0, 30);
+        expect(minCosine(await hf.embed(texts), await onFolder.embed(texts))).toBeGreaterThanOrEqual(0.9999);
+      } finally {
+        await onFolder.dispose();
+      }
+    } finally {
+      hf.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

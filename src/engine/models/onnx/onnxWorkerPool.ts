@@ -57,6 +57,7 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | null;
+  exited: boolean;
 }
 
 // Plain CommonJS run by each worker (eval), so no separate file has to survive bundling.
@@ -72,6 +73,12 @@ const opened = ort.InferenceSession.create(workerData.model, {
 });
 opened.then(() => parentPort.postMessage({ type: 'ready' }), (err) => parentPort.postMessage({ type: 'open-failed', message: String(err && err.message || err) }));
 parentPort.on('message', async (msg) => {
+  if (msg.type === 'close') {
+    // Leave on our own: terminate() from outside during a native run aborts the whole process.
+    try { await (await opened).release(); } catch {}
+    parentPort.close();
+    return;
+  }
   try {
     const session = await opened;
     const feeds = {};
@@ -107,7 +114,8 @@ export class OnnxWorkerPool {
     const pool = new OnnxWorkerPool();
     const started = Array.from({ length: n }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, model, intraOpNumThreads: intra } });
-      const slot: Slot = { worker, job: null };
+      const slot: Slot = { worker, job: null, exited: false };
+      worker.once('exit', () => (slot.exited = true));
       pool.slots.push(slot);
       return new Promise<void>((resolve, reject) => {
         const onFirst = (msg: { type: string; message?: string }) => {
@@ -152,11 +160,24 @@ export class OnnxWorkerPool {
     });
   }
 
-  /** Stops every worker; queued jobs are rejected. */
+  /**
+   * Stops every worker; queued jobs are rejected. Each worker finishes the run it is in and
+   * leaves by itself (worker.terminate() during a native run would abort the process).
+   */
   async dispose(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.failAll(new Error('the ONNX worker pool was closed'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.exited) return resolve();
+            s.worker.once('exit', () => resolve());
+            s.worker.postMessage({ type: 'close' });
+          }),
+      ),
+    );
   }
 
   private attach(slot: Slot): void {
@@ -180,7 +201,7 @@ export class OnnxWorkerPool {
       if (!job) return;
       slot.job = job;
       const transfer = Object.values(job.feeds).map((f) => f.data.buffer as ArrayBuffer);
-      slot.worker.postMessage({ id: job.id, feeds: job.feeds, output: job.output }, transfer);
+      slot.worker.postMessage({ type: 'run', id: job.id, feeds: job.feeds, output: job.output }, transfer);
     }
   }
 
