@@ -4,14 +4,16 @@
  *
  *   npx tsx bench/inference-throughput.ts [--sentences 2000] [--pairs 1000] [--max-length 64]
  *                                         [--batch 32] [--rounds 1] [--threads 1,2] [--workers 2]
- *                                         [--no-tfjs] [--no-cross]
+ *                                         [--no-tfjs] [--no-cross] [--int8]
  *
  * Rows per engine and thread count: tfjs-wasm; onnxruntime-node with 1 and 2 intra-op
  * threads (one session on the main thread, the path before issue 14); "onnx worker pool",
  * N single-threaded sessions in N worker threads fed length-sorted batches by the main
  * thread (ParallelOnnxBiEncoder, bi-encoder only). --no-tfjs drops the tfjs-wasm rows (the
  * ratios are then against the first ONNX row). CPU s per 1,000 inputs counts every thread of
- * the process, and is the figure a loaded machine distorts least.
+ * the process, and is the figure a loaded machine distorts least. --int8 adds a row for the
+ * opt-in int8 export (1 thread) and its accuracy cost: Spearman x 100 of cosine vs gold on
+ * STS sets, float32 vs int8, and the cosine between their vectors.
  *
  * Bi-encoder: sentences/s of embed(); cross-encoder: pairs/s of score(). Tokenization is in
  * the timed region for every engine (it is the same TypeScript tokenizer for all). Each
@@ -23,7 +25,8 @@ import os from 'node:os';
 import { initBackend } from '../src/engine/backend';
 import type { BiEncoder, CrossEncoder, TextPair } from '../src/engine/models/encoder';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
-import { OnnxBiEncoder, OnnxCrossEncoder, ParallelOnnxBiEncoder } from '../src/engine/models/onnx';
+import { spearman } from '../src/engine/eval/metrics';
+import { OnnxBiEncoder, OnnxCrossEncoder, ParallelOnnxBiEncoder, buildOnnxModel, openOnnxEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 
 function arg(name: string, fallback: string): string {
@@ -38,6 +41,8 @@ const rounds = Math.max(1, Number(arg('rounds', '1')));
 const threadCounts = arg('threads', '1,2').split(',').map(Number);
 const workerCounts = arg('workers', '2').split(',').filter(Boolean).map(Number);
 const withTfjs = !process.argv.includes('--no-tfjs');
+const withInt8 = process.argv.includes('--int8');
+const ACCURACY_SETS = ['stsb-dev', 'sts16', 'sickr-trial'];
 
 interface Measure {
   engine: string;
@@ -109,10 +114,12 @@ async function main(): Promise<void> {
   const onnxBi = await Promise.all(threadCounts.map((t) => OnnxBiEncoder.fromModel(bi, { intraOpNumThreads: t })));
   const pools = [];
   for (const w of workerCounts) pools.push(await ParallelOnnxBiEncoder.fromModel(bi, { workers: w }));
+  const int8 = withInt8 ? ((await openOnnxEncoder(bi, buildOnnxModel(bi, { quantize: 'int8' }).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder) : null;
   const biEngines: Engine[] = [
     ...(withTfjs ? [{ name: 'tfjs-wasm', threads: '1', run: () => bi.embed(sentences, opts), warm: () => bi.embed(warmSentences, opts) }] : []),
     ...onnxBi.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.embed(sentences, opts), warm: () => o.embed(warmSentences, opts) })),
     ...pools.map((p, i) => ({ name: 'onnx worker pool', threads: `${workerCounts[i]} x 1`, run: () => p.embed(sentences, opts), warm: () => p.embed(warmSentences, opts) })),
+    ...(int8 ? [{ name: 'onnxruntime-node int8', threads: '1', run: () => int8.embed(sentences, opts), warm: () => int8.embed(warmSentences, opts) }] : []),
   ];
   const biRows = await measureAll(biEngines);
   // Sanity: the engines agree.
@@ -127,6 +134,23 @@ async function main(): Promise<void> {
     const par = await p.embed(sentences, opts);
     console.log(`min cosine onnx (1 thread) vs worker pool ${workerCounts[i]} x 1 over ${sentences.length} sentences: ${Math.min(...all.map((v, k) => cosine(v, par[k]!))).toFixed(7)}`);
     await p.dispose();
+  }
+  if (int8) {
+    console.log('\nint8 accuracy cost (Spearman x 100 of cosine vs gold; cosine float32 vs int8 vectors)\n');
+    console.log('| set | pairs | float32 | int8 | min cosine | mean cosine |');
+    console.log('|---|---|---|---|---|---|');
+    for (const set of ACCURACY_SETS) {
+      const d = await loadScoredPairs(set);
+      const texts = [...d.a, ...d.b];
+      const f = await onnxBi[0]!.embed(texts, opts);
+      const q = await int8.embed(texts, opts);
+      const n = d.a.length;
+      const sims = (v: Float32Array[]) => d.a.map((_, i) => cosine(v[i]!, v[n + i]!));
+      const agree = f.map((v, i) => cosine(v, q[i]!));
+      const rho = (v: Float32Array[]) => (100 * spearman(sims(v), d.gold)).toFixed(2);
+      console.log(`| ${set} | ${n} | ${rho(f)} | ${rho(q)} | ${Math.min(...agree).toFixed(5)} | ${(agree.reduce((a, b) => a + b, 0) / agree.length).toFixed(5)} |`);
+    }
+    await int8.dispose();
   }
   for (const o of onnxBi) await o.dispose();
   bi.dispose();

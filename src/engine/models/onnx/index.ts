@@ -1,5 +1,6 @@
 /** ONNX export of the engine's encoders and bulk inference on onnxruntime-node (CPU). */
-export { buildOnnxModel, OnnxExportError, type OnnxFamily, type OnnxModelInfo } from './buildModel';
+export { buildOnnxModel, OnnxExportError, type BuildOnnxOptions, type OnnxFamily, type OnnxModelInfo } from './buildModel';
+export { quantizeKernel, quantizedDense } from './quantizedDense';
 export { exportOnnx, type ExportOnnxOptions } from './exportOnnx';
 export { checkOnnxMatchesModel, PROBE_TOLERANCE } from './verify';
 export {
