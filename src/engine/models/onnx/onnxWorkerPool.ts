@@ -124,7 +124,13 @@ export class OnnxWorkerPool {
         };
         worker.once('message', onFirst);
         worker.once('error', reject);
-      }).then(() => pool.attach(slot));
+      }).then(() => {
+        pool.attach(slot);
+        // An idle pool must not keep the process alive (a CLI that never calls dispose()
+        // would hang at exit); a worker is ref'd only while it holds a job. After attach():
+        // adding a 'message' listener refs the worker's port again.
+        worker.unref();
+      });
     });
     try {
       await Promise.all(started);
@@ -185,6 +191,7 @@ export class OnnxWorkerPool {
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
       slot.job = null;
+      slot.worker.unref();
       this.settle(job, msg.type === 'result' ? msg.data! : new Error(`ONNX run failed: ${msg.message}`));
       this.pump();
     });
@@ -200,6 +207,7 @@ export class OnnxWorkerPool {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
+      slot.worker.ref();
       const transfer = Object.values(job.feeds).map((f) => f.data.buffer as ArrayBuffer);
       slot.worker.postMessage({ type: 'run', id: job.id, feeds: job.feeds, output: job.output }, transfer);
     }
