@@ -7,7 +7,7 @@ import { initBackend, type BackendInfo } from '../backend';
 import type { Store } from '../store';
 import type { BiEncoder, CrossEncoder } from './encoder';
 import { BUILTIN_BASE, createBiEncoder, createCrossEncoder, isGloveBase, loadModel, readModelConfig, type BaseSpec } from './modelFiles';
-import { OnnxBiEncoder, OnnxCrossEncoder, onnxSessionFor } from './onnx';
+import { OnnxCrossEncoder, ParallelOnnxBiEncoder, onnxSessionFor, parallelBiEncoderFor } from './onnx';
 
 type BulkBi = Pick<BiEncoder, 'embed' | 'embedDetailed'>;
 type BulkCross = Pick<CrossEncoder, 'score' | 'scoreDetailed'>;
@@ -42,6 +42,8 @@ export class ModelCache {
   /**
    * For bulk work (dedup, evaluation): the model through ONNX Runtime, about 4x faster than
    * TF.js here; TF.js where the export fails (the reason is kept in `lastOnnxError`).
+   * Embedding runs on a worker pool, one single-threaded session per core (issue 14: the
+   * same CPU time per sentence as one thread, where 2 intra-op threads cost 27% more).
    */
   async bulkBi(modelId: number | null): Promise<BulkBi> {
     const key = `${modelId ?? 'builtin'}:onnx-bi`;
@@ -53,7 +55,7 @@ export class ModelCache {
         if (await this.isGlove(modelId)) return tfModel;
         try {
           const dir = await this.modelDir(modelId);
-          return dir ? ((await onnxSessionFor(dir)) as OnnxBiEncoder) : await OnnxBiEncoder.fromModel(tfModel);
+          return dir ? await parallelBiEncoderFor(dir) : await ParallelOnnxBiEncoder.fromModel(tfModel);
         } catch (err) {
           this.lastOnnxError = (err as Error).message;
           return tfModel;
@@ -143,7 +145,7 @@ export class ModelCache {
     for (const entry of this.cache.values()) void entry.then((m) => m.dispose(), () => undefined);
     this.cache.clear();
     for (const entry of this.onnx.values()) {
-      void entry.then((m) => (m instanceof OnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined), () => undefined);
+      void entry.then((m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined), () => undefined);
     }
     this.onnx.clear();
   }

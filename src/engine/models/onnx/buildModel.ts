@@ -36,13 +36,20 @@ export class OnnxExportError extends Error {
 }
 
 /** The model's graph as ONNX ModelProto bytes, plus what a runner needs to know about it. */
-export function buildOnnxModel(model: BiEncoder | CrossEncoder): { bytes: Uint8Array; info: OnnxModelInfo } {
+export interface BuildOnnxOptions {
+  /** 'int8': per-token dense layers quantised (USE lite only; changes the outputs slightly, see quantizedDense.ts). */
+  quantize?: 'int8';
+}
+
+export function buildOnnxModel(model: BiEncoder | CrossEncoder, options: BuildOnnxOptions = {}): { bytes: Uint8Array; info: OnnxModelInfo } {
   const kind = model.kind === 'bi-encoder' ? 'bi' : 'cross';
   let graph: GraphBuilder;
   let family: OnnxFamily;
   if (model instanceof UseLiteBiEncoder || model instanceof UseLiteCrossEncoder) {
     family = 'use-lite';
-    graph = buildUseLiteGraph({ kind, weights: readWeights(model), invTimescales: useLiteInvTimescales(model) });
+    graph = buildUseLiteGraph({ kind, weights: readWeights(model), invTimescales: useLiteInvTimescales(model), quantize: options.quantize });
+  } else if (options.quantize) {
+    throw new OnnxExportError(`int8 export is only implemented for USE lite, not ${model.constructor?.name ?? typeof model}`);
   } else if (model instanceof HfEncoder) {
     family = model.config.modelType;
     graph = buildBertGraph({ kind: 'bi', config: model.config, pooling: model.pooling, weights: readWeights(model) });

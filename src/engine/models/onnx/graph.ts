@@ -6,7 +6,7 @@
 import { ProtoWriter } from './protobuf';
 
 /** ONNX TensorProto.DataType values we use. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
 export type ElemType = (typeof DataType)[keyof typeof DataType];
 
 /** Opset 17: the first with LayerNormalization; ReduceMean/ReduceMax still take `axes` as an attribute. */
@@ -56,6 +56,12 @@ export function int64Tensor(values: readonly number[], dims: readonly number[]):
   const view = new DataView(raw.buffer);
   values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
   return { dims: [...dims], type: DataType.INT64, raw };
+}
+
+export function int8Tensor(values: Int8Array, dims: readonly number[]): TensorData {
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== size) throw new Error(`int8 tensor of shape [${dims}] needs ${size} values, got ${values.length}`);
+  return { dims: [...dims], type: DataType.INT8, raw: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
 }
 
 interface NodeSpec {

@@ -1,5 +1,6 @@
 /** ONNX export of the engine's encoders and bulk inference on onnxruntime-node (CPU). */
-export { buildOnnxModel, OnnxExportError, type OnnxFamily, type OnnxModelInfo } from './buildModel';
+export { buildOnnxModel, OnnxExportError, type BuildOnnxOptions, type OnnxFamily, type OnnxModelInfo } from './buildModel';
+export { quantizeKernel, quantizedDense } from './quantizedDense';
 export { exportOnnx, type ExportOnnxOptions } from './exportOnnx';
 export { checkOnnxMatchesModel, PROBE_TOLERANCE } from './verify';
 export {
@@ -12,9 +13,12 @@ export {
   type InferenceCrossEncoder,
   type OnnxSessionOptions,
 } from './onnxEncoders';
-export { type OnnxTextCodec, codecForModel, hfCodec, useLiteCodec, packFeeds } from './textCodec';
+export { type OnnxTextCodec, type PackedIds, codecForModel, hfCodec, useLiteCodec, packFeeds, packIds } from './textCodec';
+export { OnnxWorkerPool, PoolAbortedError, defaultWorkerCount, WEIGHT_BUDGET_BYTES, type OnnxWorkerPoolOptions, type PoolFeed } from './onnxWorkerPool';
+export { ParallelOnnxBiEncoder, type ParallelEmbedOptions, type ParallelFromModelOptions } from './parallelBiEncoder';
 export {
   onnxSessionFor,
+  parallelBiEncoderFor,
   ensureOnnxExport,
   onnxExportStaleness,
   codecForModelFolder,

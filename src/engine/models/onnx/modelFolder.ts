@@ -12,6 +12,8 @@ import { loadUseLiteTokenizer } from '../use-lite/biEncoder';
 import type { OnnxModelInfo } from './buildModel';
 import { exportOnnx } from './exportOnnx';
 import { OnnxBiEncoder, OnnxCrossEncoder, type OnnxSessionOptions, createOnnxSession } from './onnxEncoders';
+import type { OnnxWorkerPoolOptions } from './onnxWorkerPool';
+import { ParallelOnnxBiEncoder } from './parallelBiEncoder';
 import { type OnnxTextCodec, hfCodec, useLiteCodec } from './textCodec';
 
 export const ONNX_FILE = 'model.onnx';
@@ -123,4 +125,17 @@ export async function onnxSessionFor(modelDir: string, options: OnnxSessionOptio
     await session.release();
     throw err;
   }
+}
+
+/**
+ * A saved bi-encoder folder on a worker pool (one single-threaded session per core): exports
+ * `<modelDir>/model.onnx` when missing or stale, as onnxSessionFor. Throws for a cross-encoder.
+ */
+export async function parallelBiEncoderFor(modelDir: string, options: OnnxWorkerPoolOptions = {}): Promise<ParallelOnnxBiEncoder> {
+  const config = readModelConfig(modelDir);
+  const { file, info } = await ensureOnnxExport(modelDir);
+  if (info.kind !== 'bi') throw new Error(`${modelDir} holds a cross-encoder, not a bi-encoder`);
+  if (!info.dim) throw new Error(`${ONNX_META_FILE} in ${modelDir} lacks the embedding width`);
+  const bytes = new Uint8Array(await fs.promises.readFile(file));
+  return ParallelOnnxBiEncoder.open(bytes, codecForModelFolder(modelDir, config), info.dim, options);
 }

@@ -65,11 +65,21 @@ export function codecForModel(model: BiEncoder | CrossEncoder): OnnxTextCodec {
   throw new Error(`no ONNX tokenization for ${model.constructor?.name ?? typeof model}`);
 }
 
-/** Right-pads encoded inputs into int64 [batch, seq] feeds (at least one position, as the TF.js packers). */
-export function packFeeds(items: ReadonlyArray<{ ids: readonly number[]; typeIds?: readonly number[] }>, padId: number, withTypes: boolean): Record<string, ort.Tensor> {
+/** Right-padded int64 [batch, seq] arrays of encoded inputs (at least one position, as the TF.js packers). */
+export interface PackedIds {
+  batch: number;
+  seq: number;
+  ids: BigInt64Array;
+  mask: BigInt64Array;
+  types?: BigInt64Array;
+}
+
+export function packIds(items: ReadonlyArray<{ ids: readonly number[]; typeIds?: readonly number[] }>, padId: number, withTypes: boolean): PackedIds {
   const B = items.length;
-  const L = Math.max(1, ...items.map((e) => e.ids.length));
-  const ids = new BigInt64Array(B * L).fill(BigInt(padId));
+  let L = 1;
+  for (const e of items) if (e.ids.length > L) L = e.ids.length;
+  const ids = new BigInt64Array(B * L);
+  if (padId !== 0) ids.fill(BigInt(padId));
   const mask = new BigInt64Array(B * L);
   const types = withTypes ? new BigInt64Array(B * L) : undefined;
   items.forEach((e, b) => {
@@ -80,6 +90,12 @@ export function packFeeds(items: ReadonlyArray<{ ids: readonly number[]; typeIds
       if (types && e.typeIds) types[row + j] = BigInt(e.typeIds[j] ?? 0);
     }
   });
+  return { batch: B, seq: L, ids, mask, types };
+}
+
+/** Right-pads encoded inputs into int64 [batch, seq] feeds (at least one position, as the TF.js packers). */
+export function packFeeds(items: ReadonlyArray<{ ids: readonly number[]; typeIds?: readonly number[] }>, padId: number, withTypes: boolean): Record<string, ort.Tensor> {
+  const { batch: B, seq: L, ids, mask, types } = packIds(items, padId, withTypes);
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int64', ids, [B, L]),
     attention_mask: new ort.Tensor('int64', mask, [B, L]),

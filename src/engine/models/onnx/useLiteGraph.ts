@@ -11,6 +11,7 @@
 import { USE_LITE } from '../use-lite/params';
 import { DataType, GraphBuilder, attr, floatTensor } from './graph';
 import { dense, layerNorm, mergeHeads, paddingBias, reduceSum, seqLength, splitHeads, unsqueeze } from './layers';
+import { quantizedDense } from './quantizedDense';
 import { type NamedWeight, WeightInitializers } from './weights';
 
 /** Cosine clip before its logit, as COS_CLIP in use-lite/crossEncoder.ts (not exported there). */
@@ -21,6 +22,8 @@ export interface UseLiteGraphSpec {
   weights: ReadonlyMap<string, NamedWeight>;
   /** [128] inverse timescales of the sinusoidal timing signal (a constant of the base graph). */
   invTimescales: Float32Array;
+  /** 'int8': the per-token dense layers in int8 (quantizedDense.ts); default float32. */
+  quantize?: 'int8';
 }
 
 export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
@@ -48,26 +51,33 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
     bias = g.op('Add', [bias, g.op('Mul', [differ, w.use('cross_attention_gate', [])])]);
   }
 
+  // Per-token dense layers (all but the pooler): float, or int8 when asked for.
+  const linear = (x: string, kernel: string, shape: [number, number], bias: string): string => {
+    if (spec.quantize !== 'int8') return dense(g, x, w.use(kernel, shape), w.use(bias));
+    const kw = spec.weights.get(kernel);
+    if (!kw || kw.shape[0] !== shape[0] || kw.shape[1] !== shape[1]) throw new Error(`ONNX export: weight ${kernel} has shape [${kw?.shape ?? 'none'}], expected [${shape}]`);
+    return quantizedDense(g, x, kernel, kw, w.use(bias));
+  };
   const ln = (v: string, p: string) => layerNorm(g, v, w.use(p + '/layer_norm/scale'), w.use(p + '/layer_norm/bias'), eps);
   const attention = (h: string, layer: 0 | 1, width: number): string => {
     const p = `layer_${layer}/attention/`;
     const depth = width / heads;
-    const qkv = dense(g, h, w.use(p + 'qkv/kernel', [width, 3 * width]), w.use(p + 'qkv/bias'));
+    const qkv = linear(h, p + 'qkv/kernel', [width, 3 * width], p + 'qkv/bias');
     const [q, k, v] = g.opN('Split', [qkv, g.constI([width, width, width])], 3, { axis: attr.int(2) }) as [string, string, string];
     const qh = g.op('Mul', [splitHeads(g, q, heads, depth), g.scalarF(Math.fround(1 / Math.sqrt(depth)))]);
     const scores = g.op('Add', [g.op('MatMul', [qh, splitHeads(g, k, heads, depth, true)]), bias]);
     const probs = g.op('Softmax', [scores], { axis: attr.int(-1) });
     const context = mergeHeads(g, g.op('MatMul', [probs, splitHeads(g, v, heads, depth)]), width);
-    return dense(g, context, w.use(p + 'output/kernel', [width, H]), w.use(p + 'output/bias'));
+    return linear(context, p + 'output/kernel', [width, H], p + 'output/bias');
   };
   const ffn = (y: string, layer: 0 | 1): string => {
     const p = `layer_${layer}/ffn/`;
-    const inner = g.op('Relu', [dense(g, ln(y, `layer_${layer}/ffn`), w.use(p + 'conv1/kernel', [H, F]), w.use(p + 'conv1/bias'))]);
-    return dense(g, inner, w.use(p + 'conv2/kernel', [F, H]), w.use(p + 'conv2/bias'));
+    const inner = g.op('Relu', [linear(ln(y, `layer_${layer}/ffn`), p + 'conv1/kernel', [H, F], p + 'conv1/bias')]);
+    return linear(inner, p + 'conv2/kernel', [F, H], p + 'conv2/bias');
   };
 
   // Layer 0 (its residual is projected 256 -> 512), then layer 1.
-  const residual = dense(g, x, w.use('layer_0/residual/kernel', [E, H]), w.use('layer_0/residual/bias'));
+  const residual = linear(x, 'layer_0/residual/kernel', [E, H], 'layer_0/residual/bias');
   let y = g.op('Add', [attention(ln(x, 'layer_0/attention'), 0, E), residual]);
   let z = g.op('Add', [y, ffn(y, 0)]);
   y = g.op('Add', [attention(ln(z, 'layer_1/attention'), 1, H), z]);

@@ -6,7 +6,7 @@
  */
 import type { BiEncoder, CrossEncoder, TextPair } from '../encoder';
 import { OnnxExportError } from './buildModel';
-import type { OnnxBiEncoder, OnnxCrossEncoder } from './onnxEncoders';
+import type { InferenceBiEncoder, InferenceCrossEncoder } from './onnxEncoders';
 
 const PROBE_TEXTS = [
   '',
@@ -25,7 +25,7 @@ const PROBE_PAIRS: TextPair[] = [
 export const PROBE_TOLERANCE = { cosine: 0.999, score: 1e-3 };
 
 /** Throws OnnxExportError when the ONNX encoder and the TF.js model disagree on the probes. */
-export async function checkOnnxMatchesModel(model: BiEncoder | CrossEncoder, onnx: OnnxBiEncoder | OnnxCrossEncoder): Promise<void> {
+export async function checkOnnxMatchesModel(model: BiEncoder | CrossEncoder, onnx: InferenceBiEncoder | InferenceCrossEncoder): Promise<void> {
   if (model.kind === 'bi-encoder') {
     if (onnx.kind !== 'bi-encoder') throw new OnnxExportError('a bi-encoder was exported as a cross-encoder');
     const ref = await model.embed(PROBE_TEXTS);
