@@ -199,16 +199,44 @@ export interface ScanSummary {
   finishedAt: string | null;
 }
 
+export interface DedupEvidence {
+  jaccard?: number;
+  cosine?: number;
+  cross?: number;
+  /** [share of the member's text matched in the kept file, share of the kept file matched in the member]. */
+  coverage?: [number, number];
+  /** Numbers found in both texts / in either. */
+  numbers?: [number, number];
+  passages?: { member: string; keeper: string; score: number }[];
+}
+
 export interface DedupReport {
   scan: { id: number; roots: string[]; status: string; createdAt: string; finishedAt: string | null; settings: unknown; stats: unknown };
   clusters: {
     id: number;
     level: 'file' | 'passage';
-    layer: 'exact' | 'near' | 'semantic' | 'cross';
+    /** The weakest evidence holding the group together; `same-file`: hard links (one file, nothing to move). */
+    layer: 'exact' | 'near' | 'semantic' | 'cross' | 'same-file';
+    /** `high`: exact/near members pre-selected; `review`: offered, never pre-ticked; `info`: nothing to move. */
+    confidence: 'high' | 'review' | 'info';
     score: number | null;
     keepDocumentId: number | null;
     keepPath: string | null;
-    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: string; score: number | null; keep: boolean; passageText: string | null }[];
+    members: {
+      documentId: number;
+      path: string;
+      relPath: string;
+      size: number;
+      modified: string;
+      layer: string;
+      score: number | null;
+      keep: boolean;
+      /** Ticked for moving by default (identical or near-identical to the kept file). */
+      preselect: boolean;
+      passageText: string | null;
+      /** What the match with the kept file rests on. */
+      evidence: DedupEvidence | null;
+    }[];
   }[];
 }
 

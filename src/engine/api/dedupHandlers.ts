@@ -5,6 +5,7 @@ import type { Engine } from './engine';
 import {
   DedupScanCancelledError,
   QuarantineUnavailableError,
+  failStaleScans,
   loadScanReport,
   quarantineFiles,
   renderScanReport,
@@ -72,6 +73,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return { jobId: job.id };
     },
     'dedup.resume': async ({ scanId }) => {
+      await failStaleScans(store);
       const scan = await store.scans.get(scanId);
       if (!scan) throw new ApiError('not_found', `No scan with id ${scanId}.`);
       if (!['cancelled', 'failed'].includes(scan.status)) throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
@@ -82,18 +84,21 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score });
       return { jobId: job.id };
     },
-    'dedup.scans': async () =>
-      (await store.scans.list()).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: s.stats, createdAt: s.createdAt, finishedAt: s.finishedAt })),
+    'dedup.scans': async () => {
+      // A scan whose process died shows as interrupted (failed, resumable), not running forever.
+      await failStaleScans(store);
+      return (await store.scans.list()).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: s.stats, createdAt: s.createdAt, finishedAt: s.finishedAt }));
+    },
     'dedup.report': async ({ scanId }) => {
       if (!(await store.scans.get(scanId))) throw new ApiError('not_found', `No scan with id ${scanId}.`);
       const r = await loadScanReport(store, scanId);
       return {
         scan: r.scan,
         clusters: r.clusters.map((c) => ({
-          id: c.id, level: c.level, layer: c.layer, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
+          id: c.id, level: c.level, layer: c.layer, confidence: c.confidence, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
           members: c.members.map((m) => ({
             documentId: m.documentId, path: m.path, relPath: m.relPath, size: m.size, modified: m.modified,
-            layer: m.layer, score: m.score, keep: m.keep, passageText: m.passageText,
+            layer: m.layer, score: m.score, keep: m.keep, preselect: m.preselect, passageText: m.passageText, evidence: m.evidence,
           })),
         })),
       };
