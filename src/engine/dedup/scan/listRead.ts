@@ -67,6 +67,7 @@ export async function corpusFor(ctx: ScanContext, root: string): Promise<number>
     for (let i = 1; ; i++) {
       const name = i === 1 ? base : `${base} (${i})`;
       const other = await ctx.store.corpora.getByName(name);
+      if (other?.kind === 'folder' && other.rootPath === root) return other.id; // created meanwhile
       if (other) continue;
       try {
         return (await ctx.store.corpora.create({ name, rootPath: root, kind: 'folder' })).id;
