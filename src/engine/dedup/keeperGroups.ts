@@ -51,13 +51,15 @@ export interface KeeperGroup {
 /**
  * Groups items 0..itemCount-1 around keepers. Items are tried as keepers in the order of
  * `keeperOrder` (best keeper first); an item not yet in a group takes every other free item
- * it has a match with. Several matches of one pair count once, as the best of them.
+ * it has a match with (and that `mayJoin` accepts). Several matches of one pair count once, as the best of them.
  * Returns groups of two or more items, largest first.
  */
 export function groupAroundKeepers(
   itemCount: number,
   matches: Iterable<EvidencedMatch>,
   keeperOrder: (a: number, b: number) => number = (a, b) => a - b,
+  /** Whether `member` may join `keeper` on this evidence (seen from the member); default: always. */
+  mayJoin: (member: GroupMember, keeper: number) => boolean = () => true,
 ): KeeperGroup[] {
   const adjacency = new Map<number, Map<number, EvidencedMatch>>();
   const link = (x: number, y: number, m: EvidencedMatch) => {
@@ -79,8 +81,10 @@ export function groupAroundKeepers(
     if (taken[keeper]) continue;
     const members: GroupMember[] = [];
     for (const [item, m] of adjacency.get(keeper)!) {
+      if (taken[item]) continue;
       // Evidence is kept as "member against keeper": a match found the other way round is flipped.
-      if (!taken[item]) members.push({ item, layer: m.layer, score: m.score, detail: m.a === keeper ? flipDetail(m.detail) : m.detail });
+      const member = { item, layer: m.layer, score: m.score, detail: m.a === keeper ? flipDetail(m.detail) : m.detail };
+      if (mayJoin(member, keeper)) members.push(member);
     }
     if (members.length === 0) continue;
     taken[keeper] = 1;

@@ -34,9 +34,9 @@ export const DEFAULT_CROSS_BAND = 0.05;
 export const DEFAULT_CROSS_THRESHOLD = 0.9;
 
 /**
- * Share of each document's passages (by characters) that must have a passage with a semantic
- * match (cosine ≥ the semantic threshold) in the other document for two documents of several
- * passages to be semantic duplicates. Whole-document vectors of one genre are all alike
+ * Share of a document's passages (by characters) that must have a passage with a semantic
+ * match (cosine ≥ the semantic threshold) in the kept document for it to be a semantic
+ * duplicate of it, when either has several passages (the kept one may hold more). Whole-document vectors of one genre are all alike
  * (830 distinct licence notices formed one group at cosine ≥ 0.9); passage coverage tells
  * the same text from another text of the same kind.
  */

@@ -173,6 +173,23 @@ describe('long documents compare content, not genre', () => {
     expect(stats.semanticRejectedCoverage).toBeGreaterThan(0);
   });
 
+  it('a document whose passages all recur in a longer one may join it as the kept file, never the other way round', async () => {
+    const rand = mulberry32(31);
+    const parts = Array.from({ length: 8 }, () => randomText(vocab, 60, rand));
+    const root = await tempDir();
+    await writeFiles(root, { 'long.txt': parts.join('\n\n'), 'excerpt.txt': parts.slice(2, 5).join('\n\n') });
+    const store = await tempStore();
+    const { scanId } = await runDedupScan({ roots: [root], store, embed: genreEmbed });
+    const groups = await groupsOf(store, scanId);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ layer: 'semantic', preselect: false, keep: 'long.txt' });
+    const report = await loadScanReport(store, scanId);
+    const excerpt = report.clusters[0].members.find((m) => m.relPath === 'excerpt.txt')!;
+    expect(excerpt.evidence!.coverage![0]).toBe(1);
+    expect(excerpt.evidence!.coverage![1]).toBeLessThan(0.5);
+    expect(excerpt.evidence!.passages!.length).toBeGreaterThan(0);
+  });
+
   it('invoices from one template (other customers, amounts, IBANs) are not duplicates', async () => {
     const rand = mulberry32(4);
     const files: Record<string, string> = {};

@@ -6,6 +6,7 @@
 import { documentTextEnds } from '../../store/repositories/scanData';
 import { groupAroundKeepers, type EvidencedMatch, type MatchDetail } from '../keeperGroups';
 import { suggestKeep } from '../keepRule';
+import { DEFAULT_PASSAGE_COVERAGE } from '../thresholds';
 import type { MatchLayer } from '../types';
 import type { ScanContext } from './context';
 import { eligibleOfDoc, type PassageSet } from './passages';
@@ -71,7 +72,11 @@ export function fileGroups(
     if (d) return d;
     return keepOf([keeperDoc[x], keeperDoc[y]]) === keeperDoc[x] ? -1 : 1;
   };
-  const groups = groupAroundKeepers(contentDocs.length, matches, order);
+  // A semantic member must be contained in its keeper: its own passages have matches there, so
+  // moving it loses no content (the keeper may hold more).
+  const mayJoin = (m: { layer: MatchLayer; detail?: MatchDetail }) =>
+    m.layer === 'exact' || m.layer === 'near' || !m.detail?.coverage || m.detail.coverage[0] >= DEFAULT_PASSAGE_COVERAGE;
+  const groups = groupAroundKeepers(contentDocs.length, matches, order, mayJoin);
   const inGroup = new Uint8Array(contentDocs.length);
   const out: FileGroup[] = [];
   const passageIds = (c: number) => eligibleOfDoc(passages, contentDocs[c][0]).ids;

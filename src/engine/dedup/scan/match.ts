@@ -137,7 +137,9 @@ export async function fileMatches(
       const cov = passageCoverage(a, b, similarity, t.semantic);
       detail.coverage = [cov.ab, cov.ba];
       detail.passages = cov.pairs;
-      if (Math.min(cov.ab, cov.ba) < DEFAULT_PASSAGE_COVERAGE) {
+      // One side must be contained in the other; which side may be moved for it is decided
+      // when groups are built (a member is only moved if its own passages are covered).
+      if (Math.max(cov.ab, cov.ba) < DEFAULT_PASSAGE_COVERAGE) {
         ctx.stats.semanticRejectedCoverage++;
         continue;
       }
