@@ -4,7 +4,7 @@
  * copied into a scratch folder. Reports groups per layer, how many files are pre-selected for
  * moving at the defaults, the exact layer against `fdupes -r` on the same folder, and checks that
  * every pre-selected file has an identical or near-identical twin (the kept file) left in place.
- *   npx tsx bench/dedup-real-folder.ts [--dir .scratch/real-folder] [--no-semantic]
+ *   npx tsx bench/dedup-real-folder.ts [--dir .scratch/real-folder] [--no-semantic] [--reuse]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -16,16 +16,21 @@ import { runDedupScan } from '../src/engine/dedup/scan';
 import { exactJaccard } from '../src/engine/dedup/minhash';
 import { shingleHashes } from '../src/engine/dedup/shingles';
 import { DEFAULT_NEAR_THRESHOLD } from '../src/engine/dedup/thresholds';
+import { BUILTIN_BASE } from '../src/engine/models/modelFiles';
 import { OnnxBiEncoder } from '../src/engine/models/onnx';
+import { baseModelId } from '../src/engine/train/trainingService';
 import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase } from '../src/engine/store';
 import { readDocument } from '../src/engine/text/readDocument';
 import { contentHash } from '../src/engine/text/normalize';
 
-const { values } = parseArgs({ options: { dir: { type: 'string', default: '.scratch/real-folder' }, 'no-semantic': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { dir: { type: 'string', default: '.scratch/real-folder' }, 'no-semantic': { type: 'boolean', default: false }, reuse: { type: 'boolean', default: false } },
+});
 const work = path.resolve(values.dir!);
 const root = path.join(work, 'corpus');
-await fs.rm(work, { recursive: true, force: true });
+// --reuse: keep the folder and the store (embeddings cached by content): a rescan measures the grouping only.
+if (!values.reuse) await fs.rm(work, { recursive: true, force: true });
 await fs.mkdir(root, { recursive: true });
 let copied = 0;
 for (const name of await fs.readdir('/usr/share/common-licenses')) {
@@ -48,7 +53,7 @@ for (const pkg of await fs.readdir('/usr/share/doc')) {
 console.log(`${copied} files copied to ${root}`);
 
 // fdupes: byte-identical sets.
-const fd = execFileSync('fdupes', ['-r', root], { encoding: 'utf8', maxBuffer: 1 << 26 });
+const fd = execFileSync('fdupes', ['-r', root], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] });
 const fdGroups = fd.split(/\n\n+/).map((g) => g.split('\n').filter(Boolean)).filter((g) => g.length > 1);
 
 let embed;
@@ -60,7 +65,8 @@ if (!values['no-semantic']) {
 const db = await openDatabase(path.join(work, 'store.sqlite'));
 const store = createStore(db);
 const t0 = Date.now();
-const { scanId, stats } = await runDedupScan({ roots: [root], store, embed });
+const embedModelId = embed ? await baseModelId(store, BUILTIN_BASE) : null;
+const { scanId, stats } = await runDedupScan({ roots: [root], store, embed, settings: { embedModelId } });
 const seconds = (Date.now() - t0) / 1000;
 const report = await loadScanReport(store, scanId);
 const files = report.clusters.filter((c) => c.level === 'file');
