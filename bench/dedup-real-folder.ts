@@ -93,10 +93,13 @@ for (const { m, keep } of preselected) {
 }
 
 // The exact layer against fdupes: each byte-identical set must lie within one of our exact sets.
+// An identical set may also sit, as one member content, in a near group around another keeper.
 const exactSets = files.map((c) => new Set(c.members.filter((m) => m.layer === 'exact' || m.keep).map((m) => m.path)));
+const groupSets = files.map((c) => new Set(c.members.map((m) => m.path)));
 const fdCovered = fdGroups.filter((g) => exactSets.some((s) => g.every((p) => s.has(p)))).length;
+const fdInOneGroup = fdGroups.filter((g) => groupSets.some((s) => g.every((p) => s.has(p)))).length;
 const ourExactPairs = files.reduce((s, c) => s + c.members.filter((m) => m.layer === 'exact' && !m.keep).length, 0);
 const fdDupFiles = fdGroups.reduce((s, g) => s + g.length - 1, 0);
 
-console.log(JSON.stringify({ files: stats.files, documents: stats.documents, seconds, groupsByLayerAndConfidence: byLayer, largestGroup: largest, duplicateFiles: stats.duplicateFiles, preselectedFiles: stats.preselectedFiles, passageClusters: stats.passageClusters, semanticRejectedCoverage: stats.semanticRejectedCoverage, semanticRejectedNumbers: stats.semanticRejectedNumbers, fdupes: { groups: fdGroups.length, duplicateFiles: fdDupFiles, setsInsideOneExactGroup: fdCovered }, ours: { exactDuplicateFiles: ourExactPairs }, preselectedCheck: { identical, near, withoutTwin: bad.length, examples: bad.slice(0, 5) } }, null, 2));
+console.log(JSON.stringify({ files: stats.files, documents: stats.documents, seconds, groupsByLayerAndConfidence: byLayer, largestGroup: largest, duplicateFiles: stats.duplicateFiles, preselectedFiles: stats.preselectedFiles, passageClusters: stats.passageClusters, semanticRejectedCoverage: stats.semanticRejectedCoverage, semanticRejectedNumbers: stats.semanticRejectedNumbers, fdupes: { groups: fdGroups.length, duplicateFiles: fdDupFiles, setsInsideOneExactGroup: fdCovered, setsInsideOneGroup: fdInOneGroup }, ours: { exactDuplicateFiles: ourExactPairs }, preselectedCheck: { identical, near, withoutTwin: bad.length, examples: bad.slice(0, 5) } }, null, 2));
 await db.close();
