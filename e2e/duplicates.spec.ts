@@ -70,6 +70,12 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   await expect(paraphrase).toHaveAttribute('data-layer', 'semantic');
   await expect(paraphrase.getByTestId('dedup-score')).toContainText('cosine 0.8');
   await expect(paraphrase).toContainText('travel-log.txt');
+  // Same meaning only: offered for review, nothing ticked, with what the match rests on.
+  await expect(paraphrase).toHaveAttribute('data-confidence', 'review');
+  await expect(paraphrase.getByTestId('dedup-confidence')).toHaveText('For review');
+  for (const box of await paraphrase.getByTestId('dedup-select').all()) await expect(box).not.toBeChecked();
+  await expect(paraphrase.getByTestId('dedup-evidence').filter({ hasText: 'cosine' }).first()).toContainText('passages matched');
+  await expect(exact).toHaveAttribute('data-confidence', 'high');
   // Unrelated texts are in no group.
   await expect(results.locator(`[data-path="${path.join(docs, 'garden.txt')}"]`)).toHaveCount(0);
 

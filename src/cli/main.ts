@@ -420,11 +420,14 @@ async function dedup(args: string[]): Promise<number> {
     // only groups of the same text (exact) or nearly (near): same-meaning groups are for review.
     const layers = values['include-semantic'] ? ALL_LAYERS : CONFIDENT_LAYERS;
     const fileClusters = report.clusters.filter((c) => c.level === 'file');
-    const acted = fileClusters.filter((c) => layers.includes(c.layer));
-    const ids = [...new Set(acted.flatMap((c) => c.members.filter((m) => !m.keep).map((m) => m.documentId)))];
-    const leftForReview = fileClusters.length - acted.length;
+    // Members pre-selected by the scan (identical or nearly identical to their group's kept file);
+    // with --include-semantic, every member but the kept one. Hard links (same-file) never move.
+    const movable = fileClusters.filter((c) => c.layer !== 'same-file');
+    const chosen = (m: (typeof movable)[number]['members'][number]) => !m.keep && (values['include-semantic'] || m.preselect);
+    const ids = [...new Set(movable.flatMap((c) => c.members.filter(chosen).map((m) => m.documentId)))];
+    const leftForReview = movable.filter((c) => c.members.some((m) => !m.keep && !chosen(m))).length;
     if (leftForReview > 0) {
-      process.stdout.write(`${leftForReview} group(s) alike in meaning only were not moved: review them (tenc dedup --report), or add --include-semantic\n`);
+      process.stdout.write(`${leftForReview} group(s) with members alike in meaning only were not moved: review them (tenc dedup --report), or add --include-semantic\n`);
     }
     if (ids.length === 0) {
       process.stdout.write('nothing to move\n');

@@ -104,23 +104,40 @@ export interface ScanStats {
   skipped: number;
   /** Documents with text in the scan. */
   documents: number;
+  /** Names that are hard links to a file already listed (one file, not a duplicate). */
+  hardLinks: number;
   distinctContents: number;
   passages: number;
   distinctPassages: number;
+  /** MinHash signatures computed this run (documents and passages). */
   signaturesComputed: number;
+  /** Signatures loaded from the cache (including document signatures this run stored while reading). */
   signaturesCached: number;
+  /** Passages embedded this run / taken from the embedding cache. */
   embedded: number;
   embeddingsCached: number;
+  /** Near-duplicate pairs (files and passages) above the threshold. */
   nearPairs: number;
   /** How the semantic layer searched (`ann` if any level used the index); null without a bi-encoder. */
   semanticMethod: 'exact' | 'ann' | null;
+  /** Semantic pairs accepted on the bi-encoder alone. */
   semanticPairs: number;
+  /** Levels (files, passages) whose semantic candidates were the last scan's, searched for the same texts. */
   semanticFromCache: number;
+  /** Borderline pairs sent to the cross-encoder / accepted by it. */
   crossScored: number;
   crossAccepted: number;
+  /**
+   * Semantic file pairs turned down on their content: too few passages of one matched in the
+   * other (or the passages could not be compared), or different numbers (amounts, dates, ids).
+   */
+  semanticRejectedCoverage: number;
+  semanticRejectedNumbers: number;
   fileClusters: number;
-  /** Files that could go: cluster members beyond one per cluster. */
+  /** Files that could go: cluster members beyond the kept one. */
   duplicateFiles: number;
+  /** Of those, files pre-selected for moving (identical or near-identical to the kept one). */
+  preselectedFiles: number;
   passageClusters: number;
   /** Why passage-level near/semantic matching did not run, if it did not. */
   passageFuzzySkipped: string | null;
@@ -401,16 +418,44 @@ export interface ScanSettings {
   embedModelId: number | null;
 }
 
+export interface DedupEvidence {
+  jaccard?: number;
+  cosine?: number;
+  cross?: number;
+  /** [share of the member's text matched in the kept file, share of the kept file matched in the member]. */
+  coverage?: [number, number];
+  /** Numbers found in both texts / in either. */
+  numbers?: [number, number];
+  passages?: { member: string; keeper: string; score: number }[];
+}
+
 export interface DedupReport {
   scan: { id: number; roots: string[]; status: string; createdAt: string; finishedAt: string | null; settings: ScanSettings | null; stats: ScanStats | null };
   clusters: {
     id: number;
     level: 'file' | 'passage';
-    layer: 'exact' | 'near' | 'semantic' | 'cross';
+    /** The weakest evidence holding the group together; `same-file`: hard links (one file, nothing to move). */
+    layer: 'exact' | 'near' | 'semantic' | 'cross' | 'same-file';
+    /** `high`: exact/near members pre-selected; `review`: offered, never pre-ticked; `info`: nothing to move. */
+    confidence: 'high' | 'review' | 'info';
     score: number | null;
     keepDocumentId: number | null;
     keepPath: string | null;
-    members: { documentId: number; path: string; relPath: string; size: number; modified: string; layer: 'exact' | 'near' | 'semantic' | 'cross'; score: number | null; keep: boolean; passageText: string | null }[];
+    members: {
+      documentId: number;
+      path: string;
+      relPath: string;
+      size: number;
+      modified: string;
+      layer: 'exact' | 'near' | 'semantic' | 'cross' | 'same-file';
+      score: number | null;
+      keep: boolean;
+      /** Ticked for moving by default (identical or near-identical to the kept file). */
+      preselect: boolean;
+      passageText: string | null;
+      /** What the match with the kept file rests on. */
+      evidence: DedupEvidence | null;
+    }[];
   }[];
 }
 

@@ -22,15 +22,15 @@ describe('trainProgress', () => {
 });
 
 const member = (documentId: number, keep: boolean) => ({
-  documentId, path: `/d/${documentId}.txt`, relPath: `${documentId}.txt`, size: 10, modified: '', layer: 'exact' as const, score: null, keep, passageText: null,
+  documentId, path: `/d/${documentId}.txt`, relPath: `${documentId}.txt`, size: 10, modified: '', layer: 'exact' as const, score: null, keep, preselect: !keep, passageText: null, evidence: null,
 });
 
 describe('dedup helpers', () => {
   const report: DedupReport = {
     scan: { id: 1, roots: ['/d'], status: 'done', createdAt: '', finishedAt: null, settings: null, stats: null },
     clusters: [
-      { id: 1, level: 'file', layer: 'exact', score: null, keepDocumentId: 1, keepPath: '/d/1.txt', members: [member(1, true), member(2, false), member(3, false)] },
-      { id: 2, level: 'passage', layer: 'near', score: 0.9, keepDocumentId: null, keepPath: null, members: [member(4, false), member(5, false)] },
+      { id: 1, level: 'file', layer: 'exact', confidence: 'high', score: null, keepDocumentId: 1, keepPath: '/d/1.txt', members: [member(1, true), member(2, false), member(3, false)] },
+      { id: 2, level: 'passage', layer: 'near', confidence: 'high', score: 0.9, keepDocumentId: null, keepPath: null, members: [member(4, false), member(5, false)] },
     ],
   };
 

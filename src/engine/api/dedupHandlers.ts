@@ -6,6 +6,7 @@ import type { Engine } from './engine';
 import {
   DedupScanCancelledError,
   QuarantineUnavailableError,
+  failStaleScans,
   loadScanReport,
   quarantineFiles,
   renderScanReport,
@@ -77,6 +78,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return { jobId: job.id };
     },
     'dedup.resume': async ({ scanId }) => {
+      await failStaleScans(store);
       const scan = await access.scan(scanId);
       if (!['cancelled', 'failed'].includes(scan.status)) throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
       const settings = scan.settings as { embedModelId?: number | null } | null;
@@ -86,18 +88,21 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score });
       return { jobId: job.id };
     },
-    'dedup.scans': async () =>
-      (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: storedScanStats(s.stats), createdAt: s.createdAt, finishedAt: s.finishedAt })),
+    'dedup.scans': async () => {
+      // A scan whose process died shows as interrupted (failed, resumable), not running forever.
+      await failStaleScans(store);
+      return (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: storedScanStats(s.stats), createdAt: s.createdAt, finishedAt: s.finishedAt }));
+    },
     'dedup.report': async ({ scanId }) => {
       await access.scan(scanId);
       const r = await loadScanReport(store, scanId);
       return {
         scan: { ...r.scan, settings: storedScanSettings(r.scan.settings), stats: storedScanStats(r.scan.stats) },
         clusters: r.clusters.map((c) => ({
-          id: c.id, level: c.level, layer: c.layer, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
+          id: c.id, level: c.level, layer: c.layer, confidence: c.confidence, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
           members: c.members.map((m) => ({
             documentId: m.documentId, path: m.path, relPath: m.relPath, size: m.size, modified: m.modified,
-            layer: m.layer, score: m.score, keep: m.keep, passageText: m.passageText,
+            layer: m.layer, score: m.score, keep: m.keep, preselect: m.preselect, passageText: m.passageText, evidence: m.evidence,
           })),
         })),
       };
@@ -130,16 +135,10 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     },
     'dedup.batches': async ({ scanId, limit }) => store.quarantine.listBatches({ scanId, limit }),
     'dedup.actions': async ({ scanId }) => {
-      const rows = await store.db.all<{ id: number; scan_id: number | null; batch_id: string; action: string; source_path: string; dest_path: string; at: number; undone_at: number | null }>(
-        `SELECT id, scan_id, batch_id, action, source_path, dest_path, at, undone_at FROM file_actions${scanId !== undefined ? ' WHERE scan_id = ?' : ''} ORDER BY id DESC LIMIT 10000`,
-        scanId !== undefined ? [scanId] : [],
-      );
       if (scanId !== undefined) await access.scan(scanId);
-      const visible = await access.filter(rows, (r) => access.actionVisible({ sourcePath: r.source_path }));
-      return visible.map((r) => ({
-        id: r.id, scanId: r.scan_id, batchId: r.batch_id, action: r.action, sourcePath: r.source_path, destPath: r.dest_path,
-        at: new Date(r.at).toISOString(), undoneAt: r.undone_at !== null ? new Date(r.undone_at).toISOString() : null,
-      }));
+      const rows = await store.fileActions.listRecent({ scanId, limit: 10_000 });
+      const visible = await access.filter(rows, (r) => access.actionVisible(r));
+      return visible.map((r) => ({ id: r.id, scanId: r.scanId, batchId: r.batchId, action: r.action, sourcePath: r.sourcePath, destPath: r.destPath, at: r.at, undoneAt: r.undoneAt }));
     },
   };
 }

@@ -403,7 +403,9 @@ async function planGuards(
   if (layers) {
     const allowed = new Set(layers);
     const layersOf = new Map<number, Set<ClusterLayer>>();
-    for (const c of clusters) for (const m of c.members) layersOf.set(m.documentId, (layersOf.get(m.documentId) ?? new Set()).add(c.layer));
+    // A member's own evidence against its keeper counts (an identical copy inside a group held
+    // together by meaning is still identical); rows from before members had a layer use the group's.
+    for (const c of clusters) for (const m of c.members) layersOf.set(m.documentId, (layersOf.get(m.documentId) ?? new Set()).add(m.layer ?? c.layer));
     for (const d of chosen) {
       const own = [...(layersOf.get(d) ?? [])];
       if (own.some((l) => allowed.has(l))) continue;
@@ -425,14 +427,10 @@ async function planGuards(
     const p = pathOf(d);
     const st = p ? await fs.lstat(toFsPath(p)).catch(() => null) : null;
     if (!st || !st.isFile() || st.nlink < 2) continue;
-    const sameSize = await store.db.all<{ id: number; root_path: string; rel_path: string }>(
-      `SELECT d.id, c.root_path, d.rel_path FROM documents d JOIN corpora c ON c.id = d.corpus_id
-        WHERE d.size = ? AND c.root_path IN (${scan.roots.map(() => '?').join(', ')})`,
-      [st.size, ...scan.roots],
-    );
+    const sameSize = await store.documents.withSizeUnderRoots(st.size, scan.roots);
     for (const other of sameSize) {
       if (other.id === d || chosenSet.has(other.id)) continue;
-      const otherPath = path.join(other.root_path, other.rel_path);
+      const otherPath = path.join(other.rootPath, other.relPath);
       const ost = await fs.lstat(toFsPath(otherPath)).catch(() => null);
       if (ost && ost.dev === st.dev && ost.ino === st.ino) {
         out.set(d, {
@@ -445,11 +443,7 @@ async function planGuards(
   }
 
   // Files already in quarantine from earlier batches of this scan count as gone.
-  const moved = await store.db.all<{ source_path: string }>(
-    "SELECT f.source_path FROM file_actions f LEFT JOIN quarantine_moves q ON q.action_id = f.id WHERE f.scan_id = ? AND f.action = 'move' AND f.undone_at IS NULL AND COALESCE(q.state, 'done') <> 'failed'",
-    [scanId],
-  );
-  const movedPaths = new Set(moved.map((m) => m.source_path));
+  const movedPaths = new Set(await store.fileActions.activeMoveSources(scanId));
   const gone = new Set(memberIds.filter((d) => movedPaths.has(pathOf(d) ?? '')));
   for (const c of clusters) {
     const docs = [...new Set(c.members.map((m) => m.documentId))];

@@ -1,6 +1,6 @@
 /**
- * The exact layer: texts whose normalised content hashes are equal
- * (`contentHash(normalizeForHash(text))`, see src/engine/text/normalize.ts).
+ * The exact layer: texts whose content hashes are equal (`contentHash`, see
+ * src/engine/text/normalize.ts: the same text up to whitespace, line ends and Unicode composition).
  */
 import { contentHash } from '../text/normalize';
 import type { Match } from './types';
@@ -23,7 +23,7 @@ export function exactMatchesFromGroups(groups: readonly (readonly number[])[]): 
   return out;
 }
 
-/** Groups of texts that are identical after normalisation (case, punctuation, whitespace, Unicode forms). */
+/** Groups of texts that are the same text (up to whitespace, line ends and Unicode composition; see normalize.ts). */
 export function findExactDuplicates(texts: readonly string[]): number[][] {
   return groupByHash(texts.map((t) => contentHash(t)));
 }

@@ -26,6 +26,9 @@ export { splitByBand, rescoreBorderline, candidateFloor, type BandSplit, type Re
 export { UnionFind } from './unionFind';
 export { clusterMatches, isBetterMatch, type MatchCluster, type ClusterMemberInfo } from './clustering';
 export { suggestKeep, compareForKeep, type KeepCandidate } from './keepRule';
+export { groupAroundKeepers, flipDetail, type EvidencedMatch, type MatchDetail, type KeeperGroup, type GroupMember } from './keeperGroups';
+export { passageCoverage, numbersAgree, numbersOf, type Coverage, type PassageSide } from './passageEvidence';
+export { failStaleScans, isStaleScan, processAlive, INTERRUPTED_MESSAGE, STALE_AFTER_MS } from './staleScans';
 export {
   runDedupScan,
   resolveScanSettings,
@@ -63,7 +66,10 @@ export {
   escapeHtml,
   csvField,
   CSV_COLUMNS,
+  evidenceSummary,
   type ScanReport,
+  type ReportEvidence,
+  type ClusterConfidence,
   type ReportFormat,
   type ReportCluster,
   type ReportMember,

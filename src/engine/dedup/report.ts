@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { Store } from '../store';
 import type { ClusterLayer } from '../store/types';
-import { documentLocations, passageTextsById } from './scanQueries';
+import { PRESELECT_LAYERS } from './scan/save';
+import { documentLocations, passageHashesById, passageTextsById } from '../store/repositories/scanData';
 
 export interface ReportMember {
   documentId: number;
@@ -16,23 +17,45 @@ export interface ReportMember {
   size: number;
   modified: string;
   /**
-   * `exact` when this member's text is identical to the kept one's, else the cluster's layer
-   * (the store keeps one layer per cluster, not per match).
+   * What this member is to the kept one: `exact` (the same text), `near`, `semantic`, `cross`,
+   * or `same-file` (a hard link). Scans stored before schema v5 give `exact` for identical
+   * texts and the cluster's layer otherwise.
    */
   layer: ClusterLayer;
-  /** Score of this member's best match in the cluster. */
+  /** Score of this member's match with the kept one (older scans: its best match in the cluster). */
   score: number | null;
   keep: boolean;
+  /** Ticked for moving before a person looks: identical or near-identical to the kept file. */
+  preselect: boolean;
+  /** What the match rests on (scores, passage coverage, matching passages, numbers); null when none was stored. */
+  evidence: ReportEvidence | null;
   passageId: number | null;
   /** The passage (passage-level clusters), cut to `snippetChars`. */
   passageText: string | null;
 }
 
+export interface ReportEvidence {
+  jaccard?: number;
+  cosine?: number;
+  cross?: number;
+  /** [share of this member's text matched in the kept file, share of the kept file's text matched in this member]. */
+  coverage?: [number, number];
+  /** Numbers found in both texts / in either. */
+  numbers?: [number, number];
+  /** A few matching passages: this member's, the kept file's, and their similarity. */
+  passages?: { member: string; keeper: string; score: number }[];
+}
+
+/** How far a group may be acted on without a look: pre-selected, for review, or for information only. */
+export type ClusterConfidence = 'high' | 'review' | 'info';
+
 export interface ReportCluster {
   id: number;
   /** `file`: whole files are duplicates; `passage`: a passage recurs across files. */
   level: 'file' | 'passage';
+  /** The weakest evidence that holds the group together. */
   layer: ClusterLayer;
+  confidence: ClusterConfidence;
   score: number | null;
   keepDocumentId: number | null;
   keepPath: string | null;
@@ -61,15 +84,23 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
   const locs = await documentLocations(store.db, clusters.flatMap((c) => c.members.map((m) => m.documentId)));
   const passageIds = clusters.flatMap((c) => c.members.map((m) => m.passageId).filter((p): p is number => p != null));
   const passages = await passageTextsById(store.db, passageIds);
-  const passageHashes = new Map<number, string>();
-  for (let i = 0; i < passageIds.length; i += 500) {
-    const part = passageIds.slice(i, i + 500);
-    const rows = await store.db.all<{ id: number; content_hash: string }>(
-      `SELECT id, content_hash FROM passages WHERE id IN (${part.map(() => '?').join(', ')})`,
-      part,
-    );
-    for (const r of rows) passageHashes.set(r.id, r.content_hash);
-  }
+  const passageHashes = await passageHashesById(store.db, passageIds);
+  const evidenceIds = clusters.flatMap((c) => c.members.flatMap((m) => evidencePassages(m.evidence).flatMap(([x, y]) => [x, y])));
+  const evidenceTexts = await passageTextsById(store.db, evidenceIds);
+  const snippet = (text: string | undefined | null, max: number) => (text == null ? null : text.length > max ? `${text.slice(0, max)}…` : text);
+  const toEvidence = (raw: unknown): ReportEvidence | null => {
+    if (!raw || typeof raw !== 'object') return null;
+    const { passages: pairs, ...rest } = raw as Record<string, unknown>;
+    const out: ReportEvidence = { ...(rest as Omit<ReportEvidence, 'passages'>) };
+    if (Array.isArray(pairs)) {
+      out.passages = evidencePassages(raw).map(([x, y, score]) => ({
+        member: snippet(evidenceTexts.get(x), 200) ?? '',
+        keeper: snippet(evidenceTexts.get(y), 200) ?? '',
+        score,
+      }));
+    }
+    return out;
+  };
 
   const out: ReportCluster[] = clusters.map((c) => {
     const level = c.members.some((m) => m.passageId != null) ? 'passage' : 'file';
@@ -80,6 +111,7 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
       id: c.id,
       level,
       layer: c.layer,
+      confidence: level === 'passage' || c.layer === 'same-file' ? 'info' : c.preselect ? 'high' : 'review',
       score: c.score,
       keepDocumentId: c.keepDocumentId,
       keepPath: keepLoc ? path.join(keepLoc.root, keepLoc.relPath) : null,
@@ -87,6 +119,8 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
         const loc = locs.get(m.documentId);
         const hash = level === 'file' ? loc?.contentHash : m.passageId != null ? passageHashes.get(m.passageId) : undefined;
         const text = m.passageId != null ? (passages.get(m.passageId) ?? null) : null;
+        const keep = m.documentId === c.keepDocumentId && (level === 'file' || m === keepMember);
+        const layer: ClusterLayer = m.layer ?? (hash != null && hash === keepHash ? 'exact' : c.layer);
         return {
           documentId: m.documentId,
           path: loc ? path.join(loc.root, loc.relPath) : `(document ${m.documentId} no longer stored)`,
@@ -94,9 +128,11 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
           relPath: loc?.relPath ?? '',
           size: loc?.size ?? 0,
           modified: loc ? new Date(loc.mtimeMs).toISOString() : '',
-          layer: hash != null && hash === keepHash ? 'exact' : c.layer,
+          layer,
           score: m.score,
-          keep: m.documentId === c.keepDocumentId && (level === 'file' || m === keepMember),
+          keep,
+          preselect: level === 'file' && !keep && m.layer != null && PRESELECT_LAYERS.has(m.layer),
+          evidence: toEvidence(m.evidence),
           passageId: m.passageId,
           passageText: text == null ? null : text.length > snippetChars ? `${text.slice(0, snippetChars)}…` : text,
         };
@@ -117,6 +153,13 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
   };
 }
 
+/** The [member passage id, keeper passage id, score] triples of stored evidence. */
+function evidencePassages(raw: unknown): [number, number, number][] {
+  const pairs = raw && typeof raw === 'object' ? (raw as { passages?: unknown }).passages : undefined;
+  if (!Array.isArray(pairs)) return [];
+  return pairs.filter((p): p is [number, number, number] => Array.isArray(p) && p.length === 3 && p.every((x) => typeof x === 'number'));
+}
+
 export function reportToJson(r: ScanReport): string {
   return `${JSON.stringify(r, null, 2)}\n`;
 }
@@ -129,6 +172,7 @@ export const CSV_COLUMNS = [
   'member_layer',
   'member_score',
   'keep',
+  'preselect',
   'path',
   'size',
   'modified',
@@ -141,7 +185,7 @@ export function reportToCsv(r: ScanReport): string {
   for (const c of r.clusters) {
     for (const m of c.members) {
       lines.push(
-        [c.id, c.level, c.layer, num(c.score), m.layer, num(m.score), m.keep ? 'yes' : 'no', m.path, m.size, m.modified, m.passageText ?? '']
+        [c.id, c.level, c.layer, num(c.score), m.layer, num(m.score), m.keep ? 'yes' : 'no', m.preselect ? 'yes' : 'no', m.path, m.size, m.modified, m.passageText ?? '']
           .map(csvField)
           .join(','),
       );
@@ -196,7 +240,7 @@ th, td { border: 1px solid #d0d0d7; padding: .3rem .5rem; text-align: left; vert
 th { background: #f3f3f6; font-weight: 600; }
 .cluster { border: 1px solid #c8c8d0; border-radius: 6px; padding: .6rem .8rem; margin: .8rem 0; }
 .layer { display: inline-block; padding: 0 .4rem; border-radius: 4px; background: #e8eefc; font-size: .85em; }
-.layer-exact { background: #dff3e4; } .layer-near { background: #fff2d6; } .layer-semantic { background: #e8eefc; } .layer-cross { background: #f6e3f7; }
+.layer-exact, .layer-same-file { background: #dff3e4; } .layer-near { background: #fff2d6; } .layer-semantic { background: #e8eefc; } .layer-cross { background: #f6e3f7; }
 tr.keep td { background: #f2fbf4; font-weight: 600; }
 .path { font-family: ui-monospace, monospace; word-break: break-all; }
 .passage { white-space: pre-wrap; color: #444; }
@@ -220,18 +264,33 @@ function clusterHtml(c: ReportCluster): string {
   const e = escapeHtml;
   const rows = c.members
     .map(
-      (m) => `<tr${m.keep ? ' class="keep"' : ''}><td>${m.keep ? 'keep' : ''}</td><td class="path">${e(m.path)}</td><td><span class="layer layer-${e(m.layer)}">${e(m.layer)}</span></td><td>${e(num(m.score))}</td><td>${m.size}</td><td>${e(m.modified)}</td>${
+      (m) => `<tr${m.keep ? ' class="keep"' : ''}><td>${m.keep ? 'keep' : ''}</td><td class="path">${e(m.path)}</td><td><span class="layer layer-${e(m.layer)}">${e(m.layer)}</span></td><td>${e(num(m.score))}</td><td>${e(evidenceSummary(m.evidence))}</td><td>${m.size}</td><td>${e(m.modified)}</td>${
         c.level === 'passage' ? `<td class="passage">${e(m.passageText ?? '')}</td>` : ''
       }</tr>`,
     )
     .join('\n');
   return `<div class="cluster" id="cluster-${c.id}">
-<p>Cluster ${c.id}: <span class="layer layer-${e(c.layer)}">${e(c.layer)}</span> score ${e(num(c.score))}, ${c.members.length} members</p>
-<table><thead><tr><th></th><th>File</th><th>Layer</th><th>Score</th><th>Bytes</th><th>Modified</th>${c.level === 'passage' ? '<th>Passage</th>' : ''}</tr></thead>
+<p>Cluster ${c.id}: <span class="layer layer-${e(c.layer)}">${e(c.layer)}</span> score ${e(num(c.score))}, ${c.members.length} members, ${e(
+    { high: 'pre-selected', review: 'for review (nothing pre-selected)', info: 'for information (nothing to move)' }[c.confidence],
+  )}</p>
+<table><thead><tr><th></th><th>File</th><th>Layer</th><th>Score</th><th>Evidence</th><th>Bytes</th><th>Modified</th>${c.level === 'passage' ? '<th>Passage</th>' : ''}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
 </div>`;
+}
+
+/** One line of what a match rests on, e.g. "cosine 0.93; passages matched 95% / 90%; numbers 3 of 3". */
+export function evidenceSummary(ev: ReportEvidence | null): string {
+  if (!ev) return '';
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const parts: string[] = [];
+  if (ev.jaccard != null) parts.push(`Jaccard ${num(ev.jaccard)}`);
+  if (ev.cosine != null) parts.push(`cosine ${num(ev.cosine)}`);
+  if (ev.cross != null) parts.push(`cross-encoder ${num(ev.cross)}`);
+  if (ev.coverage) parts.push(`passages matched ${pct(ev.coverage[0])} / ${pct(ev.coverage[1])}`);
+  if (ev.numbers && ev.numbers[1] > 0) parts.push(`numbers shared ${ev.numbers[0]} of ${ev.numbers[1]}`);
+  return parts.join('; ');
 }
 
 export type ReportFormat = 'json' | 'csv' | 'html';

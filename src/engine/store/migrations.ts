@@ -270,6 +270,38 @@ CREATE TABLE semantic_pairs_cache (
 ) WITHOUT ROWID;
 `;
 
+// v5: duplicate groups that say what holds them together.
+//  - clusters: layer 'same-file' (hard links: one file under several names, never moved),
+//    the evidence of the group (JSON) and whether its members may be pre-selected for moving;
+//  - cluster_members: each member's own evidence against the group's keeper (layer, JSON);
+//  - dedup_scans: the process running a scan and its last sign of life, so a scan whose
+//    process died (killed, crashed) is found and can be resumed instead of "running" forever;
+//  - content hashes now mean "the same text" (only Unicode composition, line ends and
+//    whitespace normalised; case and punctuation count, see text/normalize.ts). Hashes stored
+//    before were of a looser form, so every document is read again at its next scan (its
+//    mtime no longer matches) and the caches keyed by those hashes are emptied.
+const V5_CLUSTERS = `
+CREATE TABLE clusters (
+  id                INTEGER PRIMARY KEY,
+  scan_id           INTEGER NOT NULL REFERENCES dedup_scans(id) ON DELETE CASCADE,
+  layer             TEXT    NOT NULL CHECK (layer IN ('exact', 'near', 'semantic', 'cross', 'same-file')),
+  score             REAL,
+  keep_document_id  INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+  preselect         INTEGER NOT NULL DEFAULT 0 CHECK (preselect IN (0, 1)),
+  evidence_json     TEXT    CHECK (evidence_json IS NULL OR json_valid(evidence_json))
+);
+`;
+const V5_REST = `
+ALTER TABLE cluster_members ADD COLUMN layer TEXT CHECK (layer IS NULL OR layer IN ('exact', 'near', 'semantic', 'cross', 'same-file'));
+ALTER TABLE cluster_members ADD COLUMN evidence_json TEXT CHECK (evidence_json IS NULL OR json_valid(evidence_json));
+ALTER TABLE dedup_scans ADD COLUMN runner_pid INTEGER;
+ALTER TABLE dedup_scans ADD COLUMN heartbeat_at INTEGER;
+UPDATE documents SET mtime_ms = -1 WHERE status = 'ok';
+DELETE FROM embedding_cache;
+DELETE FROM minhash_cache;
+DELETE FROM semantic_pairs_cache;
+`;
+
 // Quarantine moves you can trust (issue 11). A batch is written before its first move, so a
 // crash midway leaves a batch that can be listed and undone; pid/host tell a batch still moving
 // from one whose process died. Each move (a file_actions row) gets a quarantine_moves row,
@@ -308,8 +340,14 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 4, name: 'semantic pairs cache', up: V4_SEMANTIC_PAIRS_CACHE },
-  // MERGE: placeholder for the dedup-groups branch's migration 5; replace it by that one.
-  { version: 5, name: 'reserved (dedup-groups migration 5)', up: 'SELECT 1' },
+  {
+    version: 5,
+    name: 'duplicate groups with evidence, stale scan detection, strict content hashes',
+    up: async (db) => {
+      await rebuildTable(db, 'clusters', V5_CLUSTERS);
+      await db.exec(V5_REST);
+    },
+  },
   { version: 6, name: 'quarantine batches, moved files\' hashes and states', up: V6_QUARANTINE_BATCHES },
 ];
 

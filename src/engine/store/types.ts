@@ -25,7 +25,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const SCAN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 
-export const CLUSTER_LAYERS = ['exact', 'near', 'semantic', 'cross'] as const;
+/** `same-file` (schema v5): hard links, one file under several names; reported, never moved. */
+export const CLUSTER_LAYERS = ['exact', 'near', 'semantic', 'cross', 'same-file'] as const;
 export type ClusterLayer = (typeof CLUSTER_LAYERS)[number];
 
 export const FILE_ACTION_KINDS = ['move', 'restore'] as const;
@@ -214,18 +215,28 @@ export interface DedupScan {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Process that runs (or ran) the scan and its last sign of life (schema v5). */
+  runnerPid: number | null;
+  heartbeatAt: string | null;
 }
 
 export interface ClusterMemberInput {
   documentId: number;
   passageId?: number | null;
   score?: number | null;
+  /** This member's own evidence against the group's keeper (schema v5; null for the keeper itself or older scans). */
+  layer?: ClusterLayer | null;
+  evidence?: unknown;
 }
 
 export interface ClusterInput {
   layer: ClusterLayer;
   score?: number | null;
   keepDocumentId?: number | null;
+  /** Members may be ticked for moving before a person looks (exact and near file groups only). */
+  preselect?: boolean;
+  /** What holds the group together (JSON-serialisable). */
+  evidence?: unknown;
   members: ClusterMemberInput[];
 }
 
@@ -235,6 +246,8 @@ export interface ClusterMember {
   documentId: number;
   passageId: number | null;
   score: number | null;
+  layer: ClusterLayer | null;
+  evidence: unknown | null;
 }
 
 export interface Cluster {
@@ -243,6 +256,8 @@ export interface Cluster {
   layer: ClusterLayer;
   score: number | null;
   keepDocumentId: number | null;
+  preselect: boolean;
+  evidence: unknown | null;
   members: ClusterMember[];
 }
 

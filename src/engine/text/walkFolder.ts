@@ -11,6 +11,9 @@ export interface WalkedFile {
   relPath: string;
   size: number;
   mtimeMs: number;
+  /** Device and inode: two names with the same pair are one file (hard links). */
+  dev: number;
+  ino: number;
 }
 
 export interface SkippedEntry {
@@ -60,7 +63,7 @@ export async function* walkFolder(
     for (const childRel of files.reverse()) {
       try {
         const st = await fs.stat(toFsPath(path.join(root, childRel)));
-        yield { file: { absPath: path.join(root, childRel), relPath: childRel, size: st.size, mtimeMs: st.mtimeMs } };
+        yield { file: { absPath: path.join(root, childRel), relPath: childRel, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino } };
       } catch (err) {
         yield { skipped: { relPath: childRel, reason: describeFsError(err, 'file disappeared or cannot be read') } };
       }

@@ -9,18 +9,21 @@ import type { Match } from '../../../src/engine/dedup/types';
 import { UnionFind } from '../../../src/engine/dedup/unionFind';
 
 describe('exact layer', () => {
-  it('groups texts equal after normalisation of case, punctuation, whitespace and Unicode forms', () => {
+  it('groups texts equal up to whitespace, line ends and Unicode composition; case, punctuation and width count', () => {
     const groups = findExactDuplicates([
       'Hello, World!',
       'something else',
       'hello   world',
       'ＨＥＬＬＯ — world.',
-      'Hello Worlds',
+      'Hello,\r\nWorld!  ',
       'something  else\n',
+      'Cafe\u0301',
+      'Caf\u00e9',
     ]);
     expect(groups).toEqual([
-      [0, 2, 3],
+      [0, 4],
       [1, 5],
+      [6, 7],
     ]);
   });
 

@@ -60,7 +60,9 @@ describe('reports', () => {
     expect(file.members.map((m) => m.path).sort()).toEqual([path.join(root, '<script>alert(1)<\\script>, "odd".txt'), path.join(root, 'plain.txt')].sort());
     expect(file.members.filter((m) => m.keep)).toHaveLength(1);
     expect(file.keepPath).toBe(file.members.find((m) => m.keep)!.path);
-    for (const m of file.members) expect(m).toMatchObject({ layer: 'exact', score: 1, passageText: null });
+    expect(file.confidence).toBe('high');
+    for (const m of file.members) expect(m).toMatchObject({ layer: 'exact', passageText: null, preselect: !m.keep });
+    expect(file.members.find((m) => !m.keep)!.score).toBe(1);
     const passage = report.clusters.find((c) => c.level === 'passage')!;
     expect(passage.members.map((m) => path.basename(m.path)).sort()).toEqual(['p1.txt', 'p2.txt']);
     expect(passage.members[0].passageText).toContain('<script>');

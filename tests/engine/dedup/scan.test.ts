@@ -90,18 +90,29 @@ describe('runDedupScan', () => {
     const clusters = await clustersOf(store, scanId);
     const files = clusters.filter((c) => c.level === 'file');
     expect(files.map((c) => ({ layer: c.layer, paths: c.paths })).sort((x, y) => x.paths[0].localeCompare(y.paths[0]))).toEqual([
-      { layer: 'exact', paths: ['a.txt', 'backup/a copy.txt', 'old/A-CAPS.txt'] },
+      // The upper-cased copy with other punctuation is not the same text: near, not exact.
+      { layer: 'near', paths: ['a.txt', 'backup/a copy.txt', 'old/A-CAPS.txt'] },
       { layer: 'near', paths: ['b-edited.txt', 'b.txt'] },
       { layer: 'semantic', paths: ['c.txt', 'notes/c-reworded.txt'] },
     ]);
-    expect(files.find((c) => c.layer === 'exact')!.keep).toBe('a.txt');
+    const aGroup = files.find((c) => c.paths.includes('a.txt'))!;
+    expect(aGroup.keep).toBe('a.txt');
+    const memberLayer = async (g: typeof aGroup, rel: string) => {
+      for (const m of g.cluster.members) if ((await store.documents.get(m.documentId))!.relPath === rel) return m.layer;
+      return undefined;
+    };
+    expect(await memberLayer(aGroup, 'backup/a copy.txt')).toBe('exact');
+    expect(await memberLayer(aGroup, 'old/A-CAPS.txt')).toBe('near');
+    // Exact and near groups may be pre-selected; a semantic-only group never is.
+    expect(aGroup.cluster.preselect).toBe(true);
+    expect(files.find((c) => c.layer === 'semantic')!.cluster.preselect).toBe(false);
     const passages = clusters.filter((c) => c.level === 'passage');
     expect(passages).toHaveLength(1);
     expect(passages[0]).toMatchObject({ layer: 'exact', paths: ['e1.txt', 'e2.txt'] });
 
     const scan = await store.scans.get(scanId);
     expect(scan!.status).toBe('done');
-    expect(stats).toMatchObject({ files: 17, read: 17, documents: 15, skipped: 2, fileClusters: 3, duplicateFiles: 4, passageClusters: 1, semanticMethod: 'exact' });
+    expect(stats).toMatchObject({ files: 17, read: 17, documents: 15, skipped: 2, fileClusters: 3, duplicateFiles: 4, preselectedFiles: 3, passageClusters: 1, semanticMethod: 'exact' });
     expect(scan!.stats).toMatchObject({ fileClusters: 3 });
   });
 
@@ -123,7 +134,7 @@ describe('runDedupScan', () => {
     const store = await tempStore();
     const { scanId, stats } = await runDedupScan({ roots: [root], store });
     const files = (await clustersOf(store, scanId)).filter((c) => c.level === 'file');
-    expect(files.map((c) => c.layer).sort()).toEqual(['exact', 'near']);
+    expect(files.map((c) => c.layer).sort()).toEqual(['near', 'near']);
     expect(stats.semanticMethod).toBeNull();
     expect(stats.embedded).toBe(0);
   });

@@ -172,6 +172,16 @@ export function documentsRepository({ db, now }: RepoContext) {
         return removeMany(rows.filter((r) => !keep.has(r.rel_path)).map((r) => r.id));
       });
     },
+    /** Documents of the given size under any of these folder corpora's roots: id and location. */
+    async withSizeUnderRoots(size: number, roots: readonly string[]): Promise<{ id: number; rootPath: string; relPath: string }[]> {
+      if (roots.length === 0) return [];
+      const rows = await db.all<{ id: number; root_path: string; rel_path: string }>(
+        `SELECT d.id, c.root_path, d.rel_path FROM documents d JOIN corpora c ON c.id = d.corpus_id
+          WHERE d.size = ? AND c.root_path IN (${roots.map(() => '?').join(', ')})`,
+        [size, ...roots],
+      );
+      return rows.map((r) => ({ id: r.id, rootPath: r.root_path, relPath: r.rel_path }));
+    },
   };
 }
 

@@ -24,9 +24,11 @@ interface ScanRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  runner_pid: number | null;
+  heartbeat_at: number | null;
 }
 
-const SCAN_COLUMNS = 'id, roots_json, settings_json, status, stats_json, error, created_at, started_at, finished_at';
+const SCAN_COLUMNS = 'id, roots_json, settings_json, status, stats_json, error, created_at, started_at, finished_at, runner_pid, heartbeat_at';
 
 function toScan(r: ScanRow): DedupScan {
   return {
@@ -39,6 +41,8 @@ function toScan(r: ScanRow): DedupScan {
     createdAt: iso(r.created_at),
     startedAt: isoOrNull(r.started_at),
     finishedAt: isoOrNull(r.finished_at),
+    runnerPid: r.runner_pid,
+    heartbeatAt: isoOrNull(r.heartbeat_at),
   };
 }
 
@@ -48,6 +52,8 @@ interface ClusterRow {
   layer: ClusterLayer;
   score: number | null;
   keep_document_id: number | null;
+  preselect: number;
+  evidence_json: string | null;
 }
 
 interface MemberRow {
@@ -56,6 +62,8 @@ interface MemberRow {
   document_id: number;
   passage_id: number | null;
   score: number | null;
+  layer: ClusterLayer | null;
+  evidence_json: string | null;
 }
 
 export function scansRepository({ db, now }: RepoContext) {
@@ -84,29 +92,63 @@ export function scansRepository({ db, now }: RepoContext) {
       return rows.map(toScan);
     },
 
-    /** Sets status (error cleared when not given; stats kept when not given); stamps started/finished times. */
+    /**
+     * Sets status (error cleared when not given; stats kept when not given); stamps started/finished
+     * times. `running` also records this process as the runner and its first heartbeat.
+     */
     async updateStatus(id: number, status: ScanStatus, opts: { stats?: unknown; error?: string | null } = {}): Promise<boolean> {
       const at = now();
+      const running = status === 'running';
       const result = await db.run(
         `UPDATE dedup_scans SET status = ?, error = ?, stats_json = COALESCE(?, stats_json),
-                started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ?`,
-        [status, opts.error ?? null, toJson(opts.stats), status === 'running' ? at : null, TERMINAL_STATUSES.includes(status) ? at : null, id],
+                started_at = COALESCE(started_at, ?), finished_at = ?,
+                runner_pid = CASE WHEN ? THEN ? ELSE runner_pid END, heartbeat_at = CASE WHEN ? THEN ? ELSE heartbeat_at END
+          WHERE id = ?`,
+        [status, opts.error ?? null, toJson(opts.stats), running ? at : null, TERMINAL_STATUSES.includes(status) ? at : null,
+          running ? 1 : 0, process.pid, running ? 1 : 0, at, id],
       );
       return result.changes > 0;
+    },
+
+    /** A running scan's sign of life (its process is still working on it). */
+    async heartbeat(id: number): Promise<void> {
+      await db.run(`UPDATE dedup_scans SET heartbeat_at = ? WHERE id = ? AND status = 'running'`, [now(), id]);
+    },
+
+    /**
+     * Marks as failed (so they can be resumed) the scans stored as running whose process is gone:
+     * `isStale` decides from the runner's pid and last heartbeat. Returns the ids marked.
+     */
+    async failStale(isStale: (scan: DedupScan) => boolean, error: string): Promise<number[]> {
+      const rows = await db.all<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM dedup_scans WHERE status = 'running'`);
+      const stale = rows.map(toScan).filter(isStale);
+      const at = now();
+      for (const s of stale) {
+        // Only if nobody took it up meanwhile (status and heartbeat as read).
+        await db.run(
+          `UPDATE dedup_scans SET status = 'failed', error = ?, finished_at = ?
+            WHERE id = ? AND status = 'running' AND heartbeat_at IS ?`,
+          [error, at, s.id, s.heartbeatAt === null ? null : Date.parse(s.heartbeatAt)],
+        );
+      }
+      return stale.map((s) => s.id);
     },
 
     /** Stores clusters with their members in one transaction; returns the cluster ids. */
     async addClusters(scanId: number, clusters: readonly ClusterInput[]): Promise<number[]> {
       if (clusters.length === 0) return [];
       return db.transaction(() =>
-        db.withStatement('INSERT INTO clusters (scan_id, layer, score, keep_document_id) VALUES (?, ?, ?, ?)', (insertCluster) =>
+        db.withStatement('INSERT INTO clusters (scan_id, layer, score, keep_document_id, preselect, evidence_json) VALUES (?, ?, ?, ?, ?, ?)', (insertCluster) =>
           db.withStatement(
-            'INSERT INTO cluster_members (cluster_id, document_id, passage_id, score) VALUES (?, ?, ?, ?)',
+            'INSERT INTO cluster_members (cluster_id, document_id, passage_id, score, layer, evidence_json) VALUES (?, ?, ?, ?, ?, ?)',
             async (insertMember) => {
               const ids: number[] = [];
               for (const c of clusters) {
-                const id = (await insertCluster.run([scanId, c.layer, c.score ?? null, c.keepDocumentId ?? null])).lastID;
-                for (const m of c.members) await insertMember.run([id, m.documentId, m.passageId ?? null, m.score ?? null]);
+                const params = [scanId, c.layer, c.score ?? null, c.keepDocumentId ?? null, c.preselect ? 1 : 0, toJson(c.evidence)];
+                const id = (await insertCluster.run(params)).lastID;
+                for (const m of c.members) {
+                  await insertMember.run([id, m.documentId, m.passageId ?? null, m.score ?? null, m.layer ?? null, toJson(m.evidence)]);
+                }
                 ids.push(id);
               }
               return ids;
@@ -126,13 +168,13 @@ export function scansRepository({ db, now }: RepoContext) {
           args.push(opts.layer);
         }
         const rows = await db.all<ClusterRow>(
-          `SELECT id, scan_id, layer, score, keep_document_id FROM clusters WHERE ${where} ORDER BY id${page(opts, args)}`,
+          `SELECT id, scan_id, layer, score, keep_document_id, preselect, evidence_json FROM clusters WHERE ${where} ORDER BY id${page(opts, args)}`,
           args,
         );
         const members = new Map<number, ClusterMember[]>(rows.map((r) => [r.id, []]));
         for (const part of chunks(rows.map((r) => r.id))) {
           const found = await db.all<MemberRow>(
-            `SELECT id, cluster_id, document_id, passage_id, score FROM cluster_members
+            `SELECT id, cluster_id, document_id, passage_id, score, layer, evidence_json FROM cluster_members
               WHERE cluster_id IN (${placeholders(part.length)}) ORDER BY id`,
             part,
           );
@@ -143,6 +185,8 @@ export function scansRepository({ db, now }: RepoContext) {
               documentId: m.document_id,
               passageId: m.passage_id,
               score: m.score,
+              layer: m.layer,
+              evidence: fromJson(m.evidence_json),
             });
           }
         }
@@ -152,6 +196,8 @@ export function scansRepository({ db, now }: RepoContext) {
           layer: r.layer,
           score: r.score,
           keepDocumentId: r.keep_document_id,
+          preselect: r.preselect === 1,
+          evidence: fromJson(r.evidence_json),
           members: members.get(r.id)!,
         }));
       }, 'deferred');
@@ -219,6 +265,23 @@ export function fileActionsRepository({ db, now }: RepoContext) {
           },
         ),
       );
+    },
+
+    /** The newest actions (of one scan, or all), newest first, at most `limit`. */
+    async listRecent(opts: { scanId?: number; limit?: number } = {}): Promise<FileAction[]> {
+      const where = opts.scanId !== undefined ? ' WHERE scan_id = ?' : '';
+      const args: unknown[] = opts.scanId !== undefined ? [opts.scanId] : [];
+      const rows = await db.all<ActionRow>(`SELECT * FROM file_actions${where} ORDER BY id DESC LIMIT ?`, [...args, opts.limit ?? 10_000]);
+      return rows.map(toAction);
+    },
+
+    /** Source paths of this scan's moves still in effect (not undone, not failed). */
+    async activeMoveSources(scanId: number): Promise<string[]> {
+      const rows = await db.all<{ source_path: string }>(
+        "SELECT f.source_path FROM file_actions f LEFT JOIN quarantine_moves q ON q.action_id = f.id WHERE f.scan_id = ? AND f.action = 'move' AND f.undone_at IS NULL AND COALESCE(q.state, 'done') <> 'failed'",
+        [scanId],
+      );
+      return rows.map((r) => r.source_path);
     },
 
     /** The actions of one batch in the order they were logged. */

@@ -14,19 +14,45 @@ export const LAYERS: Record<DedupLayer, { label: string; score: string; explain:
   near: { label: 'Near duplicate', score: 'Jaccard', explain: 'the texts share most of their word sequences (MinHash estimate of Jaccard similarity)' },
   semantic: { label: 'Same meaning', score: 'cosine', explain: 'the texts say the same thing in other words (cosine similarity of the model’s embeddings)' },
   cross: { label: 'Same meaning (confirmed)', score: 'cross-encoder', explain: 'a borderline meaning match that the cross-encoder confirmed (its score, 0 to 1)' },
+  'same-file': { label: 'The same file', score: 'hard link', explain: 'several names of one file (hard links): moving one frees no space' },
 };
 
-/** Whole-file clusters: the members a person may move. Passage clusters only inform. */
-export function isMovable(cluster: DedupCluster): boolean {
-  return cluster.level === 'file';
+/** Whether a group's files may be moved, and whether any are ticked before a person looks. */
+export const CONFIDENCE: Record<DedupCluster['confidence'], { label: string; explain: string }> = {
+  high: { label: 'Pre-selected', explain: 'identical or near-identical copies of the kept file are ticked' },
+  review: { label: 'For review', explain: 'similar meaning only: nothing is ticked until you check the files' },
+  info: { label: 'Information', explain: 'nothing to move' },
+};
+
+/** One line of what a member's match with the kept file rests on. */
+export function evidenceSummary(ev: DedupMember['evidence']): string {
+  if (!ev) return '';
+  const num = (x: number) => String(Math.round(x * 1000) / 1000);
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const parts: string[] = [];
+  if (ev.jaccard != null) parts.push(`Jaccard ${num(ev.jaccard)}`);
+  if (ev.cosine != null) parts.push(`cosine ${num(ev.cosine)}`);
+  if (ev.cross != null) parts.push(`cross-encoder ${num(ev.cross)}`);
+  if (ev.coverage) parts.push(`passages matched ${pct(ev.coverage[0])} / ${pct(ev.coverage[1])}`);
+  if (ev.numbers && ev.numbers[1] > 0) parts.push(`numbers shared ${ev.numbers[0]} of ${ev.numbers[1]}`);
+  return parts.join('; ');
 }
 
-/** The files suggested for moving: every member of a whole-file cluster but the one to keep. */
+/** Whole-file clusters: the members a person may move. Passage clusters and hard links only inform. */
+export function isMovable(cluster: DedupCluster): boolean {
+  return cluster.level === 'file' && cluster.layer !== 'same-file';
+}
+
+/**
+ * The files suggested for moving: the members of whole-file groups that the engine marked as
+ * identical or near-identical to the kept file. Members that only mean the same (semantic,
+ * cross-encoder) are offered for review and never ticked by default.
+ */
 export function defaultSelection(report: DedupReport): Set<number> {
   const ids = new Set<number>();
   for (const c of report.clusters) {
     if (!isMovable(c)) continue;
-    for (const m of c.members) if (!m.keep && m.documentId !== c.keepDocumentId) ids.add(m.documentId);
+    for (const m of c.members) if (m.preselect && !m.keep && m.documentId !== c.keepDocumentId) ids.add(m.documentId);
   }
   return ids;
 }

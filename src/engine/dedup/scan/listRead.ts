@@ -1,0 +1,194 @@
+/**
+ * Stage 1: list the files of each root and read those that changed since they were last read,
+ * storing documents and passages in small batches (so a cancelled or killed scan keeps what
+ * it read). Unchanged files (same size and mtime) are taken from the store.
+ */
+import type { DocumentInput, PassageInput, StoredDocument } from '../../store/types';
+import { contentHash, hasWords } from '../../text/normalize';
+import { isRetryableSkipReason } from '../../text/readDocument';
+import { splitPassages } from '../../text/segment';
+import { walkFolder, type WalkedFile } from '../../text/walkFolder';
+import type { ScanContext, ScanDoc } from './context';
+
+const WRITE_BATCH = 25;
+
+export interface ListedRoot {
+  corpusId: number;
+  files: WalkedFile[];
+  known: Map<string, StoredDocument>;
+}
+
+interface ReadItem {
+  file: WalkedFile;
+  doc: DocumentInput;
+  passages: PassageInput[] | null;
+  signature: Uint32Array | null;
+}
+
+export async function listFiles(ctx: ScanContext): Promise<ListedRoot[]> {
+  const out: ListedRoot[] = [];
+  let n = 0;
+  ctx.progress('listing', 0, null);
+  for (const root of ctx.roots) {
+    const corpusId = await corpusFor(ctx, root);
+    const files: WalkedFile[] = [];
+    const skipped: DocumentInput[] = [];
+    for await (const entry of walkFolder(root, ctx.opts.signal)) {
+      if ('file' in entry) files.push(entry.file);
+      else skipped.push({ relPath: entry.skipped.relPath, size: 0, mtimeMs: 0, status: 'skipped', skipReason: entry.skipped.reason });
+      if (++n % 500 === 0) ctx.progress('listing', n, null);
+    }
+    ctx.check();
+    if (skipped.length) await ctx.store.documents.upsertMany(corpusId, skipped);
+    ctx.stats.skipped += skipped.length;
+    const known = new Map<string, StoredDocument>();
+    for (let offset = 0; ; offset += 5000) {
+      const page = await ctx.store.documents.listByCorpus(corpusId, { limit: 5000, offset });
+      for (const d of page) known.set(d.relPath, d);
+      if (page.length < 5000) break;
+    }
+    out.push({ corpusId, files, known });
+  }
+  ctx.stats.files = out.reduce((s, r) => s + r.files.length, 0);
+  ctx.progress('listing', n, n);
+  return out;
+}
+
+/**
+ * The folder corpus of this root: an existing one with the same path, else a new one. Two
+ * scans may start on the same new folder at once (two windows, the CLI and the app): the
+ * one whose insert loses the race on the unique name takes the corpus the other created.
+ */
+export async function corpusFor(ctx: ScanContext, root: string): Promise<number> {
+  const base = `dedup: ${root}`;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const existing = (await ctx.store.corpora.list()).find((c) => c.kind === 'folder' && c.rootPath === root);
+    if (existing) return existing.id;
+    for (let i = 1; ; i++) {
+      const name = i === 1 ? base : `${base} (${i})`;
+      const other = await ctx.store.corpora.getByName(name);
+      if (other?.kind === 'folder' && other.rootPath === root) return other.id; // created meanwhile
+      if (other) continue;
+      try {
+        return (await ctx.store.corpora.create({ name, rootPath: root, kind: 'folder' })).id;
+      } catch (err) {
+        if (!/UNIQUE/i.test(err instanceof Error ? err.message : String(err))) throw err;
+        break; // Someone else just created it: look again.
+      }
+    }
+  }
+  throw new Error(`could not create the folder corpus for ${root}`);
+}
+
+export async function readFiles(ctx: ScanContext, listed: ListedRoot[]): Promise<void> {
+  const total = ctx.stats.files;
+  let done = 0;
+  ctx.progress('reading', 0, total);
+  for (const { corpusId, files, known } of listed) {
+    let batch: ReadItem[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const current = batch;
+      batch = [];
+      await writeBatch(ctx, corpusId, current);
+    };
+    try {
+      for (const file of files) {
+        ctx.check();
+        const prev = known.get(file.relPath);
+        // A skip for a passing reason (permission denied, deleted mid-scan) is tried again.
+        if (prev && prev.size === file.size && prev.mtimeMs === file.mtimeMs && !(prev.status === 'skipped' && isRetryableSkipReason(prev.skipReason))) {
+          // Unchanged since it was last read: use what the store knows.
+          ctx.stats.unchanged++;
+          if (prev.status === 'ok' && prev.contentHash) {
+            ctx.docs.push({ id: prev.id, absPath: file.absPath, size: file.size, mtimeMs: file.mtimeMs, hash: prev.contentHash, dev: file.dev, ino: file.ino });
+          } else ctx.stats.skipped++;
+        } else {
+          batch.push(await readOne(ctx, file));
+          if (batch.length >= WRITE_BATCH) await flush();
+        }
+        if (++done % 10 === 0 || done === total) ctx.progress('reading', done, total);
+      }
+    } finally {
+      // Also on cancellation: what was read is kept, so a resumed scan does not read it again.
+      await flush();
+    }
+  }
+}
+
+async function readOne(ctx: ScanContext, file: WalkedFile): Promise<ReadItem> {
+  ctx.stats.read++;
+  const r = await ctx.read(file.absPath, { signal: ctx.opts.signal });
+  const skip = (skipReason: string, format: string | null): ReadItem => ({
+    file,
+    doc: { relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, status: 'skipped', skipReason, format },
+    passages: null,
+    signature: null,
+  });
+  if (!r.ok) return skip(r.reason, r.format ?? null);
+  const noWords = !hasWords(r.text);
+  // Passages without words (separator lines of dashes) would all be "identical": not kept.
+  const spans = noWords ? [] : splitPassages(r.text).filter((p) => hasWords(p.text));
+  if (spans.length === 0) {
+    return skip(noWords ? 'no words in the file (only punctuation or invisible characters)' : 'no text in the file', r.format);
+  }
+  const passages: PassageInput[] = spans.map((p, index) => ({
+    index,
+    text: p.text,
+    charStart: p.start,
+    charEnd: p.end,
+    contentHash: contentHash(p.text),
+  }));
+  ctx.stats.signaturesComputed++;
+  return {
+    file,
+    // Size and mtime as walked (not as read): the next walk compares against these.
+    doc: { relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, status: 'ok', contentHash: contentHash(r.text), encoding: r.encoding, format: r.format },
+    passages,
+    signature: ctx.hasher.signText(r.text),
+  };
+}
+
+async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[]): Promise<void> {
+  const { store } = ctx;
+  const sigs = batch.filter((b) => b.signature).map((b) => ({ contentHash: b.doc.contentHash!, signature: b.signature! }));
+  await store.db.transaction(async () => {
+    await store.minhashCache.putMany(ctx.hasher.numPerm, ctx.hasher.settingsKey, sigs);
+    const written = await store.documents.upsertMany(corpusId, batch.map((b) => b.doc));
+    for (let i = 0; i < written.length; i++) {
+      const b = batch[i];
+      if (!b.passages) continue;
+      // Same content as stored: keep the passage rows (older scans' clusters point at them).
+      if (written[i].changed || (await store.passages.countForDocument(written[i].id)) === 0) {
+        await store.passages.replaceForDocument(written[i].id, b.passages);
+      }
+    }
+    written.forEach((w, i) => {
+      const b = batch[i];
+      if (b.doc.status === 'ok') {
+        ctx.docs.push({ id: w.id, absPath: b.file.absPath, size: b.file.size, mtimeMs: b.file.mtimeMs, hash: b.doc.contentHash!, dev: b.file.dev, ino: b.file.ino });
+      } else ctx.stats.skipped++;
+    });
+  });
+}
+
+/**
+ * Takes hard links out of the matching: names of one file (same device and inode) are the
+ * same file, and moving one frees nothing. The first name (in listing order) stays in
+ * `ctx.docs`; the groups of names are returned to be reported as "the same file".
+ */
+export function separateHardLinks(ctx: ScanContext): { keep: ScanDoc; others: ScanDoc[] }[] {
+  const byInode = new Map<string, ScanDoc[]>();
+  for (const d of ctx.docs) {
+    if (!d.ino) continue; // some file systems report no inode numbers
+    const key = `${d.dev}:${d.ino}`;
+    const list = byInode.get(key);
+    if (list) list.push(d);
+    else byInode.set(key, [d]);
+  }
+  const groups = [...byInode.values()].filter((g) => g.length > 1).map((g) => ({ keep: g[0], others: g.slice(1) }));
+  const drop = new Set(groups.flatMap((g) => g.others));
+  if (drop.size) ctx.docs = ctx.docs.filter((d) => !drop.has(d));
+  ctx.stats.hardLinks = drop.size;
+  return groups;
+}

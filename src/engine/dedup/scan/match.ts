@@ -1,0 +1,157 @@
+/**
+ * Stage 5: candidate matches between distinct contents (files) and between distinct passages:
+ * near (MinHash), semantic (bi-encoder, borderline pairs re-scored by the cross-encoder), each
+ * semantic file match checked on its content (passage coverage, numbers) before it counts.
+ */
+import type { SemanticLevel } from '../../store/repositories/caches';
+import { documentPassageTexts } from '../../store/repositories/scanData';
+import { candidateFloor, rescoreBorderline, splitByBand } from '../crossRescore';
+import type { EvidencedMatch, MatchDetail } from '../keeperGroups';
+import { findNearDuplicatePairs, type SignaturePool } from '../minhash';
+import { numbersAgree, passageCoverage } from '../passageEvidence';
+import { searchSemanticPairsCached } from '../semanticCache';
+import { searchSemanticPairs } from '../semantic';
+import { DEFAULT_PASSAGE_COVERAGE } from '../thresholds';
+import type { Match } from '../types';
+import type { ScanContext } from './context';
+import type { ScanVectors } from './embed';
+import { eligibleOfDoc, type PassageSet } from './passages';
+
+const CROSS_TEXT_CHARS = 2000;
+
+/** Near-duplicate pairs among the items of `signatures` (estimated Jaccard ≥ the near threshold). */
+export async function nearMatches(ctx: ScanContext, signatures: SignaturePool, withProgress: boolean): Promise<EvidencedMatch[]> {
+  if (signatures.size < 2) return [];
+  ctx.check();
+  if (withProgress) ctx.progress('near', 0, null);
+  const near = await findNearDuplicatePairs(signatures, {
+    threshold: ctx.settings.thresholds.near,
+    signal: ctx.opts.signal,
+    onProgress: withProgress ? (d, t) => ctx.progress('near', d, t) : undefined,
+  });
+  ctx.stats.nearPairs += near.length;
+  return near.map((p) => ({ a: p.a, b: p.b, layer: 'near', score: p.jaccard, detail: { jaccard: p.jaccard } }));
+}
+
+/** Semantic candidates among the rows of `data`, split by the cross-encoder band and re-scored. */
+export async function semanticMatches(
+  ctx: ScanContext,
+  level: SemanticLevel,
+  data: Float32Array,
+  hashes: readonly string[],
+  textOf: (i: number) => Promise<string>,
+): Promise<Match[]> {
+  const count = hashes.length;
+  if (count < 2 || data.length === 0) return [];
+  const t = ctx.settings.thresholds;
+  const scorer = ctx.opts.score;
+  const dim = data.length / count;
+  ctx.check();
+  ctx.progress('semantic', 0, null);
+  const matrix = { data, dim, count };
+  const searchOpts = {
+    threshold: candidateFloor(t.semantic, t.crossBand, !!scorer),
+    k: ctx.settings.semanticK,
+    exactMaxItems: ctx.settings.exactMaxItems,
+    signal: ctx.opts.signal,
+    onProgress: (d: number, n: number) => ctx.progress('semantic', d, n),
+  };
+  const modelId = ctx.settings.embedModelId;
+  const found =
+    modelId == null
+      ? await searchSemanticPairs(matrix, searchOpts)
+      : await searchSemanticPairsCached(matrix, searchOpts, { cache: ctx.store.semanticPairsCache, modelId, level, hashes });
+  if ('fromCache' in found && found.fromCache) ctx.stats.semanticFromCache++;
+  ctx.stats.semanticMethod = ctx.stats.semanticMethod === 'ann' ? 'ann' : found.method;
+  const split = splitByBand(found.pairs, t.semantic, t.crossBand, !!scorer);
+  ctx.stats.semanticPairs += split.confident.length;
+  const out: Match[] = split.confident.map((p) => ({ a: p.a, b: p.b, layer: 'semantic', score: p.similarity }));
+  if (scorer && split.borderline.length) {
+    ctx.progress('rescoring', 0, split.borderline.length);
+    const r = await rescoreBorderline(split.borderline, textOf, scorer, {
+      accept: t.cross,
+      batchSize: ctx.opts.crossBatchSize,
+      signal: ctx.opts.signal,
+      onProgress: (d, n) => ctx.progress('rescoring', d, n),
+    });
+    ctx.stats.crossScored += split.borderline.length;
+    ctx.stats.crossAccepted += r.accepted.length;
+    out.push(...r.accepted);
+  }
+  return out;
+}
+
+/**
+ * File-level matches between distinct contents (row c = content c, whose first document
+ * `contentDocs[c][0]` stands for it): near pairs, and semantic pairs that hold on content.
+ */
+export async function fileMatches(
+  ctx: ScanContext,
+  contentHashes: string[],
+  contentDocs: number[][],
+  docSignatures: SignaturePool,
+  vectors: ScanVectors | null,
+  passages: PassageSet,
+): Promise<EvidencedMatch[]> {
+  const rep = (c: number) => contentDocs[c][0];
+  const t = ctx.settings.thresholds;
+  const side = (c: number) => eligibleOfDoc(passages, rep(c));
+  const pv = vectors?.passageVectors ?? null;
+  const dim = vectors?.dim ?? 0;
+  const similarity = (x: number, y: number) => {
+    if (x === y) return 1;
+    if (!pv) return 0;
+    let s = 0;
+    for (let k = 0, ox = x * dim, oy = y * dim; k < dim; k++) s += pv[ox + k] * pv[oy + k];
+    return s;
+  };
+  const coverageOf = (a: number, b: number) => passageCoverage(side(a), side(b), similarity, t.semantic);
+
+  const out: EvidencedMatch[] = [];
+  for (const m of await nearMatches(ctx, docSignatures, true)) {
+    // Shown as evidence only: near is decided on the whole text's shingles.
+    const cov = coverageOf(m.a, m.b);
+    out.push({ ...m, detail: { ...m.detail, coverage: [cov.ab, cov.ba], passages: cov.pairs } });
+  }
+  if (!vectors) return out;
+
+  const fullText = new Map<number, Promise<string>>();
+  const textOf = (c: number) => {
+    let p = fullText.get(c);
+    if (!p) fullText.set(c, (p = documentPassageTexts(ctx.store.db, ctx.docs[rep(c)].id).then((ts) => ts.join('\n\n'))));
+    return p;
+  };
+  const sem = await semanticMatches(ctx, 'file', vectors.docVectors, contentHashes, async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS));
+  for (const m of sem) {
+    ctx.check();
+    const detail: MatchDetail = m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };
+    // Long documents: the whole-text vectors of one genre are alike; each side's passages must
+    // have matches on the other side.
+    const a = side(m.a);
+    const b = side(m.b);
+    if (a.rows.length > 1 || b.rows.length > 1) {
+      if (!pv) {
+        ctx.stats.semanticRejectedCoverage++;
+        continue;
+      }
+      const cov = passageCoverage(a, b, similarity, t.semantic);
+      detail.coverage = [cov.ab, cov.ba];
+      detail.passages = cov.pairs;
+      // One side must be contained in the other; which side may be moved for it is decided
+      // when groups are built (a member is only moved if its own passages are covered).
+      if (Math.max(cov.ab, cov.ba) < DEFAULT_PASSAGE_COVERAGE) {
+        ctx.stats.semanticRejectedCoverage++;
+        continue;
+      }
+    }
+    const nums = numbersAgree(await textOf(m.a), await textOf(m.b));
+    detail.numbers = [nums.shared, nums.total];
+    if (!nums.agree) {
+      ctx.stats.semanticRejectedNumbers++;
+      continue;
+    }
+    out.push({ ...m, detail });
+    if (fullText.size > 2000) fullText.clear();
+  }
+  return out;
+}
