@@ -37,7 +37,8 @@ export interface Preset {
  * On STS14, untouched by that choice, the cycle-1 teacher scores 63.56 against the cosine's
  * 60.42. Quick with it, cycle 1 (bench/trans-encoder-sts.ts at max length 64, 1,000 pairs):
  * cross-encoder 70.03 and bi-encoder 69.90 on the 7-set average against the start's 69.39
- * (+0.51; up 0.8-1.6 on STS13-16 and STS-B dev, STS12 -0.62, SICK-R trial -1.40). SIF needs GloVe prepared in the data folder (it is when GloVe was used once); without
+ * (+0.51; up 0.8-1.6 on STS13-16 and STS-B dev, STS12 -0.62, SICK-R trial -1.40); cycle 2:
+ * cross 70.10, bi 70.06 (+0.66; SICK-R trial -1.80). SIF needs GloVe prepared in the data folder (it is when GloVe was used once); without
  * it the run uses alignment only and records that in evidence-skipped.json.
  */
 const TEACHER_EVIDENCE = { alignment: 0.4, sif: 0.4 };
