@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the renderer's .svelte.ts modules (runes) for the tests of its pure logic.
+  plugins: [svelte()],
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',

@@ -9,7 +9,7 @@
  * and compute its MinHash signature from the returned `text`.
  */
 import type { DocumentInput, PassageInput } from '../store/types';
-import { contentHash } from '../text/normalize';
+import { contentHash, hasWords } from '../text/normalize';
 import { readDocument as defaultReadDocument, type ReadDocumentResult } from '../text/readDocument';
 import { splitPassages } from '../text/segment';
 import type { SkippedEntry, WalkedFile } from '../text/walkFolder';
@@ -21,9 +21,6 @@ export type ReadDocumentFn = (absPath: string, opts: { signal?: AbortSignal }) =
 export type IngestedFile =
   | { status: 'ok'; doc: DocumentInput & { status: 'ok'; contentHash: string }; text: string; passages: PassageInput[] }
   | { status: 'skipped'; doc: DocumentInput & { status: 'skipped'; skipReason: string } };
-
-/** The hash of a text that normalises to nothing (only punctuation, spaces or invisible characters). */
-const NO_WORDS_HASH = contentHash('');
 
 export const SKIP_NO_WORDS = 'no words in the file (only punctuation or invisible characters)';
 export const SKIP_NO_TEXT = 'no text in the file';
@@ -39,7 +36,8 @@ export async function ingestFile(file: WalkedFile, opts: { signal?: AbortSignal;
   const base = { relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs };
   if (!r.ok) return { status: 'skipped', doc: { ...base, status: 'skipped', skipReason: r.reason, format: r.format ?? null } };
   const hash = contentHash(r.text);
-  const noWords = hash === NO_WORDS_HASH;
+  // Only punctuation, spaces or invisible characters: nothing a reader or a model could use.
+  const noWords = !hasWords(r.text);
   const spans = noWords ? [] : splitPassages(r.text);
   if (spans.length === 0) {
     return { status: 'skipped', doc: { ...base, status: 'skipped', skipReason: noWords ? SKIP_NO_WORDS : SKIP_NO_TEXT, format: r.format } };

@@ -451,7 +451,8 @@ async function planGuards(
     let left = false;
     let changed = false;
     for (const d of docs) {
-      if (chosenSet.has(d) || gone.has(d)) continue;
+      // A chosen file refused for another reason (a hard link, another layer) stays in place.
+      if ((chosenSet.has(d) && !out.has(d)) || gone.has(d)) continue;
       const loc = locs.get(d);
       if (loc && (await inPlaceAsScanned(loc))) {
         left = true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRule, judgeRun, runSpec, type RunResult } from '../../../src/renderer/src/lib/runMetrics';
 import { storedRunResult } from '../../../src/engine/api/storedShapes';
-import type { RunSettings } from '../../../src/shared/api';
+import { PRESETS } from '../../../src/engine/train/presets';
 
 /** A run result as the engine stores it, read back the way the API does. */
 const runResult = (x: object): RunResult | null => storedRunResult({ result: x });
@@ -16,7 +16,7 @@ describe('judging a label-free run from its result', () => {
     startUserScore: null,
     cycles: [],
   };
-  const spec = runSpec({ preset: 'quick', settings: {}, bases: [{ kind: 'builtin' }], source: { kind: 'pairs', count: 200 } } as unknown as RunSettings);
+  const spec = runSpec({ preset: 'quick', settings: PRESETS.quick.settings, bases: [{ kind: 'builtin', name: 'use-lite' }], source: { kind: 'pairs', count: 200 } });
 
   it('says better, worse (offering the start) or about the same, with the figures', () => {
     const better = runResult({ ...base, comparison: { verdict: 'better', confidence: 0.99, recommended: 'trained', startValue: 0.8, chosenValue: 0.85 }, handBack: { which: 'trained', biModelId: 7 } })!;
