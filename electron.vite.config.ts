@@ -10,7 +10,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), engineHost: resolve(import.meta.dirname, 'src/engine/host/engineHost.ts'), trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'), estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          engineHost: resolve(import.meta.dirname, 'src/engine/host/engineHost.ts'),
+          trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'),
+          estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts'),
+        },
         output: { entryFileNames: '[name].js' },
       },
     },

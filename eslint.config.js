@@ -6,7 +6,24 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Node's built-in modules, with and without the node: prefix. */
-const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'url', 'util', 'stream', 'events', 'module'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'events',
+  'module',
+];
 
 /** Imports a folder may not make: `group` patterns are matched against the import specifier. */
 const LAYERS = {
@@ -62,7 +79,19 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
-    files: ['src/engine/**', 'src/main/**', 'src/preload/**', 'src/server/**', 'src/cli/**', 'scripts/**', 'bench/**', 'tests/**', 'e2e/**', 'bin/**', '*.config.*'],
+    files: [
+      'src/engine/**',
+      'src/main/**',
+      'src/preload/**',
+      'src/server/**',
+      'src/cli/**',
+      'scripts/**',
+      'bench/**',
+      'tests/**',
+      'e2e/**',
+      'bin/**',
+      '*.config.*',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   {

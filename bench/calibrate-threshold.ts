@@ -16,8 +16,28 @@ const cross = await OnnxCrossEncoder.fromModel(loadUseLiteCrossEncoder());
 for (const name of ['stsb-train', 'stsb-dev']) {
   const d = await loadScoredPairs(name);
   const labels = d.gold.map((g) => (g >= 4 ? 1 : 0));
-  for (const [model, s] of [['bi-encoder cosine', await biScores(bi, d, { maxLength: 64 })], ['cross-encoder', await crossScores(cross, d, { maxLength: 64 })]] as const) {
+  for (const [model, s] of [
+    ['bi-encoder cosine', await biScores(bi, d, { maxLength: 64 })],
+    ['cross-encoder', await crossScores(cross, d, { maxLength: 64 })],
+  ] as const) {
     const r = bestF1Threshold(s, labels);
-    console.log(name, model, 'pairs', d.a.length, 'positives', labels.filter(Boolean).length, 'auc', rocAuc(s, labels).toFixed(4), 'best-F1 threshold', r.threshold.toFixed(3), 'F1', r.f1.toFixed(3), 'P', r.precision.toFixed(3), 'R', r.recall.toFixed(3));
+    console.log(
+      name,
+      model,
+      'pairs',
+      d.a.length,
+      'positives',
+      labels.filter(Boolean).length,
+      'auc',
+      rocAuc(s, labels).toFixed(4),
+      'best-F1 threshold',
+      r.threshold.toFixed(3),
+      'F1',
+      r.f1.toFixed(3),
+      'P',
+      r.precision.toFixed(3),
+      'R',
+      r.recall.toFixed(3),
+    );
   }
 }

@@ -205,8 +205,14 @@ async function benchAnn(args: Args): Promise<void> {
   const usearch = loadPackage('usearch', args.modulesDir);
   const hnswlib = loadPackage('hnswlib-node', args.modulesDir);
   const pureJs = loadPackage('hnsw', args.modulesDir);
-  console.log(`\n## ANN libraries (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}, Node ${process.versions.node})\n`);
-  for (const [name, p] of [['usearch', usearch], ['hnswlib-node', hnswlib], ['hnsw', pureJs]] as const) {
+  console.log(
+    `\n## ANN libraries (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(1)}, Node ${process.versions.node})\n`,
+  );
+  for (const [name, p] of [
+    ['usearch', usearch],
+    ['hnswlib-node', hnswlib],
+    ['hnsw', pureJs],
+  ] as const) {
     console.log(`- ${name}: ${p ? `loaded from ${p.from}` : 'not installed (skipped)'}`);
   }
   if (args.ann) await annTable(args, threads, usearch, hnswlib, pureJs);
@@ -268,7 +274,6 @@ async function annTable(args: Args, threads: number, usearch: Loaded, hnswlib: L
       }
     }
   }
-
 }
 
 function benchMinHash(args: Args): void {

@@ -24,7 +24,15 @@ import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { initBackend } from '../src/engine/backend';
 import { calibrateThresholdDetailed } from '../src/engine/dedup/calibrate';
-import { indexFileClusters, inSameCluster, scorePairs, sharedClusterLayer, thresholdForPrecision, type FileClusterIndex, type PairConfusion } from '../src/engine/dedup/pairMetrics';
+import {
+  indexFileClusters,
+  inSameCluster,
+  scorePairs,
+  sharedClusterLayer,
+  thresholdForPrecision,
+  type FileClusterIndex,
+  type PairConfusion,
+} from '../src/engine/dedup/pairMetrics';
 import { runDedupScan, type DedupScanStats } from '../src/engine/dedup/scan';
 import { DEFAULT_THRESHOLDS, type DedupThresholds } from '../src/engine/dedup/thresholds';
 import type { CrossScoreFn, EmbedFn } from '../src/engine/dedup/types';
@@ -119,7 +127,10 @@ function sampleBalanced(rows: SourceRow[], n: number): { picked: SourceRow[]; sk
   const wantPos = Math.round((n * pos.length) / rows.length);
   const picked: SourceRow[] = [];
   let skippedShared = 0;
-  for (const [pool, want] of [[pos, wantPos], [neg, n - wantPos]] as const) {
+  for (const [pool, want] of [
+    [pos, wantPos],
+    [neg, n - wantPos],
+  ] as const) {
     let got = 0;
     for (const r of pool) {
       if (got >= want) break;
@@ -150,7 +161,10 @@ const nMrpc = Math.round(N_PAIRS * MRPC_SHARE);
 const mrpcSample = sampleBalanced(mrpcRows, nMrpc);
 const stsSample = sampleBalanced(stsRows, N_PAIRS - nMrpc);
 const pairs: LabelledPair[] = [];
-for (const [group, s] of [['mrpc', mrpcSample], ['sts', stsSample]] as const) {
+for (const [group, s] of [
+  ['mrpc', mrpcSample],
+  ['sts', stsSample],
+] as const) {
   for (const r of s.picked) {
     pairs.push({ id: pairs.length, group, source: r.source, gold: r.gold, dup: r.dup, hard: group === 'sts' && !r.dup && r.gold >= HARD_LOW, a: r.a, b: r.b });
   }
@@ -188,7 +202,14 @@ function normaliseVariant(text: string): string {
 
 // Planted copies are built from MRPC sentences no sampled pair uses.
 const spare = shuffle([...new Set(mrpcRows.flatMap((r) => [r.a, r.b]))].filter((t) => !usedTexts.has(textKey(t)) && t.split(' ').length >= 12));
-const vocabulary = [...new Set(spare.slice(0, 2000).flatMap((t) => t.split(' ')).filter((w) => /^[a-z]{4,}$/.test(w)))];
+const vocabulary = [
+  ...new Set(
+    spare
+      .slice(0, 2000)
+      .flatMap((t) => t.split(' '))
+      .filter((w) => /^[a-z]{4,}$/.test(w)),
+  ),
+];
 let spareAt = 0;
 const takeSpare = (k: number) => {
   const out = spare.slice(spareAt, spareAt + k);
@@ -211,17 +232,35 @@ for (let i = 0; i < N_PLANTED; i++) {
   }
   pairs.push({ id: pairs.length, group: 'planted', source: 'planted', gold: 1, dup: true, hard: false, kind, a, b });
 }
-log(`${pairs.length} pairs (MRPC ${mrpcSample.picked.length}, STS ${stsSample.picked.length}, planted ${N_PLANTED}); pairs skipped because a text was already used: MRPC ${mrpcSample.skippedShared}, STS ${stsSample.skippedShared}`);
+log(
+  `${pairs.length} pairs (MRPC ${mrpcSample.picked.length}, STS ${stsSample.picked.length}, planted ${N_PLANTED}); pairs skipped because a text was already used: MRPC ${mrpcSample.skippedShared}, STS ${stsSample.skippedShared}`,
+);
 
 // ---- 2. the files ---------------------------------------------------------------------
 
 type Variant = 'txt-utf8' | 'txt-utf8-bom' | 'txt-utf16le-bom' | 'txt-windows-1252' | 'md' | 'html' | 'json' | 'csv' | 'docx';
 /** Relative frequency of each way of writing a text. */
 const VARIANT_WEIGHTS: [Variant, number][] = [
-  ['txt-utf8', 2], ['txt-utf8-bom', 1], ['txt-utf16le-bom', 1], ['txt-windows-1252', 1], ['md', 1], ['html', 1], ['json', 1], ['csv', 1], ['docx', 1],
+  ['txt-utf8', 2],
+  ['txt-utf8-bom', 1],
+  ['txt-utf16le-bom', 1],
+  ['txt-windows-1252', 1],
+  ['md', 1],
+  ['html', 1],
+  ['json', 1],
+  ['csv', 1],
+  ['docx', 1],
 ];
 const EXT: Record<Variant, string> = {
-  'txt-utf8': 'txt', 'txt-utf8-bom': 'txt', 'txt-utf16le-bom': 'txt', 'txt-windows-1252': 'txt', md: 'md', html: 'html', json: 'json', csv: 'csv', docx: 'docx',
+  'txt-utf8': 'txt',
+  'txt-utf8-bom': 'txt',
+  'txt-utf16le-bom': 'txt',
+  'txt-windows-1252': 'txt',
+  md: 'md',
+  html: 'html',
+  json: 'json',
+  csv: 'csv',
+  docx: 'docx',
 };
 
 function pickVariant(not?: Variant): Variant {
@@ -249,7 +288,10 @@ async function makeDocx(text: string): Promise<Buffer> {
       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
   );
   // Line breaks inside the paragraph (normalised copies) become <w:br/>.
-  const runs = text.split('\n').map((l) => `<w:t xml:space="preserve">${escapeXml(l)}</w:t>`).join('<w:br/>');
+  const runs = text
+    .split('\n')
+    .map((l) => `<w:t xml:space="preserve">${escapeXml(l)}</w:t>`)
+    .join('<w:br/>');
   zip.file(
     'word/document.xml',
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
@@ -309,7 +351,10 @@ for (const p of pairs) {
   let vb = pickVariant(p.kind === 'exact-copy' ? va : undefined);
   // Normalised copies carry curly quotes, dashes and an ellipsis: write them mostly in the legacy encodings.
   if (p.kind === 'normalised-copy') vb = NORMALISED_COPY_VARIANTS[normalisedCopies++ % NORMALISED_COPY_VARIANTS.length];
-  for (const [side, text] of [['a', p.a], ['b', p.b]] as const) {
+  for (const [side, text] of [
+    ['a', p.a],
+    ['b', p.b],
+  ] as const) {
     let v = side === 'a' ? va : vb;
     if (v === 'txt-windows-1252' && !encodableIn1252(text)) {
       cp1252Fallbacks++;
@@ -382,7 +427,14 @@ const D = DEFAULT_THRESHOLDS;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const CONFIGS: ScanConfig[] = [
   { key: 'near', label: `near only (MinHash J ≥ ${D.near})`, semantic: false, cross: false, thresholds: {}, passageLevel: false },
-  { key: 'semantic', label: `semantic only (bi-encoder cos ≥ ${D.semantic})`, semantic: true, cross: false, thresholds: { near: NEAR_OFF }, passageLevel: false },
+  {
+    key: 'semantic',
+    label: `semantic only (bi-encoder cos ≥ ${D.semantic})`,
+    semantic: true,
+    cross: false,
+    thresholds: { near: NEAR_OFF },
+    passageLevel: false,
+  },
   {
     key: 'semantic+cross',
     label: `semantic + cross band (cos ≥ ${r2(D.semantic + D.crossBand)}, or ≥ ${r2(D.semantic - D.crossBand)} and cross ≥ ${D.cross})`,
@@ -430,8 +482,12 @@ function checkReading(stats: DedupScanStats): Record<string, unknown> {
     const ok = d?.status === 'ok' && d.contentHash === contentHash(f.text);
     if (!ok) {
       misread.push({
-        relPath: f.relPath, variant: f.variant, status: d?.status ?? 'missing', reason: d?.skipReason ?? null,
-        expected: f.text.slice(0, 160), got: (d ? (docText.get(d.id) ?? '') : '').slice(0, 160),
+        relPath: f.relPath,
+        variant: f.variant,
+        status: d?.status ?? 'missing',
+        reason: d?.skipReason ?? null,
+        expected: f.text.slice(0, 160),
+        got: (d ? (docText.get(d.id) ?? '') : '').slice(0, 160),
       });
     }
     const enc = `${d?.format ?? '?'} / ${d?.encoding ?? 'n/a'}`;
@@ -454,7 +510,10 @@ function checkReading(stats: DedupScanStats): Record<string, unknown> {
     misreadExamples: misread.slice(0, 10),
     nonAsciiFiles,
     nonAsciiReadCorrectly: nonAsciiOk,
-    nonAsciiByVariant: countBy(files.filter((f) => f.nonAscii), (f) => f.variant),
+    nonAsciiByVariant: countBy(
+      files.filter((f) => f.nonAscii),
+      (f) => f.variant,
+    ),
     detectedFormatEncoding: detected,
   };
 }
@@ -492,7 +551,13 @@ async function scan(config: ScanConfig, embed: EmbedFn | undefined, score: Cross
   const fileLevel = clusters.filter((c) => !c.members.some((m) => m.passageId != null));
   const crossPairClusters = fileLevel.filter((c) => new Set(c.members.map((m) => folderOf.get(m.documentId))).size > 1).length;
   return {
-    config, index, stats, seconds, fileClusters: fileLevel.length, passageClusters: clusters.length - fileLevel.length, crossPairClusters,
+    config,
+    index,
+    stats,
+    seconds,
+    fileClusters: fileLevel.length,
+    passageClusters: clusters.length - fileLevel.length,
+    crossPairClusters,
     clusterLayers: countBy(fileLevel, (c) => c.layer),
   };
 }
@@ -516,7 +581,11 @@ interface GroupFigures {
 
 function figures(predict: (p: LabelledPair) => boolean, subset?: ReadonlySet<number>): GroupFigures {
   const sel = (g: (p: LabelledPair) => boolean) => pairs.filter((p) => g(p) && (!subset || subset.has(p.id)));
-  const conf = (ps: LabelledPair[]) => scorePairs(ps.map(predict), ps.map((p) => p.dup));
+  const conf = (ps: LabelledPair[]) =>
+    scorePairs(
+      ps.map(predict),
+      ps.map((p) => p.dup),
+    );
   const rate = (ps: LabelledPair[]) => (ps.length ? ps.filter(predict).length / ps.length : NaN);
   const plantedRecall: Record<string, number> = {};
   for (const k of PLANT_KINDS) plantedRecall[k] = rate(sel((p) => p.kind === k));
@@ -561,7 +630,7 @@ if (values.bi) {
     if (c.kind !== 'cross-encoder') throw new Error(`${values.cross} holds a ${c.kind}, not a cross-encoder`);
     cross = c;
   }
-  models.push(await onnxPair(`trained model (--bi ${values.bi}${values.cross ? ` --cross ${values.cross}` : ""})`, bi, cross));
+  models.push(await onnxPair(`trained model (--bi ${values.bi}${values.cross ? ` --cross ${values.cross}` : ''})`, bi, cross));
 }
 
 // Calibration halves: the same seeded split of the MRPC + STS pairs for every model.
@@ -586,7 +655,9 @@ for (const m of models) {
     log(`  scan: ${config.label}`);
     const o = await scan(config, embed, score);
     outcomes.set(config.key, o);
-    log(`    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`);
+    log(
+      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`,
+    );
     if (rows.length === 0) rows.push({ key: 'exact', label: 'exact only (same normalised-text hash)', figures: figures(predictExact) });
     const { index: _i, config: _c, ...scanInfo } = o;
     rows.push({ key: config.key, label: config.label, figures: figures(predictFromScan(o)), scan: scanInfo });
@@ -652,25 +723,67 @@ for (const m of models) {
 
   // The evidence that matters: whole scans at the calibrated values, figures on the held-out half.
   const calibratedConfigs: ScanConfig[] = [
-    { key: 'semantic@bestF1', label: `semantic only at cos ≥ ${bestF1} (best F1)`, semantic: true, cross: false, thresholds: { near: NEAR_OFF, semantic: bestF1 }, passageLevel: false },
+    {
+      key: 'semantic@bestF1',
+      label: `semantic only at cos ≥ ${bestF1} (best F1)`,
+      semantic: true,
+      cross: false,
+      thresholds: { near: NEAR_OFF, semantic: bestF1 },
+      passageLevel: false,
+    },
   ];
   if (score) {
-    calibratedConfigs.push({ key: 'full@bestF1', label: `full pipeline at semantic = ${bestF1}`, semantic: true, cross: true, thresholds: { semantic: bestF1 }, passageLevel: true });
+    calibratedConfigs.push({
+      key: 'full@bestF1',
+      label: `full pipeline at semantic = ${bestF1}`,
+      semantic: true,
+      cross: true,
+      thresholds: { semantic: bestF1 },
+      passageLevel: true,
+    });
     // The cross band reaches down to semantic - band; this puts its floor at the calibrated cosine.
     const lifted = r2(Math.min(1, bestF1 + D.crossBand));
-    calibratedConfigs.push({ key: 'full@bestF1+band', label: `full pipeline at semantic = ${lifted} (band floor = ${bestF1})`, semantic: true, cross: true, thresholds: { semantic: lifted }, passageLevel: true });
+    calibratedConfigs.push({
+      key: 'full@bestF1+band',
+      label: `full pipeline at semantic = ${lifted} (band floor = ${bestF1})`,
+      semantic: true,
+      cross: true,
+      thresholds: { semantic: lifted },
+      passageLevel: true,
+    });
   }
   if (p80 !== null) {
     const t = r2(Math.min(1, p80));
-    calibratedConfigs.push({ key: 'semantic@P80', label: `semantic only at cos ≥ ${t} (precision ≥ 0.8 on the calibration half)`, semantic: true, cross: false, thresholds: { near: NEAR_OFF, semantic: t }, passageLevel: false });
+    calibratedConfigs.push({
+      key: 'semantic@P80',
+      label: `semantic only at cos ≥ ${t} (precision ≥ 0.8 on the calibration half)`,
+      semantic: true,
+      cross: false,
+      thresholds: { near: NEAR_OFF, semantic: t },
+      passageLevel: false,
+    });
     if (score && crossP80 !== null) {
       const c = r2(Math.min(1, crossP80));
-      calibratedConfigs.push({ key: 'full@P80', label: `full pipeline at semantic = ${t}, cross = ${c} (both at precision ≥ 0.8)`, semantic: true, cross: true, thresholds: { semantic: t, cross: c }, passageLevel: true });
+      calibratedConfigs.push({
+        key: 'full@P80',
+        label: `full pipeline at semantic = ${t}, cross = ${c} (both at precision ≥ 0.8)`,
+        semantic: true,
+        cross: true,
+        thresholds: { semantic: t, cross: c },
+        passageLevel: true,
+      });
     }
   }
   const heldOut: { key: string; label: string; figures: GroupFigures; seconds: number; crossScored: number; crossAccepted: number }[] = [];
   const held = (key: string, label: string, o: ScanOutcome) =>
-    heldOut.push({ key, label, figures: figures(predictFromScan(o), testHalf), seconds: o.seconds, crossScored: o.stats.crossScored, crossAccepted: o.stats.crossAccepted });
+    heldOut.push({
+      key,
+      label,
+      figures: figures(predictFromScan(o), testHalf),
+      seconds: o.seconds,
+      crossScored: o.stats.crossScored,
+      crossAccepted: o.stats.crossAccepted,
+    });
   for (const key of ['semantic', 'semantic+cross', 'full']) {
     const o = outcomes.get(key);
     if (o) held(key, `${o.config.label} [default]`, o);
@@ -678,12 +791,21 @@ for (const m of models) {
   if (score) {
     // The built-in cross-encoder starts out scoring a pair with the cosine of its two segments (use-lite/crossEncoder.ts),
     // so a cross threshold of 0.5 accepts every band candidate; this asks it for as much as the bi-encoder threshold.
-    calibratedConfigs.unshift({ key: 'full@cross=semantic', label: `full pipeline at defaults but cross = ${D.semantic}`, semantic: true, cross: true, thresholds: { cross: D.semantic }, passageLevel: true });
+    calibratedConfigs.unshift({
+      key: 'full@cross=semantic',
+      label: `full pipeline at defaults but cross = ${D.semantic}`,
+      semantic: true,
+      cross: true,
+      thresholds: { cross: D.semantic },
+      passageLevel: true,
+    });
   }
   for (const config of calibratedConfigs) {
     log(`  scan: ${config.label}`);
     const o = await scan(config, embed, score);
-    log(`    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`);
+    log(
+      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`,
+    );
     held(config.key, config.label, o);
   }
 
@@ -711,7 +833,9 @@ for (const m of models) {
   // Markdown.
   md.push(`### ${m.label}${m.cross ? '' : ' (no cross-encoder)'}`, '');
   md.push('P / R / F1 of "both files of the pair in one file-level cluster", default thresholds, all pairs of the sample.', '');
-  md.push('| layers | MRPC + STS | MRPC | STS | STS FP rate, gold 3–4 / < 3 | planted recall: exact copy / normalised / edited doc / edited sentence | cross band scored / accepted | scan s |');
+  md.push(
+    '| layers | MRPC + STS | MRPC | STS | STS FP rate, gold 3–4 / < 3 | planted recall: exact copy / normalised / edited doc / edited sentence | cross band scored / accepted | scan s |',
+  );
   md.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const f = r.figures;
@@ -720,24 +844,55 @@ for (const m of models) {
     );
   }
   md.push('');
-  md.push(`Which layer holds the found pairs together in the ${full.config.key} scan (cluster layer = weakest link): ${Object.entries(attribution).map(([g, c]) => `${g}: ${Object.entries(c).map(([l, n]) => `${l} ${n}`).join(', ')}`).join('; ')}.`, '');
-  md.push(`File clusters spanning two or more pair folders (links between unrelated sample pairs): ${rows.filter((r) => r.scan).map((r) => `${r.key} ${r.scan!.crossPairClusters}`).join(', ')}.`, '');
-  md.push('**Semantic threshold calibration** (score of the pair\'s two files; thresholds chosen on the calibration half, figures on the other half):', '');
-  md.push('| score, calibrated on | pairs cal / test | ROC-AUC (test) | best-F1 threshold | F1 (cal) | P / R / F1 (test) | threshold for P ≥ 0.8 (cal) | P / R / F1 (test) | threshold for P ≥ 0.9 (cal) | P / R / F1 (test) |');
+  md.push(
+    `Which layer holds the found pairs together in the ${full.config.key} scan (cluster layer = weakest link): ${Object.entries(attribution)
+      .map(
+        ([g, c]) =>
+          `${g}: ${Object.entries(c)
+            .map(([l, n]) => `${l} ${n}`)
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
+    '',
+  );
+  md.push(
+    `File clusters spanning two or more pair folders (links between unrelated sample pairs): ${rows
+      .filter((r) => r.scan)
+      .map((r) => `${r.key} ${r.scan!.crossPairClusters}`)
+      .join(', ')}.`,
+    '',
+  );
+  md.push("**Semantic threshold calibration** (score of the pair's two files; thresholds chosen on the calibration half, figures on the other half):", '');
+  md.push(
+    '| score, calibrated on | pairs cal / test | ROC-AUC (test) | best-F1 threshold | F1 (cal) | P / R / F1 (test) | threshold for P ≥ 0.8 (cal) | P / R / F1 (test) | threshold for P ≥ 0.9 (cal) | P / R / F1 (test) |',
+  );
   md.push('|---|---|---|---|---|---|---|---|---|---|');
-  const calRows: [string, typeof bi][] = [['cosine, MRPC + STS half A', bi], ['cosine, MRPC + STS half B (swapped)', biSwapped], ['cosine, MRPC only', biMrpc], ['cosine, STS only', biSts]];
+  const calRows: [string, typeof bi][] = [
+    ['cosine, MRPC + STS half A', bi],
+    ['cosine, MRPC + STS half B (swapped)', biSwapped],
+    ['cosine, MRPC only', biMrpc],
+    ['cosine, STS only', biSts],
+  ];
   if (cross) calRows.push(['cross-encoder, MRPC + STS half A', cross]);
   for (const [name, c] of calRows) {
-    const pt = c.precisionTargets.map((t) => (t.test ? `${fmt(t.threshold!)} | ${fmt(t.test.precision)} / ${fmt(t.test.recall)} / ${fmt(t.test.f1)}` : '– | –'));
-    md.push(`| ${name} | ${c.calibrationPairs} / ${c.testPairs} | ${fmt(c.rocAucTest)} | ${fmt(c.threshold)} | ${fmt(c.calibrationF1)} | ${fmt(c.test.precision)} / ${fmt(c.test.recall)} / ${fmt(c.test.f1)} | ${pt.join(' | ')} |`);
+    const pt = c.precisionTargets.map((t) =>
+      t.test ? `${fmt(t.threshold!)} | ${fmt(t.test.precision)} / ${fmt(t.test.recall)} / ${fmt(t.test.f1)}` : '– | –',
+    );
+    md.push(
+      `| ${name} | ${c.calibrationPairs} / ${c.testPairs} | ${fmt(c.rocAucTest)} | ${fmt(c.threshold)} | ${fmt(c.calibrationF1)} | ${fmt(c.test.precision)} / ${fmt(c.test.recall)} / ${fmt(c.test.f1)} | ${pt.join(' | ')} |`,
+    );
   }
   md.push('');
   md.push('Raw scores on the test half (MRPC + STS) by threshold ("score ≥ t" = duplicate; no clustering):', '');
-  md.push(`| t | cosine: P / R / F1 | cosine: MRPC P / R | cosine: STS P / R | cosine: STS FP rate 3–4 / < 3 |${crossOf ? ' cross: P / R / F1 | cross: STS FP rate 3–4 / < 3 |' : ''}`);
+  md.push(
+    `| t | cosine: P / R / F1 | cosine: MRPC P / R | cosine: STS P / R | cosine: STS FP rate 3–4 / < 3 |${crossOf ? ' cross: P / R / F1 | cross: STS FP rate 3–4 / < 3 |' : ''}`,
+  );
   md.push(`|---|---|---|---|---|${crossOf ? '---|---|' : ''}`);
   for (const w of sweep) {
     const c = w.cosine;
-    md.push(`| ${w.threshold} | ${prf(c.all)} | ${fmt(c.mrpc.precision)} / ${fmt(c.mrpc.recall)} | ${fmt(c.sts.precision)} / ${fmt(c.sts.recall)} | ${fmt(c.stsHardFpRate)} / ${fmt(c.stsEasyFpRate)} |${w.cross ? ` ${prf(w.cross.all)} | ${fmt(w.cross.stsHardFpRate)} / ${fmt(w.cross.stsEasyFpRate)} |` : ''}`);
+    md.push(
+      `| ${w.threshold} | ${prf(c.all)} | ${fmt(c.mrpc.precision)} / ${fmt(c.mrpc.recall)} | ${fmt(c.sts.precision)} / ${fmt(c.sts.recall)} | ${fmt(c.stsHardFpRate)} / ${fmt(c.stsEasyFpRate)} |${w.cross ? ` ${prf(w.cross.all)} | ${fmt(w.cross.stsHardFpRate)} / ${fmt(w.cross.stsEasyFpRate)} |` : ''}`,
+    );
   }
   md.push('');
   const q = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
@@ -746,7 +901,10 @@ for (const m of models) {
   md.push('Whole scans, held-out half only (P / R / F1):', '');
   md.push('| scan | MRPC + STS | MRPC | STS | STS FP rate 3–4 / < 3 | cross band scored / accepted (whole scan) |');
   md.push('|---|---|---|---|---|---|');
-  for (const h of heldOut) md.push(`| ${h.label} | ${prf(h.figures.all)} | ${prf(h.figures.mrpc)} | ${prf(h.figures.sts)} | ${fmt(h.figures.stsHardFpRate)} / ${fmt(h.figures.stsEasyFpRate)} | ${h.crossScored ? `${h.crossScored} / ${h.crossAccepted}` : '–'} |`);
+  for (const h of heldOut)
+    md.push(
+      `| ${h.label} | ${prf(h.figures.all)} | ${prf(h.figures.mrpc)} | ${prf(h.figures.sts)} | ${fmt(h.figures.stsHardFpRate)} / ${fmt(h.figures.stsEasyFpRate)} | ${h.crossScored ? `${h.crossScored} / ${h.crossAccepted}` : '–'} |`,
+    );
   md.push('');
 }
 
@@ -766,7 +924,12 @@ const rc = readCheck as unknown as Record<string, unknown>;
 const wallSeconds = (Date.now() - started) / 1000;
 const dataset = {
   pairs: pairs.length,
-  mrpc: { pairs: mrpcSample.picked.length, duplicates: mrpcSample.picked.filter((r) => r.dup).length, sourceDuplicateRate: mrpcRows.filter((r) => r.dup).length / mrpcRows.length, skippedSharedText: mrpcSample.skippedShared },
+  mrpc: {
+    pairs: mrpcSample.picked.length,
+    duplicates: mrpcSample.picked.filter((r) => r.dup).length,
+    sourceDuplicateRate: mrpcRows.filter((r) => r.dup).length / mrpcRows.length,
+    skippedSharedText: mrpcSample.skippedShared,
+  },
   sts: {
     pairs: stsSample.picked.length,
     duplicates: stsSample.picked.filter((r) => r.dup).length,
@@ -775,8 +938,14 @@ const dataset = {
     bySource: countBy(stsSample.picked, (r) => r.source),
     skippedSharedText: stsSample.skippedShared,
   },
-  planted: countBy(pairs.filter((p) => p.kind), (p) => p.kind!),
-  identicalWithinPair: countBy(pairs.filter((p) => textKey(p.a) === textKey(p.b)), (p) => `${p.group} ${p.dup ? 'duplicate' : 'non-duplicate'}`),
+  planted: countBy(
+    pairs.filter((p) => p.kind),
+    (p) => p.kind!,
+  ),
+  identicalWithinPair: countBy(
+    pairs.filter((p) => textKey(p.a) === textKey(p.b)),
+    (p) => `${p.group} ${p.dup ? 'duplicate' : 'non-duplicate'}`,
+  ),
   files: files.length,
   variants: variantCounts,
   windows1252Unencodable: cp1252Fallbacks,
@@ -784,10 +953,18 @@ const dataset = {
 const header = [
   `## Dedup quality: ${pairs.length} labelled pairs, ${files.length} files (seed ${SEED})`,
   '',
-  `Pairs: MRPC train ${dataset.mrpc.pairs} (${dataset.mrpc.duplicates} duplicates), STS ${dataset.sts.pairs} (${dataset.sts.duplicates} with gold ≥ ${DUP_GOLD}, ${dataset.sts.hardNegatives} hard negatives with gold ${HARD_LOW}–${DUP_GOLD}; ${Object.entries(dataset.sts.bySource).map(([k, v]) => `${k} ${v}`).join(', ')}), planted ${N_PLANTED} (${Object.entries(dataset.planted).map(([k, v]) => `${k} ${v}`).join(', ')}). ` +
+  `Pairs: MRPC train ${dataset.mrpc.pairs} (${dataset.mrpc.duplicates} duplicates), STS ${dataset.sts.pairs} (${dataset.sts.duplicates} with gold ≥ ${DUP_GOLD}, ${dataset.sts.hardNegatives} hard negatives with gold ${HARD_LOW}–${DUP_GOLD}; ${Object.entries(
+    dataset.sts.bySource,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}), planted ${N_PLANTED} (${Object.entries(dataset.planted)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}). ` +
     `Pairs sharing a text with an already sampled pair were skipped (MRPC ${dataset.mrpc.skippedSharedText}, STS ${dataset.sts.skippedSharedText}), so no text occurs in two pairs. Pairs whose two texts are already identical after normalisation: ${JSON.stringify(dataset.identicalWithinPair)}.`,
   '',
-  `Files: ${Object.entries(variantCounts).map(([k, v]) => `${k} ${v}`).join(', ')} (${cp1252Fallbacks} texts not encodable in windows-1252 were written as UTF-8 instead). ` +
+  `Files: ${Object.entries(variantCounts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} (${cp1252Fallbacks} texts not encodable in windows-1252 were written as UTF-8 instead). ` +
     `Reader check: ${rc.read} of ${rc.files} files read, ${rc.skipped} skipped, ${rc.textMatches} with exactly the written text (after the exact layer's normalisation), ${rc.misread} misread ${JSON.stringify(rc.misreadByVariant)}; files with non-ASCII text: ${rc.nonAsciiFiles} (${rc.nonAsciiReadCorrectly} read correctly; ${JSON.stringify(rc.nonAsciiByVariant)}).`,
   '',
   `Defaults: near ${D.near}, semantic ${D.semantic}, cross band ±${D.crossBand}, cross ${D.cross}. "Only" rows: the exact layer cannot be switched off in runDedupScan (it always runs); semantic is off without a bi-encoder, the cross band is off without a cross-encoder, and MinHash is made inert with near = ${NEAR_OFF} (only identical signatures). Exact-only is the scan's own content-hash grouping. Isolation scans run file level only; the full pipeline runs with passage level on, as in the app. Models: maxLength ${MAX_LENGTH}, ONNX Runtime; each distinct text is embedded (and each pair cross-scored) once per model and reused by later scans, and later scans find the files unchanged, so only the first scans' times include reading and model work.`,

@@ -25,7 +25,11 @@ import { readDocument } from '../src/engine/text/readDocument';
 import { contentHash } from '../src/engine/text/normalize';
 
 const { values } = parseArgs({
-  options: { dir: { type: 'string', default: '.scratch/real-folder' }, 'no-semantic': { type: 'boolean', default: false }, reuse: { type: 'boolean', default: false } },
+  options: {
+    dir: { type: 'string', default: '.scratch/real-folder' },
+    'no-semantic': { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
+  },
 });
 const work = path.resolve(values.dir!);
 const root = path.join(work, 'corpus');
@@ -54,7 +58,10 @@ console.log(`${copied} files copied to ${root}`);
 
 // fdupes: byte-identical sets.
 const fd = execFileSync('fdupes', ['-r', root], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] });
-const fdGroups = fd.split(/\n\n+/).map((g) => g.split('\n').filter(Boolean)).filter((g) => g.length > 1);
+const fdGroups = fd
+  .split(/\n\n+/)
+  .map((g) => g.split('\n').filter(Boolean))
+  .filter((g) => g.length > 1);
 
 let embed;
 if (!values['no-semantic']) {
@@ -101,5 +108,25 @@ const fdInOneGroup = fdGroups.filter((g) => groupSets.some((s) => g.every((p) =>
 const ourExactPairs = files.reduce((s, c) => s + c.members.filter((m) => m.layer === 'exact' && !m.keep).length, 0);
 const fdDupFiles = fdGroups.reduce((s, g) => s + g.length - 1, 0);
 
-console.log(JSON.stringify({ files: stats.files, documents: stats.documents, seconds, groupsByLayerAndConfidence: byLayer, largestGroup: largest, duplicateFiles: stats.duplicateFiles, preselectedFiles: stats.preselectedFiles, passageClusters: stats.passageClusters, semanticRejectedCoverage: stats.semanticRejectedCoverage, semanticRejectedNumbers: stats.semanticRejectedNumbers, fdupes: { groups: fdGroups.length, duplicateFiles: fdDupFiles, setsInsideOneExactGroup: fdCovered, setsInsideOneGroup: fdInOneGroup }, ours: { exactDuplicateFiles: ourExactPairs }, preselectedCheck: { identical, near, withoutTwin: bad.length, examples: bad.slice(0, 5) } }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      files: stats.files,
+      documents: stats.documents,
+      seconds,
+      groupsByLayerAndConfidence: byLayer,
+      largestGroup: largest,
+      duplicateFiles: stats.duplicateFiles,
+      preselectedFiles: stats.preselectedFiles,
+      passageClusters: stats.passageClusters,
+      semanticRejectedCoverage: stats.semanticRejectedCoverage,
+      semanticRejectedNumbers: stats.semanticRejectedNumbers,
+      fdupes: { groups: fdGroups.length, duplicateFiles: fdDupFiles, setsInsideOneExactGroup: fdCovered, setsInsideOneGroup: fdInOneGroup },
+      ours: { exactDuplicateFiles: ourExactPairs },
+      preselectedCheck: { identical, near, withoutTwin: bad.length, examples: bad.slice(0, 5) },
+    },
+    null,
+    2,
+  ),
+);
 await db.close();

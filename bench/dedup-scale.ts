@@ -198,10 +198,14 @@ const KIND_SHARE: Record<GroupKind, number> = { exact: 0.25, normalized: 0.2, ne
 /** Case, spacing or line-end changes only: the same content hash. */
 function normalizedVariant(rand: Rand, text: string): { text: string; how: string } {
   switch (intIn(rand, 0, 3)) {
-    case 0: return { text: text.toUpperCase(), how: 'upper case' };
-    case 1: return { text: text.toLowerCase(), how: 'lower case' };
-    case 2: return { text: text.replace(/ /g, () => (rand() < 0.3 ? '  ' : ' ')).replace(/\n\n/g, '  \n\n'), how: 'extra spaces' };
-    default: return { text: `  ${text.replace(/\n/g, '\r\n')}`, how: 'CRLF line ends, leading spaces' };
+    case 0:
+      return { text: text.toUpperCase(), how: 'upper case' };
+    case 1:
+      return { text: text.toLowerCase(), how: 'lower case' };
+    case 2:
+      return { text: text.replace(/ /g, () => (rand() < 0.3 ? '  ' : ' ')).replace(/\n\n/g, '  \n\n'), how: 'extra spaces' };
+    default:
+      return { text: `  ${text.replace(/\n/g, '\r\n')}`, how: 'CRLF line ends, leading spaces' };
   }
 }
 
@@ -214,7 +218,13 @@ function nearVariant(rand: Rand, doc: Doc, n: number, donor: () => string): Doc 
     const words = out[pi][si].split(' ');
     if (words.length < 3) continue;
     const wi = intIn(rand, 1, words.length - 2);
-    const replacement = pick(rand, donor().split(' ').filter((w) => /^[a-z]{3,}$/.test(w)).concat(['however']));
+    const replacement = pick(
+      rand,
+      donor()
+        .split(' ')
+        .filter((w) => /^[a-z]{3,}$/.test(w))
+        .concat(['however']),
+    );
     words[wi] = replacement === words[wi] ? `${replacement}s` : replacement;
     out[pi][si] = words.join(' ');
   }
@@ -250,7 +260,11 @@ interface GenerationReport {
 
 function relPathOf(i: number, perFolder: number): string {
   const folder = Math.floor(i / perFolder);
-  return path.join(`part-${String(Math.floor(folder / 10)).padStart(2, '0')}`, `dir-${String(folder).padStart(3, '0')}`, `doc-${String(i).padStart(6, '0')}.txt`);
+  return path.join(
+    `part-${String(Math.floor(folder / 10)).padStart(2, '0')}`,
+    `dir-${String(folder).padStart(3, '0')}`,
+    `doc-${String(i).padStart(6, '0')}.txt`,
+  );
 }
 
 async function generate(root: string, args: Args): Promise<{ truth: Truth; report: GenerationReport }> {
@@ -258,7 +272,10 @@ async function generate(root: string, args: Args): Promise<{ truth: Truth; repor
   const rand = seededRandom(args.seed);
   const data = loadSentences();
   const n = args.files;
-  const slots = shuffle(rand, Array.from({ length: n }, (_, i) => i));
+  const slots = shuffle(
+    rand,
+    Array.from({ length: n }, (_, i) => i),
+  );
   let nextSlot = 0;
   const contents: (string | null)[] = new Array(n).fill(null);
   const truth: Truth = { files: new Map(), groups: [], uniqueFiles: 0 };
@@ -442,7 +459,11 @@ class StageTimer {
   close(): void {
     if (!this.current) return;
     const now = performance.now();
-    this.timeline.push({ stage: this.current.key, startS: round((this.current.start - this.t0) / 1000, 2), seconds: round((now - this.current.start) / 1000, 2) });
+    this.timeline.push({
+      stage: this.current.key,
+      startS: round((this.current.start - this.t0) / 1000, 2),
+      seconds: round((now - this.current.start) / 1000, 2),
+    });
     this.current = null;
   }
 
@@ -466,7 +487,13 @@ interface ScanMeasure {
   cpuSeconds: { user: number; system: number };
 }
 
-async function measuredScan(label: string, root: string, store: Store, fns: { embed?: EmbedFn; score?: CrossScoreFn; embedModelId: number | null }, sampler: MemorySampler): Promise<ScanMeasure> {
+async function measuredScan(
+  label: string,
+  root: string,
+  store: Store,
+  fns: { embed?: EmbedFn; score?: CrossScoreFn; embedModelId: number | null },
+  sampler: MemorySampler,
+): Promise<ScanMeasure> {
   let lastLog = 0;
   const timer = new StageTimer((key) => {
     sampler.stage = key;
@@ -526,8 +553,30 @@ async function quality(store: Store, scanId: number, truth: Truth) {
 
   const sizeOf = (ci: number) => fileClusters[ci].members.length;
   const byKind = Object.fromEntries(
-    KINDS.map((k) => [k, { groups: 0, groupsComplete: 0, groupsClean: 0, variants: 0, variantsFound: 0, foundByClusterLayer: {} as Record<string, number>, missed: [] as string[] }]),
-  ) as Record<GroupKind, { groups: number; groupsComplete: number; groupsClean: number; variants: number; variantsFound: number; foundByClusterLayer: Record<string, number>; missed: string[] }>;
+    KINDS.map((k) => [
+      k,
+      {
+        groups: 0,
+        groupsComplete: 0,
+        groupsClean: 0,
+        variants: 0,
+        variantsFound: 0,
+        foundByClusterLayer: {} as Record<string, number>,
+        missed: [] as string[],
+      },
+    ]),
+  ) as Record<
+    GroupKind,
+    {
+      groups: number;
+      groupsComplete: number;
+      groupsClean: number;
+      variants: number;
+      variantsFound: number;
+      foundByClusterLayer: Record<string, number>;
+      missed: string[];
+    }
+  >;
   for (const g of truth.groups) {
     const k = byKind[g.kind];
     k.groups++;
@@ -605,11 +654,14 @@ async function quality(store: Store, scanId: number, truth: Truth) {
     cleanGroupRecall: round(clean / groups, 4),
     variantRecall: round(found / variants, 4),
     byKind: Object.fromEntries(
-      KINDS.map((k) => [k, {
-        ...byKind[k],
-        groupRecall: byKind[k].groups ? round(byKind[k].groupsComplete / byKind[k].groups, 4) : null,
-        cleanGroupRecall: byKind[k].groups ? round(byKind[k].groupsClean / byKind[k].groups, 4) : null,
-      }]),
+      KINDS.map((k) => [
+        k,
+        {
+          ...byKind[k],
+          groupRecall: byKind[k].groups ? round(byKind[k].groupsComplete / byKind[k].groups, 4) : null,
+          cleanGroupRecall: byKind[k].groups ? round(byKind[k].groupsClean / byKind[k].groups, 4) : null,
+        },
+      ]),
     ),
     fileClusters: fileClusters.length,
     falseClusters,
@@ -681,7 +733,10 @@ async function loadModels(store: Store, args: Args) {
       for (const x of texts) modelTime.charsEmbedded += x.length;
       return out;
     };
-    return { fns: { embedModelId, embed }, info: { backend: 'none', biEncoder: 'toy 512-d hashed word trigrams (profiling only)', crossEncoder: null, loadSeconds: 0 } };
+    return {
+      fns: { embedModelId, embed },
+      info: { backend: 'none', biEncoder: 'toy 512-d hashed word trigrams (profiling only)', crossEncoder: null, loadSeconds: 0 },
+    };
   }
   const models = new ModelCache(store, os.tmpdir());
   const backend = await models.ensureBackend();
@@ -753,7 +808,9 @@ async function main(): Promise<void> {
       const first = await measuredScan('scan', root, store, models.fns, sampler);
       log(`first scan: ${first.seconds} s, ${first.filesPerSecond} files/s, peak RSS ${first.memory.peakRssMB} MB, maxRSS ${first.maxRssAfterMB} MB`);
       const q = await quality(store, first.scanId, gen.truth);
-      log(`recall: groups ${q.groupRecall} (clean ${q.cleanGroupRecall}), variants ${q.variantRecall}; false clusters ${q.falseClusters}, impure ${q.impureClusters}`);
+      log(
+        `recall: groups ${q.groupRecall} (clean ${q.cleanGroupRecall}), variants ${q.variantRecall}; false clusters ${q.falseClusters}, impure ${q.impureClusters}`,
+      );
 
       const rescan = await measuredScan('rescan', root, store, models.fns, sampler);
       log(`rescan: ${rescan.seconds} s, read ${rescan.stats.read}, unchanged ${rescan.stats.unchanged}, embedded ${rescan.stats.embedded}`);
@@ -764,8 +821,23 @@ async function main(): Promise<void> {
       const result = {
         bench: 'dedup-scale',
         date: new Date().toISOString(),
-        args: { files: args.files, semantic: args.semantic, embedder: args.embedder, cross: args.cross ? (args.crossDir ?? 'built-in') : false, seed: args.seed, planted: args.planted, perFolder: args.perFolder },
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGB: round(os.totalmem() / 1024 ** 3), node: process.version, loadAvgAtStart: load0.map((x) => round(x, 2)), loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
+        args: {
+          files: args.files,
+          semantic: args.semantic,
+          embedder: args.embedder,
+          cross: args.cross ? (args.crossDir ?? 'built-in') : false,
+          seed: args.seed,
+          planted: args.planted,
+          perFolder: args.perFolder,
+        },
+        machine: {
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model,
+          totalMemGB: round(os.totalmem() / 1024 ** 3),
+          node: process.version,
+          loadAvgAtStart: load0.map((x) => round(x, 2)),
+          loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)),
+        },
         generation: gen.report,
         models: models.info,
         firstScan: first,

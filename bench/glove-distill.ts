@@ -18,7 +18,14 @@ import { cosineMse } from '../src/engine/train/losses';
 import { seededRandom } from '../src/engine/random';
 import { biScores, crossScores } from '../src/engine/train/scoring';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, pairs: { type: 'string', default: '1000' }, lr: { type: 'string', default: '3e-5' }, epochs: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    pairs: { type: 'string', default: '1000' },
+    lr: { type: 'string', default: '3e-5' },
+    epochs: { type: 'string', default: '2' },
+  },
+});
 const dataDir = values['data-dir'] ?? path.join(os.tmpdir(), 'tenc-glove-bench');
 await initBackend('auto');
 const vectors = loadGloveVectors({ dataDir });
@@ -67,8 +74,14 @@ const res = await fit({
   seed: 42,
   lossOf: (batch) => {
     const idx = Array.from(batch);
-    const ea = bi.forward(idx.map((i) => pairs.a[i]!), { maxLength: 32 }).embeddings;
-    const eb = bi.forward(idx.map((i) => pairs.b[i]!), { maxLength: 32 }).embeddings;
+    const ea = bi.forward(
+      idx.map((i) => pairs.a[i]!),
+      { maxLength: 32 },
+    ).embeddings;
+    const eb = bi.forward(
+      idx.map((i) => pairs.b[i]!),
+      { maxLength: 32 },
+    ).embeddings;
     return cosineMse(ea, eb, tf.gather(labelTensor, tf.tensor1d(idx, 'int32')) as tf.Tensor1D);
   },
 });

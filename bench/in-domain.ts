@@ -44,7 +44,8 @@ const sentences = [...new Set([...gold.a, ...gold.b])];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-in-domain-'));
 const corpusDir = path.join(work, 'corpus');
 fs.mkdirSync(corpusDir);
-for (let i = 0; i < sentences.length; i += 100) fs.writeFileSync(path.join(corpusDir, `part-${String(i / 100).padStart(3, '0')}.txt`), sentences.slice(i, i + 100).join('\n\n') + '\n');
+for (let i = 0; i < sentences.length; i += 100)
+  fs.writeFileSync(path.join(corpusDir, `part-${String(i / 100).padStart(3, '0')}.txt`), sentences.slice(i, i + 100).join('\n\n') + '\n');
 
 const engine = await Engine.open({ dataDir: path.join(work, 'data'), transport: 'direct', allowedRoots: [corpusDir] });
 const wait = async (jobId: string): Promise<JobSnapshot> => {
@@ -83,14 +84,35 @@ try {
   const trainSeconds = (Date.now() - tTrain) / 1000;
   const result = trained.result as { selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] } };
   console.log(`indexed ${passages} passages; trained in ${trainSeconds.toFixed(0)} s; the label-free rule picked cycle ${result.selection.cycle}`);
-  const models = (await engine.invoke('models.list', {})).filter((m) => m.runId === started.runId).sort((x, y) => x.cycle! - y.cycle! || x.kind.localeCompare(y.kind));
+  const models = (await engine.invoke('models.list', {}))
+    .filter((m) => m.runId === started.runId)
+    .sort((x, y) => x.cycle! - y.cycle! || x.kind.localeCompare(y.kind));
   for (const m of models) {
-    if (m.kind === 'bi') report(`cycle ${m.cycle} bi-encoder`, await biScores(await OnnxBiEncoder.fromModel(await engine.models.bi(m.id)), gold, { maxLength: 32 }));
-    else report(`cycle ${m.cycle} cross-encoder`, await crossScores(await OnnxCrossEncoder.fromModel(await engine.models.cross(m.id)), gold, { maxLength: 64 }));
+    if (m.kind === 'bi')
+      report(`cycle ${m.cycle} bi-encoder`, await biScores(await OnnxBiEncoder.fromModel(await engine.models.bi(m.id)), gold, { maxLength: 32 }));
+    else
+      report(`cycle ${m.cycle} cross-encoder`, await crossScores(await OnnxCrossEncoder.fromModel(await engine.models.cross(m.id)), gold, { maxLength: 64 }));
   }
   const wall = (Date.now() - t0) / 1000;
   console.log(`wall time ${wall.toFixed(0)} s on ${os.cpus().length} cores`);
-  if (values.out) fs.writeFileSync(values.out, JSON.stringify({ family: values.family, goldPairs: gold.a.length, sentences: sentences.length, preset: values.preset, rows, selection: result.selection, trainSeconds, wall }, null, 2));
+  if (values.out)
+    fs.writeFileSync(
+      values.out,
+      JSON.stringify(
+        {
+          family: values.family,
+          goldPairs: gold.a.length,
+          sentences: sentences.length,
+          preset: values.preset,
+          rows,
+          selection: result.selection,
+          trainSeconds,
+          wall,
+        },
+        null,
+        2,
+      ),
+    );
 } finally {
   await engine.close();
   fs.rmSync(work, { recursive: true, force: true });

@@ -113,7 +113,12 @@ async function main(): Promise<void> {
   const sentences = [...data.a, ...data.b].slice(0, nSentences);
   const pairs: TextPair[] = data.a.map((a, i) => [a, data.b[i]!] as const).slice(0, nPairs);
   const backend = await initBackend('wasm');
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`tfjs backend: ${backend.name} (${backend.reason})`);
   const opts = { maxLength, batchSize };
   const warmSentences = sentences.slice(0, batchSize * 2);
@@ -124,11 +129,23 @@ async function main(): Promise<void> {
   const onnxBi = await Promise.all(threadCounts.map((t) => OnnxBiEncoder.fromModel(bi, { intraOpNumThreads: t })));
   const pools = [];
   for (const w of workerCounts) pools.push(await ParallelOnnxBiEncoder.fromModel(bi, { workers: w }));
-  const int8 = withInt8 ? ((await openOnnxEncoder(bi, buildOnnxModel(bi, { quantize: 'int8' }).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder) : null;
+  const int8 = withInt8
+    ? ((await openOnnxEncoder(bi, buildOnnxModel(bi, { quantize: 'int8' }).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder)
+    : null;
   const biEngines: Engine[] = [
     ...(withTfjs ? [{ name: 'tfjs-wasm', threads: '1', run: () => bi.embed(sentences, opts), warm: () => bi.embed(warmSentences, opts) }] : []),
-    ...onnxBi.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.embed(sentences, opts), warm: () => o.embed(warmSentences, opts) })),
-    ...pools.map((p, i) => ({ name: 'onnx worker pool', threads: `${workerCounts[i]} x 1`, run: () => p.embed(sentences, opts), warm: () => p.embed(warmSentences, opts) })),
+    ...onnxBi.map((o, i) => ({
+      name: 'onnxruntime-node',
+      threads: String(threadCounts[i]),
+      run: () => o.embed(sentences, opts),
+      warm: () => o.embed(warmSentences, opts),
+    })),
+    ...pools.map((p, i) => ({
+      name: 'onnx worker pool',
+      threads: `${workerCounts[i]} x 1`,
+      run: () => p.embed(sentences, opts),
+      warm: () => p.embed(warmSentences, opts),
+    })),
     ...(int8 ? [{ name: 'onnxruntime-node int8', threads: '1', run: () => int8.embed(sentences, opts), warm: () => int8.embed(warmSentences, opts) }] : []),
   ];
   const biRows = await measureAll(biEngines);
@@ -142,7 +159,9 @@ async function main(): Promise<void> {
   for (const [i, p] of pools.entries()) {
     const all = await onnxBi[0]!.embed(sentences, opts);
     const par = await p.embed(sentences, opts);
-    console.log(`min cosine onnx (1 thread) vs worker pool ${workerCounts[i]} x 1 over ${sentences.length} sentences: ${Math.min(...all.map((v, k) => cosine(v, par[k]!))).toFixed(7)}`);
+    console.log(
+      `min cosine onnx (1 thread) vs worker pool ${workerCounts[i]} x 1 over ${sentences.length} sentences: ${Math.min(...all.map((v, k) => cosine(v, par[k]!))).toFixed(7)}`,
+    );
     await p.dispose();
   }
   if (int8) {
@@ -158,7 +177,9 @@ async function main(): Promise<void> {
       const sims = (v: Float32Array[]) => d.a.map((_, i) => cosine(v[i]!, v[n + i]!));
       const agree = f.map((v, i) => cosine(v, q[i]!));
       const rho = (v: Float32Array[]) => (100 * spearman(sims(v), d.gold)).toFixed(2);
-      console.log(`| ${set} | ${n} | ${rho(f)} | ${rho(q)} | ${Math.min(...agree).toFixed(5)} | ${(agree.reduce((a, b) => a + b, 0) / agree.length).toFixed(5)} |`);
+      console.log(
+        `| ${set} | ${n} | ${rho(f)} | ${rho(q)} | ${Math.min(...agree).toFixed(5)} | ${(agree.reduce((a, b) => a + b, 0) / agree.length).toFixed(5)} |`,
+      );
     }
     await int8.dispose();
   }
@@ -171,7 +192,12 @@ async function main(): Promise<void> {
   const onnxCross = await Promise.all(threadCounts.map((t) => OnnxCrossEncoder.fromModel(cross, { intraOpNumThreads: t })));
   const crossEngines: Engine[] = [
     ...(withTfjs ? [{ name: 'tfjs-wasm', threads: '1', run: () => cross.score(pairs, opts), warm: () => cross.score(warmPairs, opts) }] : []),
-    ...onnxCross.map((o, i) => ({ name: 'onnxruntime-node', threads: String(threadCounts[i]), run: () => o.score(pairs, opts), warm: () => o.score(warmPairs, opts) })),
+    ...onnxCross.map((o, i) => ({
+      name: 'onnxruntime-node',
+      threads: String(threadCounts[i]),
+      run: () => o.score(pairs, opts),
+      warm: () => o.score(warmPairs, opts),
+    })),
   ];
   const crossRows = await measureAll(crossEngines);
   const probePairs = pairs.slice(0, 200);
@@ -182,7 +208,12 @@ async function main(): Promise<void> {
   console.log(`\nmax |score diff| tfjs vs onnx over ${probePairs.length} pairs: ${maxDiff.toExponential(2)}`);
   for (const o of onnxCross) await o.dispose();
   cross.dispose();
-  console.log(`\nload average after: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `\nload average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
 main().catch((err) => {

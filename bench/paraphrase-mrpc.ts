@@ -14,7 +14,12 @@ import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/mod
 import { biScores, crossScores } from '../src/engine/train/scoring';
 import { benchArgs } from './lib/args';
 
-const { values } = benchArgs({ limit: { type: 'string' }, bi: { type: 'string' }, cross: { type: 'string' }, 'skip-cross': { type: 'boolean', default: false } });
+const { values } = benchArgs({
+  limit: { type: 'string' },
+  bi: { type: 'string' },
+  cross: { type: 'string' },
+  'skip-cross': { type: 'boolean', default: false },
+});
 await initBackend('auto');
 const all = await loadScoredPairs('mrpc-train');
 const n = values.limit ? Number(values.limit) : all.a.length;
@@ -22,10 +27,14 @@ const data = { a: all.a.slice(0, n), b: all.b.slice(0, n), gold: all.gold.slice(
 const rows: string[] = [];
 async function report(label: string, scores: Float32Array) {
   const r = evaluateScores(scores, data.gold);
-  rows.push(`| ${label} | ${r.rocAuc!.toFixed(4)} | ${r.bestF1!.threshold.toFixed(3)} | ${r.bestF1!.f1.toFixed(4)} | ${r.bestF1!.precision.toFixed(3)} | ${r.bestF1!.recall.toFixed(3)} |`);
+  rows.push(
+    `| ${label} | ${r.rocAuc!.toFixed(4)} | ${r.bestF1!.threshold.toFixed(3)} | ${r.bestF1!.f1.toFixed(4)} | ${r.bestF1!.precision.toFixed(3)} | ${r.bestF1!.recall.toFixed(3)} |`,
+  );
   console.error(rows.at(-1));
 }
-const models: [string, BiEncoder, CrossEncoder | null][] = [['built-in USE lite', loadUseLiteBiEncoder(), values['skip-cross'] ? null : loadUseLiteCrossEncoder()]];
+const models: [string, BiEncoder, CrossEncoder | null][] = [
+  ['built-in USE lite', loadUseLiteBiEncoder(), values['skip-cross'] ? null : loadUseLiteCrossEncoder()],
+];
 if (values.bi) {
   const bi = (await loadModel(values.bi)).model as BiEncoder;
   const cross = values.cross ? ((await loadModel(values.cross)).model as CrossEncoder) : null;

@@ -18,7 +18,14 @@ import { mixZ } from '../src/engine/train/teachers/combine';
 import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import path from 'node:path';
 
-const { values } = parseArgs({ options: { sets: { type: 'string', default: STS_EVAL_DATASETS.join(',') }, cache: { type: 'string', default: 'bench/results/teacher-scores.json' }, 'max-length': { type: 'string', default: '64' }, 'glove-data-dir': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    sets: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
+    cache: { type: 'string', default: 'bench/results/teacher-scores.json' },
+    'max-length': { type: 'string', default: '64' },
+    'glove-data-dir': { type: 'string' },
+  },
+});
 // GloVe's compact folder (converted once by the app or bench/glove-sts.ts); SIF is skipped without it.
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 const maxLength = Number(values['max-length']);
@@ -41,22 +48,54 @@ for (const name of values.sets!.split(',')) {
   rows[name] = {
     cos: r(c.cos),
     align: r(c.align),
-    'mix 0.5/0.5': r(mixZ([{ scores: c.cos, weight: 0.5 }, { scores: c.align, weight: 0.5 }])),
-    'mix 0.7/0.3': r(mixZ([{ scores: c.cos, weight: 0.7 }, { scores: c.align, weight: 0.3 }])),
+    'mix 0.5/0.5': r(
+      mixZ([
+        { scores: c.cos, weight: 0.5 },
+        { scores: c.align, weight: 0.5 },
+      ]),
+    ),
+    'mix 0.7/0.3': r(
+      mixZ([
+        { scores: c.cos, weight: 0.7 },
+        { scores: c.align, weight: 0.3 },
+      ]),
+    ),
   };
   if (c.sif) {
     const row = rows[name]!;
     row.sif = r(c.sif);
-    row['cos+sif 0.7/0.3'] = r(mixZ([{ scores: c.cos, weight: 0.7 }, { scores: c.sif, weight: 0.3 }]));
-    for (const [wa, ws] of [[1, 0.4], [1, 0.6], [0.6, 0.6], [0.5, 0.5], [1, 1], [0.7, 0.4]] as const) {
-      row[`cos 1, align ${wa}, sif ${ws}`] = r(mixZ([{ scores: c.cos, weight: 1 }, { scores: c.align, weight: wa }, { scores: c.sif, weight: ws }]));
+    row['cos+sif 0.7/0.3'] = r(
+      mixZ([
+        { scores: c.cos, weight: 0.7 },
+        { scores: c.sif, weight: 0.3 },
+      ]),
+    );
+    for (const [wa, ws] of [
+      [1, 0.4],
+      [1, 0.6],
+      [0.6, 0.6],
+      [0.5, 0.5],
+      [1, 1],
+      [0.7, 0.4],
+    ] as const) {
+      row[`cos 1, align ${wa}, sif ${ws}`] = r(
+        mixZ([
+          { scores: c.cos, weight: 1 },
+          { scores: c.align, weight: wa },
+          { scores: c.sif, weight: ws },
+        ]),
+      );
     }
   }
   console.error(`${name}: ${JSON.stringify(rows[name])} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 }
 const cols = Object.keys(Object.values(rows)[0]!);
 console.log(`| evidence | ${Object.keys(rows).join(' | ')} | avg |`);
-console.log(`|---|${Object.keys(rows).map(() => '---').join('|')}|---|`);
+console.log(
+  `|---|${Object.keys(rows)
+    .map(() => '---')
+    .join('|')}|---|`,
+);
 for (const col of cols) {
   const v = Object.values(rows).map((r) => r[col]!);
   console.log(`| ${col} | ${v.map((x) => x.toFixed(2)).join(' | ')} | ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(2)} |`);

@@ -66,7 +66,10 @@ const settings = mergeSettings(preset.settings, {
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
   teacher: { alignment: values.align !== undefined ? Number(values.align) : undefined, sif: values.sif !== undefined ? Number(values.sif) : undefined },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
-  simcse: { epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined, learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined },
+  simcse: {
+    epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined,
+    learningRate: values['simcse-lr'] ? Number(values['simcse-lr']) : undefined,
+  },
 });
 const backend = await initBackend('auto');
 const t0 = Date.now();
@@ -78,13 +81,14 @@ for (const name of values.train!.split(',')) trainSets.push(await loadScoredPair
 // Unlabelled training pairs: every distinct pair of the training sets, a seeded sample of maxPairs.
 const seen = new Set<string>();
 const all: [string, string][] = [];
-for (const s of trainSets) for (let i = 0; i < s.a.length; i++) {
-  const key = `${s.a[i]}\u0000${s.b[i]}`;
-  if (!seen.has(key)) {
-    seen.add(key);
-    all.push([s.a[i]!, s.b[i]!]);
+for (const s of trainSets)
+  for (let i = 0; i < s.a.length; i++) {
+    const key = `${s.a[i]}\u0000${s.b[i]}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      all.push([s.a[i]!, s.b[i]!]);
+    }
   }
-}
 shuffleInPlace(all, seededRandom(settings.seed));
 // As the app does: a held-out slice (never trained on) for the label-free selection rule.
 const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
@@ -111,7 +115,11 @@ async function evaluate(label: string, score: (s: ScoredPairs) => Promise<Float3
   const vals = Object.values(scores);
   const row = { model: label, scores, avg: vals.reduce((a, b) => a + b, 0) / vals.length, seconds: (Date.now() - t) / 1000, raw };
   rows.push(row);
-  console.log(`${label.padEnd(22)} ${Object.values(scores).map((v) => v.toFixed(2).padStart(6)).join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`);
+  console.log(
+    `${label.padEnd(22)} ${Object.values(scores)
+      .map((v) => v.toFixed(2).padStart(6))
+      .join(' ')}  avg ${row.avg.toFixed(2)}  (${row.seconds.toFixed(0)} s)`,
+  );
 }
 // Scored through ONNX Runtime (same scores as TF.js to ~1e-6, see the onnx-parity tests), ~4x faster.
 // `--mutual glove`: the GloVe member (no ONNX graph; its own path is fast).
@@ -135,7 +143,9 @@ const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(F
 // The GloVe folder the run and the eval use (converted once; not the repo).
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
-console.log(`backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`);
+console.log(
+  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
+);
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
@@ -191,7 +201,9 @@ await runTransEncoder({
   onCycleEnd: async (result, ms) => {
     if (result.labelWeights) {
       labelWeightsPerCycle.push({ cycle: result.cycle + 1, weights: result.labelWeights });
-      console.log(`  cycle ${result.cycle + 1} cross->bi label weights: ${result.labelWeights.map((w) => `${w.member} ${w.weight.toFixed(3)} (fidelity ${w.fidelity.toFixed(3)})`).join(', ')}`);
+      console.log(
+        `  cycle ${result.cycle + 1} cross->bi label weights: ${result.labelWeights.map((w) => `${w.member} ${w.weight.toFixed(3)} (fidelity ${w.fidelity.toFixed(3)})`).join(', ')}`,
+      );
     }
     agreement.push({
       cycle: result.cycle + 1,
@@ -202,15 +214,23 @@ await runTransEncoder({
       const tag = ms.length > 1 ? ` (${m.name})` : '';
       if (values['eval-cross'] === '1') {
         await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
-        if ((alignWeight > 0 || sifWeight > 0) && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
+        if ((alignWeight > 0 || sifWeight > 0) && m === ms[0])
+          await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
       }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
-      if ((alignWeight > 0 || sifWeight > 0) && m === ms[0] && result.cycle + 1 < settings.cycles) await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!), teacherSets());
+      if ((alignWeight > 0 || sifWeight > 0) && m === ms[0] && result.cycle + 1 < settings.cycles)
+        await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!), teacherSets());
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
         const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;
-        for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
-          await saveModel(path.join(values['save-models'], `cycle${result.cycle + 1}-${kind}-${m.name}`), model, { base, provenance: { cycle: result.cycle + 1, member: m.name } });
+        for (const [kind, model] of [
+          ['bi', m.bi],
+          ['cross', m.cross],
+        ] as const) {
+          await saveModel(path.join(values['save-models'], `cycle${result.cycle + 1}-${kind}-${m.name}`), model, {
+            base,
+            provenance: { cycle: result.cycle + 1, member: m.name },
+          });
         }
       }
     }
@@ -226,11 +246,40 @@ for (const r of rows.filter((r) => r.model.startsWith('cycle') || r.model.starts
   console.log(`delta vs start, ${r.model}: avg ${(r.avg - rows[0]!.avg).toFixed(2)}; ${deltas.join(', ')}`);
 }
 console.log(`agreement per cycle (held-out ${heldOutCount} pairs): ${picked.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}`);
-console.log(`label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg.toFixed(2)}); oracle: ${oracle.model} (avg ${oracle.avg.toFixed(2)}); start avg ${rows[0]!.avg.toFixed(2)}`);
-const ranking = rankByTeacher(heldStart, agreement.map((c) => ({ cycle: c.cycle, bi: c.bi })), teacherScores(agreement.at(-1)!.cross, heldEvidence), { seed: settings.seed });
+console.log(
+  `label-free rule picks cycle ${picked.cycle} (bi avg ${pickedRow.avg.toFixed(2)}); oracle: ${oracle.model} (avg ${oracle.avg.toFixed(2)}); start avg ${rows[0]!.avg.toFixed(2)}`,
+);
+const ranking = rankByTeacher(
+  heldStart,
+  agreement.map((c) => ({ cycle: c.cycle, bi: c.bi })),
+  teacherScores(agreement.at(-1)!.cross, heldEvidence),
+  { seed: settings.seed },
+);
 const rankedRow = biRows[ranking.cycle - 1]!;
-console.log(`teacher-agreement rule: values ${ranking.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}; picks cycle ${ranking.cycle} (bi avg ${rankedRow.avg.toFixed(2)}); verdict ${ranking.verdict} (confidence ${ranking.confidence.toFixed(2)}), hands back ${ranking.recommended}; truth: ${(rankedRow.avg - rows[0]!.avg).toFixed(2)} vs start`);
+console.log(
+  `teacher-agreement rule: values ${ranking.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}; picks cycle ${ranking.cycle} (bi avg ${rankedRow.avg.toFixed(2)}); verdict ${ranking.verdict} (confidence ${ranking.confidence.toFixed(2)}), hands back ${ranking.recommended}; truth: ${(rankedRow.avg - rows[0]!.avg).toFixed(2)} vs start`,
+);
 const wall = (Date.now() - t0) / 1000;
 const evalSeconds = rows.reduce((a, r) => a + r.seconds, 0);
-console.log(`wall time ${wall.toFixed(0)} s (training ${(wall - evalSeconds).toFixed(0)} s, evaluation ${evalSeconds.toFixed(0)} s) on ${os.cpus().length} cores`);
-if (values.out) fs.writeFileSync(values.out, JSON.stringify({ preset: preset.name, settings, backend, pairs: pairs.a.length, rows, selection: { rule: picked, oracle: oracle.model, teacherRanking: ranking }, heldOut: heldOutCount, wall, labelWeights: labelWeightsPerCycle }, null, 2));
+console.log(
+  `wall time ${wall.toFixed(0)} s (training ${(wall - evalSeconds).toFixed(0)} s, evaluation ${evalSeconds.toFixed(0)} s) on ${os.cpus().length} cores`,
+);
+if (values.out)
+  fs.writeFileSync(
+    values.out,
+    JSON.stringify(
+      {
+        preset: preset.name,
+        settings,
+        backend,
+        pairs: pairs.a.length,
+        rows,
+        selection: { rule: picked, oracle: oracle.model, teacherRanking: ranking },
+        heldOut: heldOutCount,
+        wall,
+        labelWeights: labelWeightsPerCycle,
+      },
+      null,
+      2,
+    ),
+  );

@@ -17,12 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import {
-  type BackendName,
-  initBackend,
-  installWasmMatMulPatch,
-  uninstallWasmMatMulPatch,
-} from '../src/engine/backend';
+import { type BackendName, initBackend, installWasmMatMulPatch, uninstallWasmMatMulPatch } from '../src/engine/backend';
 import {
   type TokenBatch,
   type UseLiteBaseParams,
@@ -118,7 +113,10 @@ function biBatches(model: UseLiteBiEncoder, len: number, seed: number): [TokenBa
 function crossBatch(model: UseLiteCrossEncoder, len: number, seed: number): TokenBatch {
   const as = longTexts(BATCH, len, seed);
   const bs = longTexts(BATCH, len, seed + 991);
-  return model.tokenizePairs(as.map((a, i) => [a, bs[i]!] as const), len);
+  return model.tokenizePairs(
+    as.map((a, i) => [a, bs[i]!] as const),
+    len,
+  );
 }
 
 function biTrainStep(model: UseLiteBiEncoder, optimizer: tf.Optimizer, [a, b]: [TokenBatch, TokenBatch], seed: number): void {
@@ -214,7 +212,9 @@ async function main(): Promise<void> {
         const biT = await timeSteps(1, false, (i) => biTrainStep(bi, biOpt, biData, 300 + i));
         const crossT = await timeSteps(1, false, (i) => crossTrainStep(cross, crossOpt, crossData, 400 + i));
         const infT = await inference(bi, 256);
-        log(`${patched ? 'patched' : 'tfjs kernel'}: bi ${biT.cpu.toFixed(2)} cpu-s/step, cross ${crossT.cpu.toFixed(2)} cpu-s/step, inference ${infT.cpu.toFixed(2)} cpu-s`);
+        log(
+          `${patched ? 'patched' : 'tfjs kernel'}: bi ${biT.cpu.toFixed(2)} cpu-s/step, cross ${crossT.cpu.toFixed(2)} cpu-s/step, inference ${infT.cpu.toFixed(2)} cpu-s`,
+        );
         return { bi: biT, cross: crossT, inf: infT };
       };
       try {

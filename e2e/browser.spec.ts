@@ -95,7 +95,10 @@ test('the API refuses a wrong token, malformed calls and foreign origins with cl
   const foreign = await call('app.info', {}, { Origin: 'http://evil.example' });
   expect(foreign.status()).toBe(403);
 
-  const rebinding = await request.post(`${server.url}/api/call/app.info`, { headers: { Authorization: `Bearer ${server.token}`, Host: 'evil.example' }, data: {} });
+  const rebinding = await request.post(`${server.url}/api/call/app.info`, {
+    headers: { Authorization: `Bearer ${server.token}`, Host: 'evil.example' },
+    data: {},
+  });
   expect(rebinding.status()).toBe(421);
 
   const noEvents = await request.get(`${server.url}/api/events?token=wrong`);

@@ -43,7 +43,10 @@ test.describe('English (system language en-US)', () => {
 
   test('first run: the home screen shows the next steps and the built-in model, no developer details', async ({ page }, testInfo) => {
     const errors = watchConsole(page);
-    for (const [size, suffix] of [[LARGE, ''], [SMALL, '-800x600']] as const) {
+    for (const [size, suffix] of [
+      [LARGE, ''],
+      [SMALL, '-800x600'],
+    ] as const) {
       await page.setViewportSize(size);
       await page.goto(server.launchUrl);
       await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
@@ -64,7 +67,9 @@ test.describe('English (system language en-US)', () => {
     expect(errors).toEqual([]);
   });
 
-  test('Check: Ctrl+Enter, plain verdict with scores, negation and language warnings, results cleared on edit, threshold and connection errors for people', async ({ page }, testInfo) => {
+  test('Check: Ctrl+Enter, plain verdict with scores, negation and language warnings, results cleared on edit, threshold and connection errors for people', async ({
+    page,
+  }, testInfo) => {
     const errors = watchConsole(page);
     await page.setViewportSize(LARGE);
     await page.goto(server.launchUrl);

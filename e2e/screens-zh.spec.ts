@@ -76,7 +76,10 @@ test('index, a bad pairs file said once, a tiny run with its loss chart, in Chin
   const chart = panel.getByTestId('loss-chart');
   await expect(chart).toBeVisible();
   expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(1);
-  const canvasWidth = await chart.locator('canvas').first().evaluate((c) => c.getBoundingClientRect().width);
+  const canvasWidth = await chart
+    .locator('canvas')
+    .first()
+    .evaluate((c) => c.getBoundingClientRect().width);
   expect(canvasWidth).toBeLessThanOrEqual(800);
   await expectNoSidewaysScroll(page);
   await chart.scrollIntoViewIfNeeded();
@@ -91,8 +94,24 @@ test('index, a bad pairs file said once, a tiny run with its loss chart, in Chin
   // Wider, then narrower again: the chart follows the window both ways.
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByTestId('nav-train').click();
-  await expect.poll(() => page.getByTestId('loss-chart').locator('canvas').first().evaluate((c) => c.getBoundingClientRect().width)).toBeGreaterThan(900);
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('loss-chart')
+        .locator('canvas')
+        .first()
+        .evaluate((c) => c.getBoundingClientRect().width),
+    )
+    .toBeGreaterThan(900);
   await page.setViewportSize({ width: 800, height: 600 });
-  await expect.poll(() => page.getByTestId('loss-chart').locator('canvas').first().evaluate((c) => c.getBoundingClientRect().width)).toBeLessThanOrEqual(760);
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('loss-chart')
+        .locator('canvas')
+        .first()
+        .evaluate((c) => c.getBoundingClientRect().width),
+    )
+    .toBeLessThanOrEqual(760);
   await expectNoSidewaysScroll(page);
 });

@@ -5,7 +5,10 @@ import path from 'node:path';
 export function findElectronBinary(root = path.resolve(import.meta.dirname, '..')) {
   const dir = path.join(root, 'node_modules', 'electron');
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron');
+    const p = path.join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron',
+    );
     return fs.existsSync(p) ? p : null;
   }
   try {

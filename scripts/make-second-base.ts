@@ -25,7 +25,10 @@ import { loadUseLiteBaseParams } from '../src/engine/models/use-lite/core';
 import { loadUseLiteTokenizer } from '../src/engine/models/use-lite/biEncoder';
 import { seededRandom } from '../src/engine/random';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '7' }, layers: { type: 'string', default: '2' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { seed: { type: 'string', default: '7' }, layers: { type: 'string', default: '2' } },
+});
 const out = positionals[0];
 if (!out) {
   console.error('usage: npx tsx scripts/make-second-base.ts OUT_DIR [--seed N] [--layers N]');
@@ -110,13 +113,35 @@ for (let l = 0; l < LAYERS; l++) {
 fs.mkdirSync(out, { recursive: true });
 writeSafetensors(path.join(out, 'model.safetensors'), tensors);
 fs.writeFileSync(path.join(out, 'vocab.txt'), `${vocab.join('\n')}\n`);
-fs.writeFileSync(path.join(out, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: false, model_max_length: MAX_POS }, null, 2));
+fs.writeFileSync(
+  path.join(out, 'tokenizer_config.json'),
+  JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: false, model_max_length: MAX_POS }, null, 2),
+);
 fs.writeFileSync(
   path.join(out, 'config.json'),
-  JSON.stringify({
-    architectures: ['BertModel'], model_type: 'bert', vocab_size: vocab.length, hidden_size: HIDDEN, num_hidden_layers: LAYERS,
-    num_attention_heads: HEADS, intermediate_size: INTER, hidden_act: 'gelu', hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1,
-    max_position_embeddings: MAX_POS, type_vocab_size: 2, initializer_range: 0.02, layer_norm_eps: 1e-12, pad_token_id: 0, position_embedding_type: 'absolute',
-  }, null, 2),
+  JSON.stringify(
+    {
+      architectures: ['BertModel'],
+      model_type: 'bert',
+      vocab_size: vocab.length,
+      hidden_size: HIDDEN,
+      num_hidden_layers: LAYERS,
+      num_attention_heads: HEADS,
+      intermediate_size: INTER,
+      hidden_act: 'gelu',
+      hidden_dropout_prob: 0.1,
+      attention_probs_dropout_prob: 0.1,
+      max_position_embeddings: MAX_POS,
+      type_vocab_size: 2,
+      initializer_range: 0.02,
+      layer_norm_eps: 1e-12,
+      pad_token_id: 0,
+      position_embedding_type: 'absolute',
+    },
+    null,
+    2,
+  ),
 );
-console.log(`wrote ${out}: BERT ${LAYERS} layers, hidden ${HIDDEN}, vocabulary ${vocab.length} (${vocab.length - special.length} pieces of the built-in model)`);
+console.log(
+  `wrote ${out}: BERT ${LAYERS} layers, hidden ${HIDDEN}, vocabulary ${vocab.length} (${vocab.length - special.length} pieces of the built-in model)`,
+);

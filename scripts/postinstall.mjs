@@ -14,7 +14,9 @@ const warn = (msg) => console.warn(`\n[transencoder-studio] warning: ${msg}\n`);
 
 function tryStep(label, args, env, timeoutMs) {
   const res = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'pipe', timeout: timeoutMs, encoding: 'utf8' });
-  return res.status === 0 ? null : (res.error?.message ?? (res.stderr || res.stdout || '').trim().split('\n').slice(-2).join(' ')) || `${label} exited with ${res.status}`;
+  return res.status === 0
+    ? null
+    : (res.error?.message ?? (res.stderr || res.stdout || '').trim().split('\n').slice(-2).join(' ')) || `${label} exited with ${res.status}`;
 }
 
 // Electron: the npm package downloads its binary lazily; fetch it now where we can.
@@ -22,7 +24,9 @@ const electronDir = path.join(root, 'node_modules', 'electron');
 if (fs.existsSync(electronDir) && !fs.existsSync(path.join(electronDir, 'path.txt'))) {
   const err = offline ? 'skipped (offline or CI)' : tryStep('electron', [path.join(electronDir, 'install.js')], process.env, 180_000);
   if (err) {
-    warn(`the Electron binary could not be downloaded (${err}).\n  The CLI (tenc), the browser mode (npm run serve) and the tests work without it.\n  To get the desktop app later: run \`npx install-electron\` with internet access, or set\n  ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron ${readVersion(electronDir)} build.`);
+    warn(
+      `the Electron binary could not be downloaded (${err}).\n  The CLI (tenc), the browser mode (npm run serve) and the tests work without it.\n  To get the desktop app later: run \`npx install-electron\` with internet access, or set\n  ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron ${readVersion(electronDir)} build.`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-// `npm test`: static checks (typecheck per layer, lint with the layer rules, and the formatting
-// check when TENC_FORMAT_CHECK=1), unit tests (vitest), then the renderer build and the
+// `npm test`: static checks (typecheck per layer, lint with the layer rules, prettier
+// formatting), unit tests (vitest), then the renderer build and the
 // browser/Electron end-to-end tests (Playwright with Debian's Chromium). Each static check counts
 // as one test. Prints the wall time of each step and one closing line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,12 @@ const timings = [];
 const run = (cmd, args, env = {}) => {
   const started = Date.now();
   const status = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
-  timings.push(`${path.basename(cmd)} ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}`.trim() + `: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  timings.push(
+    `${path.basename(cmd)} ${args
+      .filter((a) => !a.startsWith('-'))
+      .slice(0, 2)
+      .join(' ')}`.trim() + `: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return status;
 };
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -32,13 +37,7 @@ const check = (name, script) => {
 };
 check('typecheck, one tsconfig per layer', 'typecheck');
 check('lint with the layer rules', 'lint');
-// Off until the coordinator has run `npm run format` once on the merged tree (reformatting on
-// every branch would conflict); then set TENC_FORMAT_CHECK=1 in CI, or make it unconditional.
-if (process.env.TENC_FORMAT_CHECK === '1') check('formatting (prettier)', 'format:check');
-else {
-  checks.skipped++;
-  console.log('\n== formatting check skipped (set TENC_FORMAT_CHECK=1 to run it)');
-}
+check('formatting (prettier)', 'format:check');
 
 const vitestJson = path.join(results, 'vitest.json');
 fs.rmSync(vitestJson, { force: true });
@@ -84,7 +83,7 @@ function ensureChromium() {
   if (fs.existsSync(exe)) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && fs.existsSync('/usr/bin/apt-get')) {
-    console.log('Installing Debian\'s chromium for the browser tests (apt-get install chromium)...');
+    console.log("Installing Debian's chromium for the browser tests (apt-get install chromium)...");
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
   }

@@ -12,7 +12,9 @@ export type BenchOptions = NonNullable<ParseArgsConfig['options']>;
 export function benchArgs<T extends BenchOptions>(options: T, argv: string[] = process.argv.slice(2)) {
   if (argv.includes('--help')) {
     const script = path.basename(process.argv[1] ?? 'bench');
-    const lines = Object.entries(options as BenchOptions).map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.default !== undefined ? `   (default ${String(o.default)})` : ''}`);
+    const lines = Object.entries(options as BenchOptions).map(
+      ([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.default !== undefined ? `   (default ${String(o.default)})` : ''}`,
+    );
     process.stdout.write(`npx tsx bench/${script} [options]\n${lines.join('\n')}\n`);
     process.exit(0);
   }
@@ -34,7 +36,12 @@ export function numberArg(value: string | undefined, name: string, fallback: num
 
 /** A comma-separated option, empty items dropped. */
 export function listArg(value: string | undefined, fallback: readonly string[]): string[] {
-  return value === undefined ? [...fallback] : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === undefined
+    ? [...fallback]
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /** A comma-separated list of numbers. */

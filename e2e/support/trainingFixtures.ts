@@ -30,7 +30,10 @@ export interface TrainingFolder {
  * stsb-dev and a pairs TSV of the same rows: enough for a tiny training run from either.
  */
 export function writeTrainingFolder(dir: string, rows = 27): TrainingFolder {
-  const lines = fs.readFileSync(stsbDevFile(), 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(stsbDevFile(), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const header = lines[0]!;
   const body = lines.slice(1, 1 + rows);
   const pairs = body.map((l) => {

@@ -147,21 +147,21 @@ async function index(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new Error('give exactly one folder to index');
   const folder = path.resolve(positionals[0]!);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [folder] }, async (engine) => {
-  const { jobId } = await engine.invoke('corpora.create', { name: values.name ?? path.basename(folder), path: folder });
-  const job = await waitForJob(engine, jobId);
-  if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
-  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-  return 0;
+    const { jobId } = await engine.invoke('corpora.create', { name: values.name ?? path.basename(folder), path: folder });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.message ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
   });
 }
 
 async function info(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
-  const appInfo = await engine.invoke('app.info', {});
-  const corpora = await engine.invoke('corpora.list', {});
-  process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
-  return 0;
+    const appInfo = await engine.invoke('app.info', {});
+    const corpora = await engine.invoke('corpora.list', {});
+    process.stdout.write(JSON.stringify({ ...appInfo, corpora }, null, 2) + '\n');
+    return 0;
   });
 }
 
@@ -196,51 +196,51 @@ async function train(args: string[]): Promise<number> {
     .concat([base, mutual].flatMap((b) => (b?.kind === 'hf' ? [path.dirname(b.dir)] : [])))
     .filter((p) => fs.existsSync(p) && fs.statSync(p).isDirectory());
   return withEngine({ dataDir, allowedRoots: [...new Set(roots)] }, async (engine) => {
-  let started: { jobId: string; runId: number };
-  if (values.resume) {
-    started = await engine.invoke('train.resume', { runId: Number(values.resume) });
-  } else {
-    if (positionals.length !== 1) throw new Error('give one folder of documents or one .tsv file of pairs');
-    const target = path.resolve(positionals[0]!);
-    if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
-    const overrides = {
-      cycles: values.cycles ? Number(values.cycles) : undefined,
-      maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
-      mutualLabels: choice(values['mutual-labels'], ['mean', 'fidelity'], '--mutual-labels'),
-    };
-    const common = { preset: choice(values.preset, ['quick', 'standard', 'paper'], '--preset'), base, mutual, overrides };
-    let request: typeof common & ({ corpusId: number } | { pairsFile: string });
-    if (fs.statSync(target).isDirectory()) {
-      const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
-      const { jobId } = await engine.invoke('corpora.create', { name, path: target });
-      const indexed = await waitForJob(engine, jobId);
-      if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
-      const indexResult = jobResultOf(indexed, 'corpus.index');
-      if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
-      request = { ...common, corpusId: indexResult.corpusId };
+    let started: { jobId: string; runId: number };
+    if (values.resume) {
+      started = await engine.invoke('train.resume', { runId: Number(values.resume) });
     } else {
-      request = { ...common, pairsFile: target };
+      if (positionals.length !== 1) throw new Error('give one folder of documents or one .tsv file of pairs');
+      const target = path.resolve(positionals[0]!);
+      if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
+      const overrides = {
+        cycles: values.cycles ? Number(values.cycles) : undefined,
+        maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+        mutualLabels: choice(values['mutual-labels'], ['mean', 'fidelity'], '--mutual-labels'),
+      };
+      const common = { preset: choice(values.preset, ['quick', 'standard', 'paper'], '--preset'), base, mutual, overrides };
+      let request: typeof common & ({ corpusId: number } | { pairsFile: string });
+      if (fs.statSync(target).isDirectory()) {
+        const name = values.name ?? `${path.basename(target)} ${new Date().toISOString().slice(0, 19)}`;
+        const { jobId } = await engine.invoke('corpora.create', { name, path: target });
+        const indexed = await waitForJob(engine, jobId);
+        if (indexed.status !== 'done') throw new Error(indexed.error ?? indexed.message ?? indexed.status);
+        const indexResult = jobResultOf(indexed, 'corpus.index');
+        if (!indexResult) throw new Error(`indexing ended without a result (${indexed.kind})`);
+        request = { ...common, corpusId: indexResult.corpusId };
+      } else {
+        request = { ...common, pairsFile: target };
+      }
+      // The estimate first (its first measurement of a shape takes a few steps' time).
+      if (!values.estimate) process.stderr.write(`estimating the time on this machine...\n`);
+      const estimate = await engine.invoke('train.estimate', request);
+      const text = formatEstimate(estimate, values.preset ?? 'quick', 'corpusId' in request);
+      if (values.estimate) {
+        process.stdout.write(text);
+        return 0;
+      }
+      process.stderr.write(text);
+      started = await engine.invoke('train.start', request);
     }
-    // The estimate first (its first measurement of a shape takes a few steps' time).
-    if (!values.estimate) process.stderr.write(`estimating the time on this machine...\n`);
-    const estimate = await engine.invoke('train.estimate', request);
-    const text = formatEstimate(estimate, values.preset ?? 'quick', 'corpusId' in request);
-    if (values.estimate) {
-      process.stdout.write(text);
-      return 0;
+    process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
+    const job = await waitForJob(engine, started.jobId);
+    if (job.status === 'cancelled') {
+      process.stderr.write(`paused: resume with  tenc train --resume ${started.runId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
+      return 130;
     }
-    process.stderr.write(text);
-    started = await engine.invoke('train.start', request);
-  }
-  process.stderr.write(`training run ${started.runId} (data folder ${dataDir})\n`);
-  const job = await waitForJob(engine, started.jobId);
-  if (job.status === 'cancelled') {
-    process.stderr.write(`paused: resume with  tenc train --resume ${started.runId}${values['data-dir'] ? ` --data-dir ${values['data-dir']}` : ''}\n`);
-    return 130;
-  }
-  if (job.status !== 'done') throw new Error(job.error ?? job.status);
-  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-  return 0;
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
   });
 }
 
@@ -254,7 +254,8 @@ function duration(seconds: number): string {
 /** The estimate of a run as a few lines a person reads before it starts. */
 function formatEstimate(e: TrainEstimate, preset: string, mined: boolean): string {
   const m = e.perMember[0]!;
-  const step = (x: { batch: number; length: number; seconds: number }, what: string) => `${x.seconds.toFixed(2)} s per step of ${x.batch} ${what} x ${x.length} tokens`;
+  const step = (x: { batch: number; length: number; seconds: number }, what: string) =>
+    `${x.seconds.toFixed(2)} s per step of ${x.batch} ${what} x ${x.length} tokens`;
   const rows: [string, number, string][] = [
     ['setup', e.breakdown.setup, mined ? 'loading models, mining pairs from the sentences' : 'loading models'],
     ['labelling', e.breakdown.labelling, `${(m.scoring.perText * 1000).toFixed(1)} ms per text, ${(m.scoring.perPair * 1000).toFixed(1)} ms per pair`],
@@ -273,8 +274,8 @@ function formatEstimate(e: TrainEstimate, preset: string, mined: boolean): strin
 async function runs(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } } });
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
-  process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
-  return 0;
+    process.stdout.write(JSON.stringify(await engine.invoke('runs.list', {}), null, 2) + '\n');
+    return 0;
   });
 }
 
@@ -292,7 +293,8 @@ async function modelIds(engine: Engine, bi: string | undefined, cross: string | 
   const needList = [bi, cross].some((v) => v !== undefined);
   const list = needList ? await engine.invoke('models.list', {}) : [];
   // `glove` names the GloVe base, registered on first use (its vectors converted once).
-  const resolve = async (v: string | undefined, role: 'bi' | 'cross') => (v?.trim().toLowerCase() === 'glove' ? engine.gloveModelId() : resolveModelRef(v, role, list));
+  const resolve = async (v: string | undefined, role: 'bi' | 'cross') =>
+    v?.trim().toLowerCase() === 'glove' ? engine.gloveModelId() : resolveModelRef(v, role, list);
   return { biModelId: await resolve(bi, 'bi'), crossModelId: await resolve(cross, crossRole) };
 }
 
@@ -308,13 +310,13 @@ async function evaluate(args: string[]): Promise<number> {
   if (looksLikePath && !fs.existsSync(arg)) throw new Error(`no such file: ${arg}`);
   const file = looksLikePath ? path.resolve(arg) : datasetPath(arg);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: [path.dirname(file)] }, async (engine) => {
-  const as = choice(values.as, ['bi', 'cross'], '--as');
-  const { biModelId, crossModelId } = await modelIds(engine, as === 'bi' ? values.model : undefined, as === 'cross' ? values.model : undefined);
-  const { jobId } = await engine.invoke('eval.run', { file, modelId: as === 'cross' ? crossModelId : biModelId, as });
-  const job = await waitForJob(engine, jobId);
-  if (job.status !== 'done') throw new Error(job.error ?? job.status);
-  process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
-  return 0;
+    const as = choice(values.as, ['bi', 'cross'], '--as');
+    const { biModelId, crossModelId } = await modelIds(engine, as === 'bi' ? values.model : undefined, as === 'cross' ? values.model : undefined);
+    const { jobId } = await engine.invoke('eval.run', { file, modelId: as === 'cross' ? crossModelId : biModelId, as });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    return 0;
   });
 }
 
@@ -336,29 +338,31 @@ async function check(args: string[]): Promise<number> {
   const threshold = values.threshold !== undefined ? Number(values.threshold) : undefined;
   if (threshold !== undefined && !(threshold >= -1 && threshold <= 1)) throw new Error(`--threshold must be a number from -1 to 1, got ${values.threshold}`);
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
-  const common = { ...(await modelIds(engine, values.model, values.cross)), threshold };
-  if (values.pairs) {
-    const { pairs: rows, problems } = await readPairsFile(path.resolve(values.pairs));
-    // Bad lines are reported once, and the good ones are still checked.
-    for (const p of problems) process.stderr.write(`${values.pairs}, line ${p.line}: skipped: ${p.reason}\n`);
-    if (rows.length === 0) throw new Error(`${values.pairs} holds no pair that can be read`);
-    const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
-    const progress = createCountPrinter('checked', rows.length);
-    // Batches of pairs per API call: one model pass each, progress between them.
-    for (let start = 0; start < rows.length; start += CHECK_BATCH) {
-      const batch = rows.slice(start, start + CHECK_BATCH);
-      const checks = await engine.invoke('check.pairs', { pairs: batch.map((r) => ({ a: r.a, b: r.b })), ...common });
-      checks.forEach((c, i) => lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${batch[i]!.a}\t${batch[i]!.b}`));
-      progress(start + batch.length);
+    const common = { ...(await modelIds(engine, values.model, values.cross)), threshold };
+    if (values.pairs) {
+      const { pairs: rows, problems } = await readPairsFile(path.resolve(values.pairs));
+      // Bad lines are reported once, and the good ones are still checked.
+      for (const p of problems) process.stderr.write(`${values.pairs}, line ${p.line}: skipped: ${p.reason}\n`);
+      if (rows.length === 0) throw new Error(`${values.pairs} holds no pair that can be read`);
+      const lines = ['bi_score\tcross_score\tverdict\tsentence1\tsentence2'];
+      const progress = createCountPrinter('checked', rows.length);
+      // Batches of pairs per API call: one model pass each, progress between them.
+      for (let start = 0; start < rows.length; start += CHECK_BATCH) {
+        const batch = rows.slice(start, start + CHECK_BATCH);
+        const checks = await engine.invoke('check.pairs', { pairs: batch.map((r) => ({ a: r.a, b: r.b })), ...common });
+        checks.forEach((c, i) => lines.push(`${c.biScore.toFixed(4)}\t${c.crossScore?.toFixed(4) ?? ''}\t${c.verdict}\t${batch[i]!.a}\t${batch[i]!.b}`));
+        progress(start + batch.length);
+      }
+      if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
+      else process.stdout.write(lines.join('\n') + '\n');
+      return 0;
     }
-    if (values.out) fs.writeFileSync(values.out, lines.join('\n') + '\n');
-    else process.stdout.write(lines.join('\n') + '\n');
+    if (positionals.length !== 2) throw new Error('give two texts in quotes, or --pairs FILE');
+    const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
+    process.stdout.write(
+      `${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`,
+    );
     return 0;
-  }
-  if (positionals.length !== 2) throw new Error('give two texts in quotes, or --pairs FILE');
-  const r = await engine.invoke('check.pair', { a: positionals[0]!, b: positionals[1]!, ...common });
-  process.stdout.write(`${r.verdict} (${r.basis} score ${(r.crossScore ?? r.biScore).toFixed(3)}, threshold ${r.threshold}; bi ${r.biScore.toFixed(3)}${r.crossScore !== null ? `, cross ${r.crossScore.toFixed(3)}` : ''})${r.truncated ? ' [input truncated]' : ''}\n`);
-  return 0;
   });
 }
 
@@ -387,62 +391,68 @@ async function dedup(args: string[]): Promise<number> {
   const moveTo = values['move-to'] !== undefined ? path.resolve(values['move-to']) : undefined;
   if (moveTo) fs.mkdirSync(moveTo, { recursive: true });
   return withEngine({ dataDir: dataDirFrom(values['data-dir']), allowedRoots: moveTo ? [...roots, moveTo] : roots }, async (engine) => {
-  const { jobId } = await engine.invoke('dedup.scan', {
-    roots,
-    semantic: !values['no-semantic'],
-    ...(await modelIds(engine, values.model, values.cross)),
-    thresholds: {
-      semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
-      near: values.near !== undefined ? Number(values.near) : undefined,
-    },
-  });
-  const job = await waitForJob(engine, jobId);
-  if (job.status !== 'done') throw new Error(job.error ?? job.status);
-  const scanResult = jobResultOf(job, 'dedup');
-  if (!scanResult) throw new Error(`the scan ended without a result (${job.kind})`);
-  const { scanId } = scanResult;
-  const report = await engine.invoke('dedup.report', { scanId });
-  process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
-  const skippedNote = report.scan.stats?.passageFuzzySkipped;
-  if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
-  for (const c of report.clusters.slice(0, 50)) {
-    process.stdout.write(`  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ? displayPath(c.keepPath) : '-'}\n`);
-    for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${displayPath(m.path)}\n`);
-  }
-  if (values.report) {
-    const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
-    const { content } = await engine.invoke('dedup.export', { scanId, format });
-    fs.writeFileSync(values.report, content);
-    process.stdout.write(`report written to ${values.report}\n`);
-  }
-  if (values['move-to']) {
-    // Whole-file duplicates only (passages are parts of files that are kept), and by default
-    // only groups of the same text (exact) or nearly (near): same-meaning groups are for review.
-    const layers = values['include-semantic'] ? ALL_LAYERS : CONFIDENT_LAYERS;
-    const fileClusters = report.clusters.filter((c) => c.level === 'file');
-    // Members pre-selected by the scan (identical or nearly identical to their group's kept file);
-    // with --include-semantic, every member but the kept one. Hard links (same-file) never move.
-    const movable = fileClusters.filter((c) => c.layer !== 'same-file');
-    const chosen = (m: (typeof movable)[number]['members'][number]) => !m.keep && (values['include-semantic'] || m.preselect);
-    const ids = [...new Set(movable.flatMap((c) => c.members.filter(chosen).map((m) => m.documentId)))];
-    const leftForReview = movable.filter((c) => c.members.some((m) => !m.keep && !chosen(m))).length;
-    if (leftForReview > 0) {
-      process.stdout.write(`${leftForReview} group(s) with members alike in meaning only were not moved: review them (tenc dedup --report), or add --include-semantic\n`);
+    const { jobId } = await engine.invoke('dedup.scan', {
+      roots,
+      semantic: !values['no-semantic'],
+      ...(await modelIds(engine, values.model, values.cross)),
+      thresholds: {
+        semantic: values.threshold !== undefined ? Number(values.threshold) : undefined,
+        near: values.near !== undefined ? Number(values.near) : undefined,
+      },
+    });
+    const job = await waitForJob(engine, jobId);
+    if (job.status !== 'done') throw new Error(job.error ?? job.status);
+    const scanResult = jobResultOf(job, 'dedup');
+    if (!scanResult) throw new Error(`the scan ended without a result (${job.kind})`);
+    const { scanId } = scanResult;
+    const report = await engine.invoke('dedup.report', { scanId });
+    process.stdout.write(`scan ${scanId}: ${report.clusters.length} duplicate groups\n`);
+    const skippedNote = report.scan.stats?.passageFuzzySkipped;
+    if (skippedNote) process.stdout.write(`note: ${skippedNote}\n`);
+    for (const c of report.clusters.slice(0, 50)) {
+      process.stdout.write(
+        `  [${c.level}, ${c.layer}${c.score !== null ? ` ${c.score.toFixed(3)}` : ''}] keep ${c.keepPath ? displayPath(c.keepPath) : '-'}\n`,
+      );
+      for (const m of c.members.filter((m) => !m.keep)) process.stdout.write(`      ${displayPath(m.path)}\n`);
     }
-    if (ids.length === 0) {
-      process.stdout.write('nothing to move\n');
-    } else {
-      const target = moveTo!;
-      const dataDirArg = values['data-dir'] ? ` --data-dir ${values['data-dir']}` : '';
-      // The batch id is chosen here and printed before the first move, so a crash mid-move
-      // still leaves the user the id to undo with.
-      const batchId = randomUUID();
-      process.stdout.write(`moving ${ids.length} file(s) to ${target} as batch ${batchId} (undo with: tenc undo ${batchId}${dataDirArg})\n`);
-      const moved = await engine.invoke('dedup.quarantine', { scanId, documentIds: ids, destDir: target, layers: [...layers], batchId });
-      process.stdout.write(`moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${displayPath(r.sourcePath)}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${dataDirArg}\n`);
+    if (values.report) {
+      const format = values.report.endsWith('.csv') ? 'csv' : values.report.endsWith('.json') ? 'json' : 'html';
+      const { content } = await engine.invoke('dedup.export', { scanId, format });
+      fs.writeFileSync(values.report, content);
+      process.stdout.write(`report written to ${values.report}\n`);
     }
-  }
-  return 0;
+    if (values['move-to']) {
+      // Whole-file duplicates only (passages are parts of files that are kept), and by default
+      // only groups of the same text (exact) or nearly (near): same-meaning groups are for review.
+      const layers = values['include-semantic'] ? ALL_LAYERS : CONFIDENT_LAYERS;
+      const fileClusters = report.clusters.filter((c) => c.level === 'file');
+      // Members pre-selected by the scan (identical or nearly identical to their group's kept file);
+      // with --include-semantic, every member but the kept one. Hard links (same-file) never move.
+      const movable = fileClusters.filter((c) => c.layer !== 'same-file');
+      const chosen = (m: (typeof movable)[number]['members'][number]) => !m.keep && (values['include-semantic'] || m.preselect);
+      const ids = [...new Set(movable.flatMap((c) => c.members.filter(chosen).map((m) => m.documentId)))];
+      const leftForReview = movable.filter((c) => c.members.some((m) => !m.keep && !chosen(m))).length;
+      if (leftForReview > 0) {
+        process.stdout.write(
+          `${leftForReview} group(s) with members alike in meaning only were not moved: review them (tenc dedup --report), or add --include-semantic\n`,
+        );
+      }
+      if (ids.length === 0) {
+        process.stdout.write('nothing to move\n');
+      } else {
+        const target = moveTo!;
+        const dataDirArg = values['data-dir'] ? ` --data-dir ${values['data-dir']}` : '';
+        // The batch id is chosen here and printed before the first move, so a crash mid-move
+        // still leaves the user the id to undo with.
+        const batchId = randomUUID();
+        process.stdout.write(`moving ${ids.length} file(s) to ${target} as batch ${batchId} (undo with: tenc undo ${batchId}${dataDirArg})\n`);
+        const moved = await engine.invoke('dedup.quarantine', { scanId, documentIds: ids, destDir: target, layers: [...layers], batchId });
+        process.stdout.write(
+          `moved ${moved.done.length} file(s) to ${target}; refused ${moved.refused.length}${moved.refused.map((r) => `\n  ${displayPath(r.sourcePath)}: ${r.reason}`).join('')}\nundo with: tenc undo ${moved.batchId}${dataDirArg}\n`,
+        );
+      }
+    }
+    return 0;
   });
 }
 
@@ -468,16 +478,20 @@ async function undo(args: string[]): Promise<number> {
       for (const b of batches) {
         const files = b.planned ?? b.moved;
         const extra = b.pending ? ` (${b.pending} unfinished: run tenc undo ${b.batchId})` : '';
-        process.stdout.write(`${b.batchId.padEnd(36)}  ${b.createdAt.slice(0, 19).replace('T', ' ')}  ${String(files).padStart(5)}  ${String(b.inQuarantine).padStart(5)}  ${b.state}${extra}${b.quarantineDir ? `  -> ${b.quarantineDir}` : ''}\n`);
+        process.stdout.write(
+          `${b.batchId.padEnd(36)}  ${b.createdAt.slice(0, 19).replace('T', ' ')}  ${String(files).padStart(5)}  ${String(b.inQuarantine).padStart(5)}  ${b.state}${extra}${b.quarantineDir ? `  -> ${b.quarantineDir}` : ''}\n`,
+        );
       }
       return 0;
     });
   }
   if (positionals.length !== 1) throw new Error('give the batch id that the move printed (tenc undo --list shows them)');
   return withEngine({ dataDir: dataDirFrom(values['data-dir']) }, async (engine) => {
-  const r = await engine.invoke('dedup.undo', { batchId: positionals[0]!, force: values.force });
-  const notMoved = r.notMoved?.length ? `; ${r.notMoved.length} had not been moved (the batch was interrupted) and are in place` : '';
-  process.stdout.write(`restored ${r.done.length} file(s)${notMoved}; refused ${r.refused.length}${r.refused.map((x) => `\n  ${displayPath(x.sourcePath)}: ${x.reason}`).join('')}\n`);
-  return r.refused.length ? 1 : 0;
+    const r = await engine.invoke('dedup.undo', { batchId: positionals[0]!, force: values.force });
+    const notMoved = r.notMoved?.length ? `; ${r.notMoved.length} had not been moved (the batch was interrupted) and are in place` : '';
+    process.stdout.write(
+      `restored ${r.done.length} file(s)${notMoved}; refused ${r.refused.length}${r.refused.map((x) => `\n  ${displayPath(x.sourcePath)}: ${x.reason}`).join('')}\n`,
+    );
+    return r.refused.length ? 1 : 0;
   });
 }

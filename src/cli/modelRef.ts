@@ -16,18 +16,20 @@ export function resolveModelRef(value: string | undefined, role: 'bi' | 'cross',
   if (value === undefined) return null;
   const ref = value.trim();
   if (BUILTIN_NAMES.includes(ref.toLowerCase())) {
-    if (role === 'cross') throw new Error(`there is no built-in cross-encoder: give a trained cross-encoder (its id or name; \`tenc models\` lists them), or leave the option out`);
+    if (role === 'cross')
+      throw new Error(`there is no built-in cross-encoder: give a trained cross-encoder (its id or name; \`tenc models\` lists them), or leave the option out`);
     return null;
   }
   const byId = /^\d+$/.test(ref) ? models.find((m) => m.id === Number(ref)) : undefined;
   if (/^\d+$/.test(ref) && !byId) throw new Error(`there is no model with id ${ref}${listHint(models, role)}`);
-  const matches = byId
-    ? [byId]
-    : models.filter((m) => m.name.toLowerCase() === ref.toLowerCase() || m.relDir === ref || path.basename(m.relDir) === ref);
+  const matches = byId ? [byId] : models.filter((m) => m.name.toLowerCase() === ref.toLowerCase() || m.relDir === ref || path.basename(m.relDir) === ref);
   const fitting = matches.filter((m) => fits(m, role));
   if (fitting.length === 1) return fitting[0]!.id;
   if (fitting.length > 1) throw new Error(`"${ref}" names ${fitting.length} models (ids ${fitting.map((m) => m.id).join(', ')}); give the id`);
-  if (matches.length > 0) throw new Error(`model "${ref}" is a ${matches[0]!.kind === 'base' ? 'base model' : `${matches[0]!.kind}-encoder`}, not a ${role === 'bi' ? 'bi' : 'cross'}-encoder${listHint(models, role)}`);
+  if (matches.length > 0)
+    throw new Error(
+      `model "${ref}" is a ${matches[0]!.kind === 'base' ? 'base model' : `${matches[0]!.kind}-encoder`}, not a ${role === 'bi' ? 'bi' : 'cross'}-encoder${listHint(models, role)}`,
+    );
   throw new Error(`there is no model "${ref}"${listHint(models, role)}`);
 }
 

@@ -64,8 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(data);
   };
-  const sendError = (res: http.ServerResponse, status: number, err: ApiError) =>
-    sendJson(res, status, { ok: false, error: err.toBody() });
+  const sendError = (res: http.ServerResponse, status: number, err: ApiError) => sendJson(res, status, { ok: false, error: err.toBody() });
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -112,7 +111,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           return sendJson(res, 200, { ok: true, result });
         } catch (err) {
           const body = toErrorBody(err);
-          const status = { bad_request: 400, unknown_method: 404, forbidden_path: 403, not_found: 404, conflict: 409, unauthorized: 401, internal: 500 }[body.code];
+          const status = { bad_request: 400, unknown_method: 404, forbidden_path: 403, not_found: 404, conflict: 409, unauthorized: 401, internal: 500 }[
+            body.code
+          ];
           return sendJson(res, status, { ok: false, error: body });
         }
       }

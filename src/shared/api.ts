@@ -23,7 +23,11 @@ function method<O>() {
 const Id = z.number().int().positive();
 const NonEmpty = z.string().trim().min(1).max(4096);
 /** An absolute or relative file system path; checked against the user's chosen folders by the engine. */
-const FsPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+const FsPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -240,35 +244,50 @@ const BaseModel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('builtin'), name: z.enum(['use-lite', 'glove']).default('use-lite') }).strict(),
   z.object({ kind: z.literal('hf'), dir: FsPath }).strict(),
 ]);
-const Phase = z.object({
-  learningRate: z.number().positive().max(1).optional(),
-  batchSize: z.number().int().min(1).max(4096).optional(),
-  epochs: z.number().int().min(0).max(100).optional(),
-  maxLength: z.number().int().min(4).max(512).optional(),
-}).strict();
+const Phase = z
+  .object({
+    learningRate: z.number().positive().max(1).optional(),
+    batchSize: z.number().int().min(1).max(4096).optional(),
+    epochs: z.number().int().min(0).max(100).optional(),
+    maxLength: z.number().int().min(4).max(512).optional(),
+  })
+  .strict();
 const PresetName = z.enum(['quick', 'standard', 'paper']);
 
 /** What to train on and how: the input of train.start, and of train.estimate (the same run, not started). */
-const TrainRunInput = z.object({
-  preset: PresetName.default('quick'),
-  corpusId: Id.optional(),
-  pairsFile: FsPath.optional(),
-  base: BaseModel.default({ kind: 'builtin', name: 'use-lite' }),
-  mutual: BaseModel.optional(),
-  useLabels: z.boolean().default(true),
-  overrides: z.object({
-    cycles: z.number().int().min(1).max(20).optional(),
-    maxPairs: z.number().int().min(2).max(10_000_000).optional(),
-    seed: z.number().int().min(0).max(2 ** 31).optional(),
-    checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
-    /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
-    mutualLabels: z.enum(['mean', 'fidelity']).optional(),
-    /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
-    teacher: z.object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional() }).strict().optional(),
-    biToCross: Phase.optional(),
-    crossToBi: Phase.optional(),
-  }).strict().optional(),
-}).strict();
+const TrainRunInput = z
+  .object({
+    preset: PresetName.default('quick'),
+    corpusId: Id.optional(),
+    pairsFile: FsPath.optional(),
+    base: BaseModel.default({ kind: 'builtin', name: 'use-lite' }),
+    mutual: BaseModel.optional(),
+    useLabels: z.boolean().default(true),
+    overrides: z
+      .object({
+        cycles: z.number().int().min(1).max(20).optional(),
+        maxPairs: z.number().int().min(2).max(10_000_000).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
+        checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
+        /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
+        mutualLabels: z.enum(['mean', 'fidelity']).optional(),
+        /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
+        teacher: z
+          .object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional() })
+          .strict()
+          .optional(),
+        biToCross: Phase.optional(),
+        crossToBi: Phase.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 const oneSource = (x: { corpusId?: number; pairsFile?: string }) => (x.corpusId === undefined) !== (x.pairsFile === undefined);
 
 /** Hyper-parameters of one training phase. */
@@ -536,7 +555,7 @@ export const methods = {
     TrainRunInput.refine(oneSource, 'give exactly one of corpusId or pairsFile'),
   ),
   'train.estimate': method<TrainEstimate>()(
-    'How long a run would take on this machine, before it starts: measured per-step costs (first call per shape waits for the measurement) scaled by the run\'s steps.',
+    "How long a run would take on this machine, before it starts: measured per-step costs (first call per shape waits for the measurement) scaled by the run's steps.",
     TrainRunInput.refine(oneSource, 'give exactly one of corpusId or pairsFile'),
   ),
   'train.resume': method<{ jobId: string; runId: number }>()('Resume a paused or interrupted run from its last checkpoint.', z.object({ runId: Id }).strict()),
@@ -545,34 +564,44 @@ export const methods = {
   'models.list': method<ModelSummary[]>()('Every model: bases, and the bi- and cross-encoders of each run.', z.object({}).strict()),
   'labels.add': method<LabelledPairSummary>()(
     'Label a pair yourself (yes/no, or 0-5): labelled pairs pick the model of a run and give its in-domain score.',
-    z.object({
-      a: z.string().trim().min(1).max(10_000),
-      b: z.string().trim().min(1).max(10_000),
-      label: z.number().min(0).max(5),
-      scale: z.enum(['binary', '0-5']),
-      corpusId: Id.nullable().default(null),
-    }).strict().refine((x) => x.scale !== 'binary' || x.label === 0 || x.label === 1, 'a yes/no label is 0 or 1'),
+    z
+      .object({
+        a: z.string().trim().min(1).max(10_000),
+        b: z.string().trim().min(1).max(10_000),
+        label: z.number().min(0).max(5),
+        scale: z.enum(['binary', '0-5']),
+        corpusId: Id.nullable().default(null),
+      })
+      .strict()
+      .refine((x) => x.scale !== 'binary' || x.label === 0 || x.label === 1, 'a yes/no label is 0 or 1'),
   ),
   'labels.list': method<LabelledPairSummary[]>()('Labelled pairs, optionally of one corpus.', z.object({ corpusId: Id.optional() }).strict()),
   'labels.remove': method<{ removed: boolean }>()('Remove a labelled pair.', z.object({ id: Id }).strict()),
   'check.pair': method<PairCheck>()(
     'Are two texts saying the same thing? Bi-encoder cosine, cross-encoder score where a cross-encoder is chosen, and a verdict.',
-    z.object({
-      a: z.string().max(100_000),
-      b: z.string().max(100_000),
-      biModelId: Id.nullable().default(null),
-      crossModelId: Id.nullable().default(null),
-      threshold: z.number().min(-1).max(1).optional(),
-    }).strict(),
+    z
+      .object({
+        a: z.string().max(100_000),
+        b: z.string().max(100_000),
+        biModelId: Id.nullable().default(null),
+        crossModelId: Id.nullable().default(null),
+        threshold: z.number().min(-1).max(1).optional(),
+      })
+      .strict(),
   ),
   'check.pairs': method<PairCheck[]>()(
     'check.pair for many pairs in one call (up to 512): one model pass over all of them.',
-    z.object({
-      pairs: z.array(z.object({ a: z.string().max(100_000), b: z.string().max(100_000) }).strict()).min(1).max(512),
-      biModelId: Id.nullable().default(null),
-      crossModelId: Id.nullable().default(null),
-      threshold: z.number().min(-1).max(1).optional(),
-    }).strict(),
+    z
+      .object({
+        pairs: z
+          .array(z.object({ a: z.string().max(100_000), b: z.string().max(100_000) }).strict())
+          .min(1)
+          .max(512),
+        biModelId: Id.nullable().default(null),
+        crossModelId: Id.nullable().default(null),
+        threshold: z.number().min(-1).max(1).optional(),
+      })
+      .strict(),
   ),
   'eval.run': method<{ jobId: string }>()(
     'Evaluate a model on a TSV of scored pairs (format of the shared STS data): Spearman, Pearson, and ROC-AUC / best-F1 for yes/no labels; stored with the model.',
@@ -580,19 +609,24 @@ export const methods = {
   ),
   'dedup.scan': method<{ jobId: string }>()(
     'Scan folders for duplicate and near-duplicate files and passages (a long job; cancellable and resumable).',
-    z.object({
-      roots: z.array(FsPath).min(1).max(50),
-      semantic: z.boolean().default(true),
-      biModelId: Id.nullable().default(null),
-      crossModelId: Id.nullable().default(null),
-      passageLevel: z.boolean().default(true),
-      thresholds: z.object({
-        near: z.number().min(0).max(1).optional(),
-        semantic: z.number().min(-1).max(1).optional(),
-        cross: z.number().min(0).max(1).optional(),
-        crossBand: z.number().min(0).max(1).optional(),
-      }).strict().default({}),
-    }).strict(),
+    z
+      .object({
+        roots: z.array(FsPath).min(1).max(50),
+        semantic: z.boolean().default(true),
+        biModelId: Id.nullable().default(null),
+        crossModelId: Id.nullable().default(null),
+        passageLevel: z.boolean().default(true),
+        thresholds: z
+          .object({
+            near: z.number().min(0).max(1).optional(),
+            semantic: z.number().min(-1).max(1).optional(),
+            cross: z.number().min(0).max(1).optional(),
+            crossBand: z.number().min(0).max(1).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict(),
   ),
   'dedup.resume': method<{ jobId: string }>()('Continue a cancelled or failed scan.', z.object({ scanId: Id }).strict()),
   'dedup.scans': method<ScanSummary[]>()('Dedup scans, newest first.', z.object({}).strict()),
@@ -606,15 +640,20 @@ export const methods = {
   ),
   'dedup.quarantine': method<QuarantineOutcome>()(
     'Move files to the quarantine folder (never deletes; refuses files changed since the scan). `layers`: move only files in groups of these layers. Undo with dedup.undo.',
-    z.object({
-      scanId: Id,
-      documentIds: z.array(Id).min(1).max(100_000),
-      /** A folder the user chose instead of the data folder's quarantine (it must be an allowed folder). */
-      destDir: FsPath.optional(),
-      layers: z.array(z.enum(['exact', 'near', 'semantic', 'cross'])).min(1).optional(),
-      /** A batch id the caller chose (and may already have shown the user); a new one otherwise. */
-      batchId: z.string().uuid().optional(),
-    }).strict(),
+    z
+      .object({
+        scanId: Id,
+        documentIds: z.array(Id).min(1).max(100_000),
+        /** A folder the user chose instead of the data folder's quarantine (it must be an allowed folder). */
+        destDir: FsPath.optional(),
+        layers: z
+          .array(z.enum(['exact', 'near', 'semantic', 'cross']))
+          .min(1)
+          .optional(),
+        /** A batch id the caller chose (and may already have shown the user); a new one otherwise. */
+        batchId: z.string().uuid().optional(),
+      })
+      .strict(),
   ),
   'dedup.undo': method<QuarantineOutcome>()(
     'Move the files of a quarantine batch back where they were. A file changed in quarantine is left there (refused) unless `force`.',

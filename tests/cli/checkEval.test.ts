@@ -37,13 +37,17 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
 
 beforeAll(() => {
   const corpus = path.join(repoRoot, 'resources/sample-corpus');
-  sentences = fs.readdirSync(corpus)
+  sentences = fs
+    .readdirSync(corpus)
     .flatMap((f) => fs.readFileSync(path.join(corpus, f), 'utf8').split(/(?<=[.!?])\s+|\n+/))
     .map((s) => s.replace(/[#*_\t]/g, ' ').trim())
     .filter((s) => s.length > 20);
   const rows = Array.from({ length: 300 }, (_, i) => `${sentences[i % sentences.length]}\t${sentences[(i * 7 + 3) % sentences.length]}`);
   fs.writeFileSync(pairsFile, rows.join('\n') + '\n');
-  const scored = Array.from({ length: 40 }, (_, i) => `${(i % 6).toFixed(1)}\t${sentences[i % sentences.length]}\t${sentences[(i * 3 + (i % 6)) % sentences.length]}`);
+  const scored = Array.from(
+    { length: 40 },
+    (_, i) => `${(i % 6).toFixed(1)}\t${sentences[i % sentences.length]}\t${sentences[(i * 3 + (i % 6)) % sentences.length]}`,
+  );
   fs.writeFileSync(scoredFile, ['score\tsentence1\tsentence2', ...scored].join('\n') + '\n');
 });
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));

@@ -3,7 +3,16 @@ import { resolveModelRef } from '../../src/cli/modelRef';
 import type { ModelSummary } from '../../src/shared/api';
 
 const model = (id: number, kind: ModelSummary['kind'], name: string, relDir: string): ModelSummary => ({
-  id, kind, name, relDir, architecture: 'use-lite', parentId: null, runId: kind === 'base' ? null : 1, cycle: kind === 'base' ? null : 1, member: null, createdAt: '2026-01-01',
+  id,
+  kind,
+  name,
+  relDir,
+  architecture: 'use-lite',
+  parentId: null,
+  runId: kind === 'base' ? null : 1,
+  cycle: kind === 'base' ? null : 1,
+  member: null,
+  createdAt: '2026-01-01',
 });
 const models = [
   model(1, 'base', 'USE lite (built-in)', 'builtin:use-lite'),

@@ -34,7 +34,19 @@ it('prints job progress without carriage returns on a pipe', () => {
   const out = fakeStream(false);
   const print = createProgressPrinter(out.stream);
   const job = (over: Partial<Omit<JobSnapshot, 'kind' | 'result'>>): JobSnapshot => ({
-    id: 'j', kind: 'eval', status: 'running', stage: 'scoring', done: 0, total: 10, etaSeconds: null, message: null, error: null, result: null, startedAt: 0, updatedAt: 0, ...over,
+    id: 'j',
+    kind: 'eval',
+    status: 'running',
+    stage: 'scoring',
+    done: 0,
+    total: 10,
+    etaSeconds: null,
+    message: null,
+    error: null,
+    result: null,
+    startedAt: 0,
+    updatedAt: 0,
+    ...over,
   });
   print(job({ done: 1 }));
   print(job({ done: 2 }));

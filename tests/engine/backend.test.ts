@@ -112,8 +112,18 @@ describe('wasm matMul patch', () => {
     const B = tf.randomNormal(b, 0, 1, 'float32', 2);
     const out = tf.matMul(A, B, ta, tb);
     // Reference: explicit transposes on the JS side.
-    const At = ta ? tf.transpose(A, [...a.keys()].map((i) => (i < a.length - 2 ? i : i === a.length - 2 ? i + 1 : i - 1))) : A;
-    const Bt = tb ? tf.transpose(B, [...b.keys()].map((i) => (i < b.length - 2 ? i : i === b.length - 2 ? i + 1 : i - 1))) : B;
+    const At = ta
+      ? tf.transpose(
+          A,
+          [...a.keys()].map((i) => (i < a.length - 2 ? i : i === a.length - 2 ? i + 1 : i - 1)),
+        )
+      : A;
+    const Bt = tb
+      ? tf.transpose(
+          B,
+          [...b.keys()].map((i) => (i < b.length - 2 ? i : i === b.length - 2 ? i + 1 : i - 1)),
+        )
+      : B;
     const [m, k] = At.shape.slice(-2) as [number, number];
     const n = Bt.shape[Bt.rank - 1]!;
     const batchA = At.size / (m * k);
@@ -179,17 +189,17 @@ describe('model ops', () => {
 
   it('embeddingLookup gathers rows and its wasm gradient equals tf.gather’s gradient on cpu', async () => {
     const tableValues = tf.randomNormal([10, 4], 0, 1, 'float32', 11).dataSync();
-    const ids = [[1, 3, 3], [9, 1, 0]]; // duplicates must be summed
+    const ids = [
+      [1, 3, 3],
+      [9, 1, 0],
+    ]; // duplicates must be summed
     const upstream = Array.from({ length: 24 }, (_, i) => (i % 7) - 3);
     const gradOf = (lookup: (t: tf.Tensor2D, i: tf.Tensor) => tf.Tensor) =>
       tf.tidy(() => {
         const table = tf.tensor2d(tableValues, [10, 4]);
         const idT = tf.tensor2d(ids, [2, 3], 'int32');
         const dy = tf.tensor3d(upstream, [2, 3, 4]);
-        const [value, grad] = [
-          lookup(table, idT),
-          tf.grad((t: tf.Tensor) => tf.sum(tf.mul(lookup(t as tf.Tensor2D, idT), dy)))(table),
-        ];
+        const [value, grad] = [lookup(table, idT), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(lookup(t as tf.Tensor2D, idT), dy)))(table)];
         return [Array.from(value.dataSync()), Array.from(grad.dataSync())];
       });
     const [wasmValue, wasmGrad] = gradOf((t, i) => embeddingLookup(t, i));

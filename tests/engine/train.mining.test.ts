@@ -19,7 +19,13 @@ describe('mineCandidatePairs', () => {
   it('pairs each text with its nearest neighbour, adds random and lexical pairs, never a text with itself, no duplicates', () => {
     const pairs = mineCandidatePairs(texts, vectors, { k: 1, randomPerText: 1, lexicalPerText: 1, seed: 1 });
     const knn = pairs.filter((p) => p.source === 'knn').map((p) => [Math.min(p.a, p.b), Math.max(p.a, p.b)]);
-    expect(knn).toEqual(expect.arrayContaining([[0, 1], [2, 3], [4, 5]]));
+    expect(knn).toEqual(
+      expect.arrayContaining([
+        [0, 1],
+        [2, 3],
+        [4, 5],
+      ]),
+    );
     expect(pairs.some((p) => p.source === 'random')).toBe(true);
     expect(pairs.every((p) => p.a !== p.b)).toBe(true);
     const keys = pairs.map((p) => `${Math.min(p.a, p.b)},${Math.max(p.a, p.b)}`);

@@ -45,11 +45,24 @@ describe('message catalogue', () => {
 
   it('no component of the converted views writes English words outside the catalogue', () => {
     const dir = path.resolve(import.meta.dirname, '../../src/renderer/src');
-    const files = ['App.svelte', 'views/HomeView.svelte', 'views/CheckView.svelte', 'views/TrainView.svelte', 'views/RunsView.svelte', 'views/DocumentsView.svelte', 'lib/RunPanel.svelte', 'lib/JobProgress.svelte', 'lib/LossChart.svelte'];
+    const files = [
+      'App.svelte',
+      'views/HomeView.svelte',
+      'views/CheckView.svelte',
+      'views/TrainView.svelte',
+      'views/RunsView.svelte',
+      'views/DocumentsView.svelte',
+      'lib/RunPanel.svelte',
+      'lib/JobProgress.svelte',
+      'lib/LossChart.svelte',
+    ];
     for (const f of files) {
-      let markup = fs.readFileSync(path.join(dir, f), 'utf8').replace(/<(script|style)[\s\S]*?<\/(script|style)>/g, '').replace(/<!--[\s\S]*?-->/g, '');
+      let markup = fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .replace(/<(script|style)[\s\S]*?<\/(script|style)>/g, '')
+        .replace(/<!--[\s\S]*?-->/g, '');
       // Remove Svelte expressions, innermost first (they may nest).
-      for (let prev = ''; prev !== markup; ) [prev, markup] = [markup, markup.replace(/\{[^{}]*\}/g, '')];
+      for (let prev = ''; prev !== markup;) [prev, markup] = [markup, markup.replace(/\{[^{}]*\}/g, '')];
       // Text between tags that holds a word of three letters or more.
       const text = [...markup.matchAll(/>([^<>]+)</g)].map((x) => x[1]!.replace(/&\w+;/g, '').trim()).filter((t) => /[A-Za-z]{3}/.test(t));
       expect(text, f).toEqual([]);

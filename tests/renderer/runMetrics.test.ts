@@ -72,16 +72,31 @@ describe('runSpec on runs.get', () => {
 });
 
 type Metric = RunDetails['metrics'][number];
-const m = (stage: string, name: string, value: number | null, step: number | null = null, cycle: number | null = null): Metric => ({ stage, name, value, step, cycle });
+const m = (stage: string, name: string, value: number | null, step: number | null = null, cycle: number | null = null): Metric => ({
+  stage,
+  name,
+  value,
+  step,
+  cycle,
+});
 
 describe('loss curves and cycle rows', () => {
   it('keeps the later value of a step redone after a resume, in step order', () => {
-    const points = lossPoints([m('bi->cross', 'loss', 0.9, 2), m('bi->cross', 'loss', 1.0, 1), m('bi->cross', 'loss', 0.7, 2), m('cycle', 'loss', 5, 3), m('cross->bi', 'loss', NaN, 4)]);
+    const points = lossPoints([
+      m('bi->cross', 'loss', 0.9, 2),
+      m('bi->cross', 'loss', 1.0, 1),
+      m('bi->cross', 'loss', 0.7, 2),
+      m('cycle', 'loss', 5, 3),
+      m('cross->bi', 'loss', NaN, 4),
+    ]);
     expect(points).toEqual([
       { step: 1, phase: 'bi->cross', loss: 1.0 },
       { step: 2, phase: 'bi->cross', loss: 0.7 },
     ]);
-    const merged = mergeLossPoints(points, [{ step: 2, phase: 'bi->cross', loss: 0.5 }, { step: 3, phase: 'cross->bi', loss: 0.4 }]);
+    const merged = mergeLossPoints(points, [
+      { step: 2, phase: 'bi->cross', loss: 0.5 },
+      { step: 3, phase: 'cross->bi', loss: 0.4 },
+    ]);
     expect(merged.map((p) => p.loss)).toEqual([1.0, 0.5, 0.4]);
   });
 
@@ -107,7 +122,14 @@ describe('judgeRun', () => {
   const result = (startUserScore: number | null, rule: 'agreement' | 'user-labels' = 'user-labels'): TrainRunResult => ({
     runId: 1,
     status: 'done',
-    selection: { rule, cycle: 2, values: [{ cycle: 1, value: 0.5 }, { cycle: 2, value: 0.7 }] },
+    selection: {
+      rule,
+      cycle: 2,
+      values: [
+        { cycle: 1, value: 0.5 },
+        { cycle: 2, value: 0.7 },
+      ],
+    },
     selected: { biModelId: 10, crossModelId: 11 },
     startUserScore,
     cycles: [

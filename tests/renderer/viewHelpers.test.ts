@@ -6,8 +6,18 @@ import { defaultSelection, formatBytes, groupBatches, isMovable, quarantinedPath
 import { formatCount, formatDuration, formatScore } from '../../src/renderer/src/lib/format';
 
 const trainJob = (stage: string, message: string | null, done: number): JobSnapshot => ({
-  id: 'j', kind: 'train', status: 'running', stage, done, total: 100, etaSeconds: null,
-  message, error: null, result: null, startedAt: 0, updatedAt: 0,
+  id: 'j',
+  kind: 'train',
+  status: 'running',
+  stage,
+  done,
+  total: 100,
+  etaSeconds: null,
+  message,
+  error: null,
+  result: null,
+  startedAt: 0,
+  updatedAt: 0,
 });
 
 describe('trainProgress', () => {
@@ -22,15 +32,43 @@ describe('trainProgress', () => {
 });
 
 const member = (documentId: number, keep: boolean) => ({
-  documentId, path: `/d/${documentId}.txt`, relPath: `${documentId}.txt`, size: 10, modified: '', layer: 'exact' as const, score: null, keep, preselect: !keep, passageText: null, evidence: null,
+  documentId,
+  path: `/d/${documentId}.txt`,
+  relPath: `${documentId}.txt`,
+  size: 10,
+  modified: '',
+  layer: 'exact' as const,
+  score: null,
+  keep,
+  preselect: !keep,
+  passageText: null,
+  evidence: null,
 });
 
 describe('dedup helpers', () => {
   const report: DedupReport = {
     scan: { id: 1, roots: ['/d'], status: 'done', createdAt: '', finishedAt: null, settings: null, stats: null },
     clusters: [
-      { id: 1, level: 'file', layer: 'exact', confidence: 'high', score: null, keepDocumentId: 1, keepPath: '/d/1.txt', members: [member(1, true), member(2, false), member(3, false)] },
-      { id: 2, level: 'passage', layer: 'near', confidence: 'high', score: 0.9, keepDocumentId: null, keepPath: null, members: [member(4, false), member(5, false)] },
+      {
+        id: 1,
+        level: 'file',
+        layer: 'exact',
+        confidence: 'high',
+        score: null,
+        keepDocumentId: 1,
+        keepPath: '/d/1.txt',
+        members: [member(1, true), member(2, false), member(3, false)],
+      },
+      {
+        id: 2,
+        level: 'passage',
+        layer: 'near',
+        confidence: 'high',
+        score: 0.9,
+        keepDocumentId: null,
+        keepPath: null,
+        members: [member(4, false), member(5, false)],
+      },
     ],
   };
 
@@ -41,10 +79,20 @@ describe('dedup helpers', () => {
 
   it('groups the action log by batch and counts what Undo would restore', () => {
     const action = (id: number, batchId: string, action: string, undoneAt: string | null): FileActionSummary => ({
-      id, scanId: 1, batchId, action, sourcePath: `/d/${id}.txt`, destPath: `/q/${id}.txt`, at: `t${id}`, undoneAt,
+      id,
+      scanId: 1,
+      batchId,
+      action,
+      sourcePath: `/d/${id}.txt`,
+      destPath: `/q/${id}.txt`,
+      at: `t${id}`,
+      undoneAt,
     });
     const log = [action(3, 'b2', 'move', null), action(2, 'b1', 'move', 'later'), action(1, 'b1', 'move', null)];
-    expect(groupBatches(log).map((b) => [b.batchId, b.actions.length, b.pending])).toEqual([['b2', 1, 1], ['b1', 2, 1]]);
+    expect(groupBatches(log).map((b) => [b.batchId, b.actions.length, b.pending])).toEqual([
+      ['b2', 1, 1],
+      ['b1', 2, 1],
+    ]);
     expect([...quarantinedPaths(log)].sort()).toEqual(['/d/1.txt', '/d/3.txt']);
   });
 });

@@ -38,7 +38,9 @@ describe('no absolute machine paths', () => {
   it('no tracked source, test, bench, script or config names a folder of one machine', () => {
     const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
       .split('\n')
-      .filter((f) => f && !f.startsWith('tests/fixtures/') && !f.startsWith('resources/') && f !== 'package-lock.json' && f !== 'tests/scripts/benchLib.test.ts')
+      .filter(
+        (f) => f && !f.startsWith('tests/fixtures/') && !f.startsWith('resources/') && f !== 'package-lock.json' && f !== 'tests/scripts/benchLib.test.ts',
+      )
       .filter((f) => /\.(ts|mts|mjs|js|cjs|svelte|json|md|html)$/.test(f) && fs.existsSync(path.join(root, f)));
     expect(files.length).toBeGreaterThan(100);
     const machinePath = /(^|[\s'"`(=])\/(work|home|root)\//;

@@ -29,7 +29,11 @@ describe('import rules per layer (eslint.config.js)', () => {
         allowed: ['node:fs', '../../shared/api', '../store', './metrics'],
       },
       { file: 'src/shared/probe.ts', refused: ['node:path', '../engine/api/engine', 'electron'], allowed: ['zod', './api'] },
-      { file: 'src/main/probe.ts', refused: ['../server/server', '../server/security', '../cli/main'], allowed: ['electron', '../engine/api/engine', '../shared/contentSecurityPolicy'] },
+      {
+        file: 'src/main/probe.ts',
+        refused: ['../server/server', '../server/security', '../cli/main'],
+        allowed: ['electron', '../engine/api/engine', '../shared/contentSecurityPolicy'],
+      },
       { file: 'src/engine/tokenize/probe.ts', refused: ['../models/hf/folder', '../train/fit', 'electron'], allowed: ['./types', '../text'] },
     ];
     for (const c of cases) {
@@ -41,7 +45,8 @@ describe('import rules per layer (eslint.config.js)', () => {
 
 /** Folders whose SQL is still being moved into src/engine/store (issue 12: dedup's SQL, moved on another branch). */
 const SQL_PENDING_MOVE: string[] = [];
-const SQL_STATEMENT = /[`'"]\s*(SELECT\s[\s\S]{0,200}?\sFROM\s|INSERT\s+(OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\s|DROP\s+(TABLE|INDEX)\s|PRAGMA\s)/;
+const SQL_STATEMENT =
+  /[`'"]\s*(SELECT\s[\s\S]{0,200}?\sFROM\s|INSERT\s+(OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\s|DROP\s+(TABLE|INDEX)\s|PRAGMA\s)/;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {

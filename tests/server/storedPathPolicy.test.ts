@@ -19,7 +19,10 @@ let server: RunningServer;
 let outsideScanId: number;
 let insideScanId: number;
 
-async function call(method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: any; error?: { code: string; message: string } } }> {
+async function call(
+  method: string,
+  input: unknown,
+): Promise<{ status: number; body: { ok: boolean; result?: any; error?: { code: string; message: string } } }> {
   const res = await fetch(`${server.url}/api/call/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
@@ -113,7 +116,16 @@ it('hides corpora indexed from outside --allow and refuses their documents', asy
   let modelId: number;
   try {
     runId = (await cli.store.runs.create({ corpusId, preset: 'quick', settings: { bases: [{ kind: 'builtin', name: 'use-lite' }] } })).id;
-    modelId = (await cli.store.models.create({ name: `run ${runId} · cycle 1 · bi-encoder`, kind: 'bi', architecture: 'use-lite', relDir: `models/run-${runId}/bi`, runId, cycle: 1 })).id;
+    modelId = (
+      await cli.store.models.create({
+        name: `run ${runId} · cycle 1 · bi-encoder`,
+        kind: 'bi',
+        architecture: 'use-lite',
+        relDir: `models/run-${runId}/bi`,
+        runId,
+        cycle: 1,
+      })
+    ).id;
     // The trusted CLI still sees them.
     expect((await cli.invoke('runs.list', {})).map((r) => r.id)).toContain(runId);
   } finally {

@@ -21,7 +21,7 @@ import { baseModelId } from '../train/trainingService';
 import { BUILTIN_BASE } from '../models/modelFiles';
 
 type DedupMethods =
-  | 'dedup.scan' | 'dedup.resume' | 'dedup.scans' | 'dedup.report' | 'dedup.export' | 'dedup.quarantine' | 'dedup.undo' | 'dedup.actions' | 'dedup.batches';
+  'dedup.scan' | 'dedup.resume' | 'dedup.scans' | 'dedup.report' | 'dedup.export' | 'dedup.quarantine' | 'dedup.undo' | 'dedup.actions' | 'dedup.batches';
 
 const outcome = (batchId: string, done: FileMoveOutcome[], refused: FileMoveOutcome[], notMoved?: FileMoveOutcome[]) => ({
   batchId,
@@ -39,7 +39,12 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     const bi = await models.bulkBi(biModelId).catch((err: Error) => {
       throw new ApiError('not_found', err.message);
     });
-    const cross = crossModelId !== null ? await models.bulkCross(crossModelId).catch((err: Error) => { throw new ApiError('not_found', err.message); }) : null;
+    const cross =
+      crossModelId !== null
+        ? await models.bulkCross(crossModelId).catch((err: Error) => {
+            throw new ApiError('not_found', err.message);
+          })
+        : null;
     return {
       embedModelId: biModelId ?? (await baseModelId(store, BUILTIN_BASE)),
       embed: (texts: string[]) => bi.embed(texts, { maxLength: 128, batchSize: 32 }),
@@ -80,7 +85,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     'dedup.resume': async ({ scanId }) => {
       await failStaleScans(store);
       const scan = await access.scan(scanId);
-      if (!['cancelled', 'failed'].includes(scan.status)) throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
+      if (!['cancelled', 'failed'].includes(scan.status))
+        throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
       const settings = scan.settings as { embedModelId?: number | null } | null;
       const embedModelId = settings?.embedModelId ?? null;
       const builtinId = await baseModelId(store, BUILTIN_BASE);
@@ -91,7 +97,14 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     'dedup.scans': async () => {
       // A scan whose process died shows as interrupted (failed, resumable), not running forever.
       await failStaleScans(store);
-      return (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({ id: s.id, roots: s.roots, status: s.status, stats: storedScanStats(s.stats), createdAt: s.createdAt, finishedAt: s.finishedAt }));
+      return (await access.filter(await store.scans.list(), (s) => access.scanVisible(s))).map((s) => ({
+        id: s.id,
+        roots: s.roots,
+        status: s.status,
+        stats: storedScanStats(s.stats),
+        createdAt: s.createdAt,
+        finishedAt: s.finishedAt,
+      }));
     },
     'dedup.report': async ({ scanId }) => {
       await access.scan(scanId);
@@ -99,10 +112,25 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       return {
         scan: { ...r.scan, settings: storedScanSettings(r.scan.settings), stats: storedScanStats(r.scan.stats) },
         clusters: r.clusters.map((c) => ({
-          id: c.id, level: c.level, layer: c.layer, confidence: c.confidence, score: c.score, keepDocumentId: c.keepDocumentId, keepPath: c.keepPath,
+          id: c.id,
+          level: c.level,
+          layer: c.layer,
+          confidence: c.confidence,
+          score: c.score,
+          keepDocumentId: c.keepDocumentId,
+          keepPath: c.keepPath,
           members: c.members.map((m) => ({
-            documentId: m.documentId, path: m.path, relPath: m.relPath, size: m.size, modified: m.modified,
-            layer: m.layer, score: m.score, keep: m.keep, preselect: m.preselect, passageText: m.passageText, evidence: m.evidence,
+            documentId: m.documentId,
+            path: m.path,
+            relPath: m.relPath,
+            size: m.size,
+            modified: m.modified,
+            layer: m.layer,
+            score: m.score,
+            keep: m.keep,
+            preselect: m.preselect,
+            passageText: m.passageText,
+            evidence: m.evidence,
           })),
         })),
       };
@@ -138,7 +166,16 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       if (scanId !== undefined) await access.scan(scanId);
       const rows = await store.fileActions.listRecent({ scanId, limit: 10_000 });
       const visible = await access.filter(rows, (r) => access.actionVisible(r));
-      return visible.map((r) => ({ id: r.id, scanId: r.scanId, batchId: r.batchId, action: r.action, sourcePath: r.sourcePath, destPath: r.destPath, at: r.at, undoneAt: r.undoneAt }));
+      return visible.map((r) => ({
+        id: r.id,
+        scanId: r.scanId,
+        batchId: r.batchId,
+        action: r.action,
+        sourcePath: r.sourcePath,
+        destPath: r.destPath,
+        at: r.at,
+        undoneAt: r.undoneAt,
+      }));
     },
   };
 }

@@ -88,7 +88,9 @@ export class Engine {
     // Jobs that were running when the process died cannot still be running: say so.
     await store.jobs.failInterrupted();
     for (const run of await store.runs.list({ status: 'running' })) {
-      await store.runs.updateStatus(run.id, 'failed', { error: 'Interrupted: the app stopped during training. Resume it to continue from its last checkpoint.' });
+      await store.runs.updateStatus(run.id, 'failed', {
+        error: 'Interrupted: the app stopped during training. Resume it to continue from its last checkpoint.',
+      });
     }
     return new Engine(options, layout, db, store);
   }
@@ -117,8 +119,15 @@ export class Engine {
 
   private runSummary(r: Awaited<ReturnType<Store['runs']['get']>> & object) {
     return {
-      id: r.id, corpusId: r.corpusId, preset: r.preset, status: r.status, error: r.error,
-      createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, result: storedRunResult(r.checkpoint),
+      id: r.id,
+      corpusId: r.corpusId,
+      preset: r.preset,
+      status: r.status,
+      error: r.error,
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      result: storedRunResult(r.checkpoint),
     };
   }
 
@@ -152,7 +161,8 @@ export class Engine {
       await this.access.corpus(req.corpusId);
       corpusId = req.corpusId;
       const texts = await corpusSentences(store, req.corpusId);
-      if (texts.length < 3) throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
+      if (texts.length < 3)
+        throw new ApiError('bad_request', `The corpus has ${texts.length} usable sentence(s); training needs at least 3. Add documents with more text.`);
       source = { kind: 'texts', texts };
     } else {
       const file = policy.resolveAllowed(req.pairsFile!);
@@ -197,8 +207,7 @@ export class Engine {
         const docs = await store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
         return docs.map((d) => ({ id: d.id, relPath: d.relPath, size: d.size, status: d.status, skipReason: d.skipReason, contentHash: d.contentHash }));
       },
-      'presets.list': () =>
-        Object.values(PRESETS).map((p) => ({ name: p.name, label: p.label, description: p.description, settings: { ...p.settings } })),
+      'presets.list': () => Object.values(PRESETS).map((p) => ({ name: p.name, label: p.label, description: p.description, settings: { ...p.settings } })),
       'train.start': async (req) => {
         const { bases, source, corpusId } = await this.trainInputs(req);
         const userLabels = req.useLabels ? await userLabelsFor(store, corpusId) : undefined;
@@ -248,7 +257,12 @@ export class Engine {
           ctx.progress({ done: data.a.length });
           const result = evaluateScores(scores, data.gold);
           const storedId = modelId ?? (await this.builtinModelId());
-          for (const [metric, value] of Object.entries({ spearman: result.spearman, pearson: result.pearson, roc_auc: result.rocAuc, best_f1: result.bestF1?.f1 ?? null })) {
+          for (const [metric, value] of Object.entries({
+            spearman: result.spearman,
+            pearson: result.pearson,
+            roc_auc: result.rocAuc,
+            best_f1: result.bestF1?.f1 ?? null,
+          })) {
             if (value !== null) await store.evaluations.add({ modelId: storedId, dataset: data.name, metric, value, n: result.n });
           }
           return { dataset: data.name, modelId: storedId, as, ...result };
@@ -271,7 +285,9 @@ export class Engine {
         await access.model(biModelId);
         await access.model(crossModelId);
         const checks = await checkPairs(this.models, pairs, { biModelId, crossModelId, threshold, bulk: true });
-        return Promise.all(checks.map(async (c, i) => ({ ...c, ...(await pairCheckNotes(store, pairs[i]!.a, pairs[i]!.b, c.basis === 'cross' ? crossModelId : biModelId)) })));
+        return Promise.all(
+          checks.map(async (c, i) => ({ ...c, ...(await pairCheckNotes(store, pairs[i]!.a, pairs[i]!.b, c.basis === 'cross' ? crossModelId : biModelId)) })),
+        );
       },
       ...dedupHandlers(this),
       'jobs.get': ({ jobId }) => {

@@ -15,7 +15,14 @@ export function storedRunResult(checkpoint: unknown): TrainRunResult | null {
   const out = { ...r } as unknown as TrainRunResult;
   // Runs made before these existed have neither; a malformed one is left out rather than shown.
   const c = r.comparison;
-  if (!(isObject(c) && ['better', 'same', 'worse'].includes(c.verdict as string) && isNumber(c.confidence) && isNumber(c.startValue) && isNumber(c.chosenValue))) delete out.comparison;
+  if (!(
+    isObject(c) &&
+    ['better', 'same', 'worse'].includes(c.verdict as string) &&
+    isNumber(c.confidence) &&
+    isNumber(c.startValue) &&
+    isNumber(c.chosenValue)
+  ))
+    delete out.comparison;
   const h = r.handBack;
   if (!(isObject(h) && (h.which === 'trained' || h.which === 'start') && isNumber(h.biModelId))) delete out.handBack;
   return out;
@@ -57,7 +64,15 @@ function lengthOf(x: unknown): number {
 export function modelSummary(m: Omit<ModelSummary, 'member'> & { config: unknown }): ModelSummary {
   const member = isObject(m.config) && typeof m.config.member === 'string' ? m.config.member : null;
   return {
-    id: m.id, name: m.name, kind: m.kind, architecture: m.architecture, relDir: m.relDir,
-    parentId: m.parentId, runId: m.runId, cycle: m.cycle, member, createdAt: m.createdAt,
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    architecture: m.architecture,
+    relDir: m.relDir,
+    parentId: m.parentId,
+    runId: m.runId,
+    cycle: m.cycle,
+    member,
+    createdAt: m.createdAt,
   };
 }

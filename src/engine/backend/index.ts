@@ -1,16 +1,3 @@
-export {
-  initBackend,
-  currentBackend,
-  defaultWasmDir,
-  type BackendName,
-  type BackendPreference,
-  type BackendInfo,
-  type InitBackendOptions,
-} from './init';
-export {
-  installWasmMatMulPatch,
-  uninstallWasmMatMulPatch,
-  ensureWasmMatMulPatch,
-  isWasmMatMulPatchInstalled,
-} from './wasmMatMulPatch';
+export { initBackend, currentBackend, defaultWasmDir, type BackendName, type BackendPreference, type BackendInfo, type InitBackendOptions } from './init';
+export { installWasmMatMulPatch, uninstallWasmMatMulPatch, ensureWasmMatMulPatch, isWasmMatMulPatchInstalled } from './wasmMatMulPatch';
 export { matMul, dense, embeddingLookup, layerNorm, dropout } from './ops';

@@ -152,13 +152,7 @@ async function choose(preference: BackendPreference, options: InitBackendOptions
   if (preference === 'auto' && env['TENC_WEBGPU'] !== '1') skipped.push('webgpu: off unless TENC_WEBGPU=1');
   for (const name of order) {
     const attempt =
-      name === 'tensorflow'
-        ? await tryTensorflow()
-        : name === 'webgpu'
-          ? await tryWebgpu()
-          : name === 'wasm'
-            ? await tryWasm(options.wasmDir)
-            : await tryCpu();
+      name === 'tensorflow' ? await tryTensorflow() : name === 'webgpu' ? await tryWebgpu() : name === 'wasm' ? await tryWasm(options.wasmDir) : await tryCpu();
     if (attempt.ok) {
       const asked = preference === 'auto' ? 'auto' : preference === name ? 'requested' : `fallback from ${preference}`;
       const reason = [`${name} (${asked}): ${attempt.detail}`, ...skipped].join('; ');
@@ -173,10 +167,7 @@ async function choose(preference: BackendPreference, options: InitBackendOptions
  * Initialises a backend and makes it the active one. Calls are serialised; asking again for
  * the backend already active (or 'auto' again after an 'auto' call) returns at once.
  */
-export async function initBackend(
-  preference: BackendPreference = 'auto',
-  options: InitBackendOptions = {},
-): Promise<BackendInfo> {
+export async function initBackend(preference: BackendPreference = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
   while (pending) await pending.catch(() => undefined);
   const active = current && tf.getBackend() === current.name;
   if (active && (preference === currentPreference || preference === current!.name)) return current!;

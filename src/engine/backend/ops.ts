@@ -46,8 +46,7 @@ export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
       save([flatIds]);
       return {
         value: tf.gather(t, flatIds),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-          tf.scatterND(saved[0]!.reshape([-1, 1]), dy.reshape([-1, t.shape[1]]), t.shape),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(saved[0]!.reshape([-1, 1]), dy.reshape([-1, t.shape[1]]), t.shape),
       };
     });
     return (lookup(table) as tf.Tensor).reshape([...ids.shape, table.shape[1]]);

@@ -68,15 +68,10 @@ function makePatchedKernel(k: Kernels): tf.KernelFunc {
       temporaries.push(t);
       return t;
     };
-    const run = (x: Info, y: Info) =>
-      k.orig.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
+    const run = (x: Info, y: Info) => k.orig.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
     try {
-      const a2 = transposeA
-        ? keep(k.transpose.kernelFunc({ inputs: { x: a }, backend, attrs: { perm: swapLastTwo(a.shape.length) } }) as Info)
-        : a;
-      const b2 = transposeB
-        ? keep(k.transpose.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } }) as Info)
-        : b;
+      const a2 = transposeA ? keep(k.transpose.kernelFunc({ inputs: { x: a }, backend, attrs: { perm: swapLastTwo(a.shape.length) } }) as Info) : a;
+      const b2 = transposeB ? keep(k.transpose.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } }) as Info) : b;
       const [m, inner] = a2.shape.slice(-2) as [number, number];
       const n = b2.shape[b2.shape.length - 1]!;
       const outBatchShape = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
@@ -87,8 +82,7 @@ function makePatchedKernel(k: Kernels): tf.KernelFunc {
         const out = run(view(a2, [batchA * m, inner]), view(b2, [inner, n]));
         return view(out, outShape);
       }
-      const sameBatch =
-        batchA === batchB && tf.util.arraysEqual(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const sameBatch = batchA === batchB && tf.util.arraysEqual(a.shape.slice(0, -2), b.shape.slice(0, -2));
       if (!sameBatch || batchA === 0 || m * inner * n < MIN_WORK_PER_ITEM) return run(a2, b2);
 
       // Equal batches: one XNNPACK product per item, then concatenate.

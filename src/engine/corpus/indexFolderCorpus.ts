@@ -14,10 +14,7 @@ const BATCH = 50;
  * and encoding; the rules of ingestFile.ts, shared with dedup scanning), splits it into passages and stores documents and passages. Files that cannot
  * be used are stored as skipped with the reason, so the user sees why.
  */
-export async function indexFolderCorpus(
-  { store, name, root }: { store: Store; name: string; root: string },
-  ctx: JobContext,
-): Promise<IndexFolderResult> {
+export async function indexFolderCorpus({ store, name, root }: { store: Store; name: string; root: string }, ctx: JobContext): Promise<IndexFolderResult> {
   const corpus = await store.corpora.create({ name, rootPath: root, kind: 'folder' });
   ctx.progress({ stage: 'listing files', done: 0, total: null });
   const files: WalkedFile[] = [];

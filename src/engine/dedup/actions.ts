@@ -45,16 +45,7 @@ export class QuarantineUnavailableError extends Error {
 
 /** Why a file was refused, for a UI to act on; the message says it in words. */
 export type RefusalCode =
-  | 'unknown'
-  | 'gone'
-  | 'changed'
-  | 'last-copy'
-  | 'layer'
-  | 'hard-link'
-  | 'move-failed'
-  | 'changed-in-quarantine'
-  | 'occupied'
-  | 'interrupted';
+  'unknown' | 'gone' | 'changed' | 'last-copy' | 'layer' | 'hard-link' | 'move-failed' | 'changed-in-quarantine' | 'occupied' | 'interrupted';
 
 export interface FileMoveOutcome {
   /** The scanned document (moves); null for restores, which work from the action log. */
@@ -115,7 +106,11 @@ export async function quarantineFiles(opts: QuarantineOptions): Promise<Quaranti
     }
   }
   const special = specialFileSystemOf(quarantine);
-  if (special) throw new QuarantineUnavailableError(quarantine, `it is on a special file system (${special}), a view of the kernel where files cannot be kept; choose a folder on a disk`);
+  if (special)
+    throw new QuarantineUnavailableError(
+      quarantine,
+      `it is on a special file system (${special}), a view of the kernel where files cannot be kept; choose a folder on a disk`,
+    );
   const scanDir = path.join(quarantine, String(scanId));
   await ensureWritableFolder(scanDir, quarantine);
 
@@ -138,7 +133,8 @@ export async function quarantineFiles(opts: QuarantineOptions): Promise<Quaranti
         continue;
       }
       const source = path.join(loc.root, loc.relPath);
-      const refuse = (message: string, code: RefusalCode) => result.refused.push({ documentId: id, sourcePath: source, destPath: null, ok: false, message, code });
+      const refuse = (message: string, code: RefusalCode) =>
+        result.refused.push({ documentId: id, sourcePath: source, destPath: null, ok: false, message, code });
       const rootName = rootNames.get(path.resolve(loc.root));
       if (rootName === undefined) {
         refuse(`${displayPath(source)} is not in a folder of scan ${scanId}`, 'unknown');
@@ -162,7 +158,14 @@ export async function quarantineFiles(opts: QuarantineOptions): Promise<Quaranti
       const dest = await freeName(path.join(scanDir, rootName, loc.relPath));
       // Logged before the move so a crash midway leaves a trail that undo can sort out.
       const actionId = await store.quarantine.logPendingMove({
-        batchId, scanId, sourcePath: source, destPath: dest, contentHash: loc.contentHash ?? '', sha256, size: loc.size, mtimeMs: loc.mtimeMs,
+        batchId,
+        scanId,
+        sourcePath: source,
+        destPath: dest,
+        contentHash: loc.contentHash ?? '',
+        sha256,
+        size: loc.size,
+        mtimeMs: loc.mtimeMs,
       });
       try {
         await safeMoveFile(source, dest, opts.fileOps);
@@ -260,7 +263,11 @@ export async function undoBatch(store: Store, batchId: string, opts: UndoOptions
     try {
       await safeMoveFile(a.destPath, a.sourcePath, opts.fileOps);
       await store.quarantine.markRestored(a.id);
-      result.restored.push({ ...outcome, ok: true, ...(change ? { message: `restored although it changed in quarantine (${change})`, code: 'changed-in-quarantine' as const } : {}) });
+      result.restored.push({
+        ...outcome,
+        ok: true,
+        ...(change ? { message: `restored although it changed in quarantine (${change})`, code: 'changed-in-quarantine' as const } : {}),
+      });
     } catch (err) {
       refuse(`${displayPath(a.destPath)} could not be restored: ${errorText(err)}`, 'move-failed');
     }

@@ -82,9 +82,7 @@ export async function annThresholdPairs(m: VectorMatrix, opts: AnnOptions): Prom
     const found = index.search(m.data.subarray(start * dim, end * dim), k, threads);
     // One query gives a Matches, several a BatchMatches.
     const batch: { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array } =
-      found instanceof lib.BatchMatches
-        ? found
-        : { keys: found.keys, distances: found.distances, counts: BigUint64Array.of(BigInt(found.keys.length)) };
+      found instanceof lib.BatchMatches ? found : { keys: found.keys, distances: found.distances, counts: BigUint64Array.of(BigInt(found.keys.length)) };
     for (let q = 0; q < end - start; q++) {
       const count = Number(batch.counts[q]);
       const row = start + q;

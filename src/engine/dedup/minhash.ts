@@ -211,10 +211,7 @@ export interface NearDuplicateOptions {
  * candidates (pairs sharing a band), each verified on the full signature. Empty signatures
  * match nothing. Returns pairs with a < b, each once.
  */
-export async function findNearDuplicatePairs(
-  signatures: { size: number; get(i: number): Uint32Array },
-  opts: NearDuplicateOptions,
-): Promise<NearPair[]> {
+export async function findNearDuplicatePairs(signatures: { size: number; get(i: number): Uint32Array }, opts: NearDuplicateOptions): Promise<NearPair[]> {
   const n = signatures.size;
   if (n < 2) return [];
   const numPerm = signatures.get(0).length;

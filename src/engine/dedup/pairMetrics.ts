@@ -102,11 +102,7 @@ export interface PrecisionTargetThreshold {
  * calibrateThresholdDetailed (calibrate.ts). Null when no cut reaches the precision or no pair
  * is a duplicate.
  */
-export function thresholdForPrecision(
-  scores: readonly number[],
-  labels: readonly (boolean | number)[],
-  minPrecision: number,
-): PrecisionTargetThreshold | null {
+export function thresholdForPrecision(scores: readonly number[], labels: readonly (boolean | number)[], minPrecision: number): PrecisionTargetThreshold | null {
   const { items, positives } = rankByScore(scores, labels);
   if (positives === 0) return null;
   let tp = 0;

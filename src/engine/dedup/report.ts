@@ -81,7 +81,10 @@ export async function loadScanReport(store: Store, scanId: number, opts: { snipp
   if (!scan) throw new Error(`there is no scan ${scanId}`);
   const snippetChars = opts.snippetChars ?? 400;
   const clusters = await store.scans.listClusters(scanId);
-  const locs = await documentLocations(store.db, clusters.flatMap((c) => c.members.map((m) => m.documentId)));
+  const locs = await documentLocations(
+    store.db,
+    clusters.flatMap((c) => c.members.map((m) => m.documentId)),
+  );
   const passageIds = clusters.flatMap((c) => c.members.map((m) => m.passageId).filter((p): p is number => p != null));
   const passages = await passageTextsById(store.db, passageIds);
   const passageHashes = await passageHashesById(store.db, passageIds);
@@ -185,7 +188,20 @@ export function reportToCsv(r: ScanReport): string {
   for (const c of r.clusters) {
     for (const m of c.members) {
       lines.push(
-        [c.id, c.level, c.layer, num(c.score), m.layer, num(m.score), m.keep ? 'yes' : 'no', m.preselect ? 'yes' : 'no', m.path, m.size, m.modified, m.passageText ?? '']
+        [
+          c.id,
+          c.level,
+          c.layer,
+          num(c.score),
+          m.layer,
+          num(m.score),
+          m.keep ? 'yes' : 'no',
+          m.preselect ? 'yes' : 'no',
+          m.path,
+          m.size,
+          m.modified,
+          m.passageText ?? '',
+        ]
           .map(csvField)
           .join(','),
       );
@@ -264,9 +280,10 @@ function clusterHtml(c: ReportCluster): string {
   const e = escapeHtml;
   const rows = c.members
     .map(
-      (m) => `<tr${m.keep ? ' class="keep"' : ''}><td>${m.keep ? 'keep' : ''}</td><td class="path">${e(m.path)}</td><td><span class="layer layer-${e(m.layer)}">${e(m.layer)}</span></td><td>${e(num(m.score))}</td><td>${e(evidenceSummary(m.evidence))}</td><td>${m.size}</td><td>${e(m.modified)}</td>${
-        c.level === 'passage' ? `<td class="passage">${e(m.passageText ?? '')}</td>` : ''
-      }</tr>`,
+      (m) =>
+        `<tr${m.keep ? ' class="keep"' : ''}><td>${m.keep ? 'keep' : ''}</td><td class="path">${e(m.path)}</td><td><span class="layer layer-${e(m.layer)}">${e(m.layer)}</span></td><td>${e(num(m.score))}</td><td>${e(evidenceSummary(m.evidence))}</td><td>${m.size}</td><td>${e(m.modified)}</td>${
+          c.level === 'passage' ? `<td class="passage">${e(m.passageText ?? '')}</td>` : ''
+        }</tr>`,
     )
     .join('\n');
   return `<div class="cluster" id="cluster-${c.id}">

@@ -30,18 +30,12 @@ export interface SemanticSearchResult {
  * Candidate duplicate pairs (a < b, indexes into `vectors`) with cosine similarity ≥ threshold,
  * each item linked to at most its k nearest neighbours. `vectors` must be L2-normalised.
  */
-export async function findSemanticCandidates(
-  vectors: readonly Float32Array[] | VectorMatrix,
-  opts: SemanticSearchOptions,
-): Promise<SemanticPair[]> {
+export async function findSemanticCandidates(vectors: readonly Float32Array[] | VectorMatrix, opts: SemanticSearchOptions): Promise<SemanticPair[]> {
   return (await searchSemanticPairs(vectors, opts)).pairs;
 }
 
 /** As findSemanticCandidates, also saying which method ran. */
-export async function searchSemanticPairs(
-  vectors: readonly Float32Array[] | VectorMatrix,
-  opts: SemanticSearchOptions,
-): Promise<SemanticSearchResult> {
+export async function searchSemanticPairs(vectors: readonly Float32Array[] | VectorMatrix, opts: SemanticSearchOptions): Promise<SemanticSearchResult> {
   const m = toMatrix(vectors);
   const k = opts.k ?? DEFAULT_SEMANTIC_K;
   if (!Number.isFinite(opts.threshold)) throw new RangeError(`threshold must be a number, got ${opts.threshold}`);

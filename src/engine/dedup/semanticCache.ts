@@ -26,11 +26,7 @@ export interface CachedSearchResult extends SemanticSearchResult {
 }
 
 /** searchSemanticPairs, answered from the cache when the same search was the last one done. */
-export async function searchSemanticPairsCached(
-  m: VectorMatrix,
-  opts: SemanticSearchOptions,
-  target: CachedSearchTarget,
-): Promise<CachedSearchResult> {
+export async function searchSemanticPairsCached(m: VectorMatrix, opts: SemanticSearchOptions, target: CachedSearchTarget): Promise<CachedSearchResult> {
   const { hashes } = target;
   if (hashes.length !== m.count) throw new RangeError(`${hashes.length} hashes for ${m.count} vectors`);
   // Rows in hash order: positions in it do not depend on the order files were listed in.

@@ -9,10 +9,7 @@
 
 /** Scripts without word separators: one token per character. */
 const CHAR_TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
-const TOKEN = new RegExp(
-  `${CHAR_TOKEN.source}|(?:(?!${CHAR_TOKEN.source})[\\p{L}\\p{N}\\p{M}])+`,
-  'gu',
-);
+const TOKEN = new RegExp(`${CHAR_TOKEN.source}|(?:(?!${CHAR_TOKEN.source})[\\p{L}\\p{N}\\p{M}])+`, 'gu');
 
 /** Lower-cased NFKC tokens of `text` (words, or single characters for unspaced scripts). */
 export function tokenize(text: string): string[] {

@@ -51,17 +51,7 @@ export function dotAt(a: Float32Array, ao: number, b: Float32Array, bo: number, 
  * Four dot products at once: row a[ao..] against rows b0, b1, b2, b3 of `b`, into out[0..3].
  * Loading each value of `a` once for four columns roughly doubles the speed of the plain loop.
  */
-export function dot4At(
-  a: Float32Array,
-  ao: number,
-  b: Float32Array,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  dim: number,
-  out: Float64Array,
-): void {
+export function dot4At(a: Float32Array, ao: number, b: Float32Array, b0: number, b1: number, b2: number, b3: number, dim: number, out: Float64Array): void {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -11,10 +11,7 @@ export function isPositive(label: boolean | number): boolean {
 }
 
 /** Finite scores with their labels, highest score first, and the number of positives. */
-export function rankByScore(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<boolean | number>,
-): { items: { s: number; y: boolean }[]; positives: number } {
+export function rankByScore(scores: ArrayLike<number>, labels: ArrayLike<boolean | number>): { items: { s: number; y: boolean }[]; positives: number } {
   if (scores.length !== labels.length) throw new RangeError(`${scores.length} scores but ${labels.length} labels`);
   const items = Array.from(scores, (s, i) => ({ s, y: isPositive(labels[i]!) }))
     .filter((it) => Number.isFinite(it.s))

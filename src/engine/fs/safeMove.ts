@@ -55,7 +55,9 @@ export async function moveFile(from: string, to: string, ops: Partial<FileOps> =
     // The original cannot be removed (its folder is read-only, say): take the copy back, so the
     // file is in one place only, and say why.
     await fs.rm(toFsPath(to), { force: true });
-    throw new MoveRefusedError(`${displayPath(from)} was copied to another file system but cannot be removed from where it is (${errorText(err)}); it was left in place`);
+    throw new MoveRefusedError(
+      `${displayPath(from)} was copied to another file system but cannot be removed from where it is (${errorText(err)}); it was left in place`,
+    );
   }
 }
 

@@ -13,9 +13,29 @@ import path from 'node:path';
 
 /** File system types that are kernel interfaces, never storage (names as in /proc/self/mountinfo). */
 const SPECIAL_TYPES = new Set([
-  'proc', 'sysfs', 'devtmpfs', 'devpts', 'cgroup', 'cgroup2', 'debugfs', 'tracefs', 'securityfs', 'pstore',
-  'bpf', 'mqueue', 'configfs', 'fusectl', 'binfmt_misc', 'efivarfs', 'selinuxfs', 'hugetlbfs', 'nsfs',
-  'rpc_pipefs', 'nfsd', 'autofs', 'devfs',
+  'proc',
+  'sysfs',
+  'devtmpfs',
+  'devpts',
+  'cgroup',
+  'cgroup2',
+  'debugfs',
+  'tracefs',
+  'securityfs',
+  'pstore',
+  'bpf',
+  'mqueue',
+  'configfs',
+  'fusectl',
+  'binfmt_misc',
+  'efivarfs',
+  'selinuxfs',
+  'hugetlbfs',
+  'nsfs',
+  'rpc_pipefs',
+  'nfsd',
+  'autofs',
+  'devfs',
 ]);
 
 /** statfs f_type values of the same kinds (linux/magic.h). devtmpfs shares tmpfs's number, so it is found by name. */

@@ -42,8 +42,18 @@ export class JobRunner extends EventEmitter {
     const controller = new AbortController();
     const now = Date.now();
     const typed: JobSnapshotOf<K> = {
-      id, kind, status: 'running', stage: 'starting', done: 0, total: null, etaSeconds: null,
-      message: null, error: null, result: null, startedAt: now, updatedAt: now,
+      id,
+      kind,
+      status: 'running',
+      stage: 'starting',
+      done: 0,
+      total: null,
+      etaSeconds: null,
+      message: null,
+      error: null,
+      result: null,
+      startedAt: now,
+      updatedAt: now,
     };
     // start()'s signature ties the result to the kind; TypeScript cannot see that a generic
     // JobSnapshotOf<K> is a member of the JobSnapshot union, so it is widened once here.

@@ -119,7 +119,10 @@ export class ModelCache {
         const oldest = this.cache.keys().next().value!;
         const evicted = this.cache.get(oldest)!;
         this.cache.delete(oldest);
-        void evicted.then((m) => m.dispose(), () => undefined);
+        void evicted.then(
+          (m) => m.dispose(),
+          () => undefined,
+        );
       }
     } else {
       // Most recently used goes last.
@@ -142,10 +145,17 @@ export class ModelCache {
   }
 
   dispose(): void {
-    for (const entry of this.cache.values()) void entry.then((m) => m.dispose(), () => undefined);
+    for (const entry of this.cache.values())
+      void entry.then(
+        (m) => m.dispose(),
+        () => undefined,
+      );
     this.cache.clear();
     for (const entry of this.onnx.values()) {
-      void entry.then((m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined), () => undefined);
+      void entry.then(
+        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined),
+        () => undefined,
+      );
     }
     this.onnx.clear();
   }

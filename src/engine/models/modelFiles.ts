@@ -77,7 +77,11 @@ export async function createCrossEncoder(base: BaseSpec): Promise<CrossEncoder> 
 }
 
 /** Saves a model's weights and config into `dir` (created). */
-export async function saveModel(dir: string, model: BiEncoder | CrossEncoder, info: { base: BaseSpec; provenance?: Record<string, unknown> }): Promise<ModelConfigFile> {
+export async function saveModel(
+  dir: string,
+  model: BiEncoder | CrossEncoder,
+  info: { base: BaseSpec; provenance?: Record<string, unknown> },
+): Promise<ModelConfigFile> {
   fs.mkdirSync(dir, { recursive: true });
   let base = info.base;
   if (base.kind === 'hf') {

@@ -223,19 +223,19 @@ class Connection implements Db {
 
   get<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
     return this.schedule(
-      () => new Promise<T | undefined>((resolve, reject) => {
-        this.raw.get(sql, toParams(params), (err: Error | null, row: T | undefined) =>
-          err ? reject(annotate(err, sql)) : resolve(row),
-        );
-      }),
+      () =>
+        new Promise<T | undefined>((resolve, reject) => {
+          this.raw.get(sql, toParams(params), (err: Error | null, row: T | undefined) => (err ? reject(annotate(err, sql)) : resolve(row)));
+        }),
     );
   }
 
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     return this.schedule(
-      () => new Promise<T[]>((resolve, reject) => {
-        this.raw.all(sql, toParams(params), (err: Error | null, rows: T[]) => (err ? reject(annotate(err, sql)) : resolve(rows)));
-      }),
+      () =>
+        new Promise<T[]>((resolve, reject) => {
+          this.raw.all(sql, toParams(params), (err: Error | null, rows: T[]) => (err ? reject(annotate(err, sql)) : resolve(rows)));
+        }),
     );
   }
 
@@ -245,31 +245,35 @@ class Connection implements Db {
 
   async withStatement<T>(sql: string, fn: (stmt: Statement) => Promise<T>): Promise<T> {
     const raw = await this.schedule(
-      () => new Promise<sqlite3.Statement>((resolve, reject) => {
-        const stmt = this.raw.prepare(sql, (err: Error | null) => (err ? reject(annotate(err, sql)) : resolve(stmt)));
-      }),
+      () =>
+        new Promise<sqlite3.Statement>((resolve, reject) => {
+          const stmt = this.raw.prepare(sql, (err: Error | null) => (err ? reject(annotate(err, sql)) : resolve(stmt)));
+        }),
     );
     const stmt: Statement = {
       run: (params) =>
         this.schedule(
-          () => new Promise<RunResult>((resolve, reject) => {
-            raw.run(toParams(params), function (this: sqlite3.RunResult, err: Error | null) {
-              if (err) reject(annotate(err, sql));
-              else resolve({ lastID: this.lastID, changes: this.changes });
-            });
-          }),
+          () =>
+            new Promise<RunResult>((resolve, reject) => {
+              raw.run(toParams(params), function (this: sqlite3.RunResult, err: Error | null) {
+                if (err) reject(annotate(err, sql));
+                else resolve({ lastID: this.lastID, changes: this.changes });
+              });
+            }),
         ),
       get: <R = Row>(params?: SqlParams) =>
         this.schedule(
-          () => new Promise<R | undefined>((resolve, reject) => {
-            raw.get(toParams(params), (err: Error | null, row?: R) => (err ? reject(annotate(err, sql)) : resolve(row)));
-          }),
+          () =>
+            new Promise<R | undefined>((resolve, reject) => {
+              raw.get(toParams(params), (err: Error | null, row?: R) => (err ? reject(annotate(err, sql)) : resolve(row)));
+            }),
         ),
       all: <R = Row>(params?: SqlParams) =>
         this.schedule(
-          () => new Promise<R[]>((resolve, reject) => {
-            raw.all(toParams(params), (err: Error | null, rows: R[]) => (err ? reject(annotate(err, sql)) : resolve(rows)));
-          }),
+          () =>
+            new Promise<R[]>((resolve, reject) => {
+              raw.all(toParams(params), (err: Error | null, rows: R[]) => (err ? reject(annotate(err, sql)) : resolve(rows)));
+            }),
         ),
     };
     try {

@@ -17,9 +17,7 @@ export class DatabaseTooOldError extends Error {
     readonly databaseVersion: number,
     readonly supportedVersion: number,
   ) {
-    super(
-      `database version ${databaseVersion} is older than this app expects (${supportedVersion}); open it read-write once to migrate it`,
-    );
+    super(`database version ${databaseVersion} is older than this app expects (${supportedVersion}); open it read-write once to migrate it`);
     this.name = 'DatabaseTooOldError';
   }
 }

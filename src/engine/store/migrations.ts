@@ -348,7 +348,7 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.exec(V5_REST);
     },
   },
-  { version: 6, name: 'quarantine batches, moved files\' hashes and states', up: V6_QUARANTINE_BATCHES },
+  { version: 6, name: "quarantine batches, moved files' hashes and states", up: V6_QUARANTINE_BATCHES },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -436,9 +436,7 @@ export async function migrate(db: Db, opts: MigrateOptions = {}): Promise<Migrat
         else await m.up(tx);
         const violations = await tx.all('PRAGMA foreign_key_check');
         if (violations.length > 0) {
-          throw new Error(
-            `migration ${m.version} (${m.name}) leaves ${violations.length} foreign key violation(s), first: ${JSON.stringify(violations[0])}`,
-          );
+          throw new Error(`migration ${m.version} (${m.name}) leaves ${violations.length} foreign key violation(s), first: ${JSON.stringify(violations[0])}`);
         }
         await tx.exec(`PRAGMA user_version = ${m.version}`);
         return true;

@@ -13,6 +13,17 @@ export { formatFromPath, type DocumentFormat } from './formats';
 export { detectEncoding, decodeText, type DetectedEncoding, type DecodedText } from './encoding';
 export { splitSentences, splitPassages, type TextSpan, type SplitSentencesOptions, type SplitPassagesOptions } from './segment';
 export { normalizeForHash, contentHash } from './normalize';
-export { readPairsTsv, readPairsFile, parsePairs, parsePairsTsv, describeProblems, PairsTsvError, type TextPair, type ReadPairsOptions, type ParsedPairs, type PairsProblem } from './pairsTsv';
+export {
+  readPairsTsv,
+  readPairsFile,
+  parsePairs,
+  parsePairsTsv,
+  describeProblems,
+  PairsTsvError,
+  type TextPair,
+  type ReadPairsOptions,
+  type ParsedPairs,
+  type PairsProblem,
+} from './pairsTsv';
 export { htmlToText } from './extract/html';
 export { markdownToText } from './extract/markdown';

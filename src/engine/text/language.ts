@@ -44,9 +44,11 @@ const MIN_LATIN_WORDS = 4;
 /** Latin text with at least this share of common English words is English. */
 const MIN_ENGLISH_SHARE = 0.1;
 const COMMON_ENGLISH = new Set(
-  ('the a an of and to in is are was were be been it this that for on with as by at from or not no but he she they we you i ' +
+  (
+    'the a an of and to in is are was were be been it this that for on with as by at from or not no but he she they we you i ' +
     'his her their its have has had do does did will would can could should may must there what which who when where how all ' +
-    'any some one two man woman people if then than so up out about into over after more other such only also very just').split(' '),
+    'any some one two man woman people if then than so up out about into over after more other such only also very just'
+  ).split(' '),
 );
 
 /** Counts letters per script; the most common script wins (Han and kana together read as Japanese). */

@@ -47,8 +47,38 @@ const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 /** Header names understood for each column (lower case; MRPC's "#1 String" included). */
 const HEADER_NAMES = {
-  a: ['sentence1', 'sentence_1', 'sentence a', 'sentence_a', 'text1', 'text_1', 'text_a', 'texta', 'text a', 's1', 'question1', '#1 string', 'premise', 'anchor'],
-  b: ['sentence2', 'sentence_2', 'sentence b', 'sentence_b', 'text2', 'text_2', 'text_b', 'textb', 'text b', 's2', 'question2', '#2 string', 'hypothesis', 'positive'],
+  a: [
+    'sentence1',
+    'sentence_1',
+    'sentence a',
+    'sentence_a',
+    'text1',
+    'text_1',
+    'text_a',
+    'texta',
+    'text a',
+    's1',
+    'question1',
+    '#1 string',
+    'premise',
+    'anchor',
+  ],
+  b: [
+    'sentence2',
+    'sentence_2',
+    'sentence b',
+    'sentence_b',
+    'text2',
+    'text_2',
+    'text_b',
+    'textb',
+    'text b',
+    's2',
+    'question2',
+    '#2 string',
+    'hypothesis',
+    'positive',
+  ],
   score: ['score', 'label', 'similarity', 'gold', 'quality', 'is_duplicate', 'relatedness_score'],
   subset: ['subset', 'source', 'genre'],
 } as const;
@@ -122,7 +152,10 @@ export function parsePairs(content: string, opts: { csv?: boolean } = {}): Parse
   const dataRows = headerCols ? rows.slice(1) : rows;
   const cols = headerCols ?? guessColumns(dataRows);
   if (!cols) {
-    problems.push({ line: rows[0]!.line, reason: 'no pair layout recognised: expected two texts per line, or a score and two texts (or a header naming sentence1 and sentence2)' });
+    problems.push({
+      line: rows[0]!.line,
+      reason: 'no pair layout recognised: expected two texts per line, or a score and two texts (or a header naming sentence1 and sentence2)',
+    });
     return { pairs: [], problems, layout: 'unknown' };
   }
 
@@ -160,7 +193,10 @@ export function parsePairs(content: string, opts: { csv?: boolean } = {}): Parse
  * same number (2 or more) of comma fields: prose with commas here and there does not.
  */
 function looksLikeCsv(content: string): boolean {
-  const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  const lines = content
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 20);
   if (!lines.length || lines[0]!.includes('\t')) return false;
   const counts = new Map<number, number>();
   for (const l of lines) {
@@ -229,6 +265,9 @@ function describeLayout(csv: boolean, cols: Columns, header: boolean): string {
     [cols.b, 'text B'],
     [cols.subset, 'subset'],
   ];
-  const named = order.filter(([i]) => i >= 0).sort((x, y) => x[0] - y[0]).map(([, name]) => name);
+  const named = order
+    .filter(([i]) => i >= 0)
+    .sort((x, y) => x[0] - y[0])
+    .map(([, name]) => name);
   return `${csv ? 'comma' : 'tab'}-separated: ${named.join(', ')}${header ? ', with a header' : ''}`;
 }

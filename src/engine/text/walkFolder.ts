@@ -27,10 +27,7 @@ export interface SkippedEntry {
  * skipped, as are entries that cannot be read. Names are read as bytes, so a name that is not
  * valid UTF-8 is listed (and opens) like any other.
  */
-export async function* walkFolder(
-  root: string,
-  signal?: AbortSignal,
-): AsyncGenerator<{ file: WalkedFile } | { skipped: SkippedEntry }> {
+export async function* walkFolder(root: string, signal?: AbortSignal): AsyncGenerator<{ file: WalkedFile } | { skipped: SkippedEntry }> {
   const stack: string[] = [''];
   while (stack.length) {
     if (signal?.aborted) return;

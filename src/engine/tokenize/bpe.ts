@@ -2,15 +2,7 @@
  * GPT-2 / RoBERTa byte-level BPE: UTF-8 bytes mapped to printable characters
  * (bytes_to_unicode), the GPT-2 pre-tokenization regex, then lowest-rank-first merges.
  */
-import {
-  HfTokenizer,
-  PipelineContent,
-  maxId,
-  robertaTemplate,
-  type WordModel,
-  type PostTemplate,
-  type SpecialToken,
-} from './pipeline';
+import { HfTokenizer, PipelineContent, maxId, robertaTemplate, type WordModel, type PostTemplate, type SpecialToken } from './pipeline';
 
 /** The GPT-2 byte -> character table: printable Latin-1 bytes map to themselves, the rest to U+0100.. */
 export function bytesToUnicode(): string[] {
@@ -33,8 +25,7 @@ export function toByteLevel(text: string): string {
 
 // The GPT-2 pattern; \s / \S spelled as the White_Space property, which is what the
 // Python `regex` module and the Rust tokenizers mean by them (JS \s differs slightly).
-const GPT2_SPLIT =
-  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
 
 export interface ByteLevelOptions {
   /** Prepend a space when the text does not start with one (off for RoBERTa by default). */
@@ -209,11 +200,7 @@ export interface RobertaTokenizerOptions {
 }
 
 /** A RoBERTa tokenizer from vocab.json + merges.txt, as RobertaTokenizerFast builds it. */
-export function createRobertaTokenizer(
-  vocab: Map<string, number>,
-  merges: Array<[string, string]>,
-  opts: RobertaTokenizerOptions = {},
-): HfTokenizer {
+export function createRobertaTokenizer(vocab: Map<string, number>, merges: Array<[string, string]>, opts: RobertaTokenizerOptions = {}): HfTokenizer {
   const names = opts.specialTokens ?? ROBERTA_SPECIAL_TOKENS;
   const need = (what: string, tok: string): number => {
     const id = vocab.get(tok);

@@ -29,15 +29,7 @@ import {
   parseVocabTxt,
   type BertNormalizerOptions,
 } from './wordpiece';
-import {
-  BPE_DEFAULTS,
-  BpeModel,
-  ROBERTA_SPECIAL_TOKENS,
-  byteLevelPreTokenize,
-  createRobertaTokenizer,
-  parseMergesTxt,
-  parseVocabJson,
-} from './bpe';
+import { BPE_DEFAULTS, BpeModel, ROBERTA_SPECIAL_TOKENS, byteLevelPreTokenize, createRobertaTokenizer, parseMergesTxt, parseVocabJson } from './bpe';
 
 export class TokenizerFilesError extends Error {
   override name = 'TokenizerFilesError';
@@ -128,7 +120,13 @@ function specialTokenNames(family: TokenizerFamily, ...sources: Array<Record<str
   const defaults =
     family === 'bert'
       ? { ...BERT_SPECIAL_TOKENS }
-      : { cls: ROBERTA_SPECIAL_TOKENS.bos, sep: ROBERTA_SPECIAL_TOKENS.eos, pad: ROBERTA_SPECIAL_TOKENS.pad, unk: ROBERTA_SPECIAL_TOKENS.unk, mask: ROBERTA_SPECIAL_TOKENS.mask };
+      : {
+          cls: ROBERTA_SPECIAL_TOKENS.bos,
+          sep: ROBERTA_SPECIAL_TOKENS.eos,
+          pad: ROBERTA_SPECIAL_TOKENS.pad,
+          unk: ROBERTA_SPECIAL_TOKENS.unk,
+          mask: ROBERTA_SPECIAL_TOKENS.mask,
+        };
   const pick = (key: string): string | undefined => {
     for (const src of sources) {
       const v = tokenContent(src?.[key]);
@@ -339,7 +337,13 @@ function buildSplitter(spec: unknown): Splitter {
 
 function buildTemplate(spec: unknown, vocab: Map<string, number>): PostTemplate {
   if (spec === null || spec === undefined) {
-    return { single: [{ kind: 'sequence', which: 'A', typeId: 0 }], pair: [{ kind: 'sequence', which: 'A', typeId: 0 }, { kind: 'sequence', which: 'B', typeId: 1 }] };
+    return {
+      single: [{ kind: 'sequence', which: 'A', typeId: 0 }],
+      pair: [
+        { kind: 'sequence', which: 'A', typeId: 0 },
+        { kind: 'sequence', which: 'B', typeId: 1 },
+      ],
+    };
   }
   if (!isObj(spec)) throw new Error('post_processor is not an object');
   const pairId = (v: unknown, what: string): number => {

@@ -16,9 +16,7 @@ export interface SpecialToken {
 }
 
 /** One piece of a post-processing template: a fixed special token or the A/B sequence. */
-export type TemplatePiece =
-  | { kind: 'special'; ids: number[]; typeId: number }
-  | { kind: 'sequence'; which: 'A' | 'B'; typeId: number };
+export type TemplatePiece = { kind: 'special'; ids: number[]; typeId: number } | { kind: 'sequence'; which: 'A' | 'B'; typeId: number };
 
 export interface PostTemplate {
   single: TemplatePiece[];
@@ -89,10 +87,7 @@ export function isWhitespace(ch: string): boolean {
  * a position, as the Hugging Face added-vocabulary matcher does (tokens are matched on
  * the raw text, i.e. as if `normalized: false`).
  */
-export function splitOnSpecialTokens(
-  text: string,
-  specials: readonly SpecialToken[],
-): Array<{ text: string; special: SpecialToken | null }> {
+export function splitOnSpecialTokens(text: string, specials: readonly SpecialToken[]): Array<{ text: string; special: SpecialToken | null }> {
   const out: Array<{ text: string; special: SpecialToken | null }> = [];
   if (specials.length === 0 || text.length === 0) {
     if (text.length > 0) out.push({ text, special: null });

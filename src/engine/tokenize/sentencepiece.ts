@@ -145,7 +145,7 @@ export class SentencePieceTokenizer implements Tokenizer {
     // Read the path backwards; collapse runs of unknowns.
     const reversed: number[] = [];
     let previousUnk = false;
-    for (let pos = n; pos > 0; ) {
+    for (let pos = n; pos > 0;) {
       const id = words[pos]!;
       const isUnk = id === this.unkId;
       if (!(previousUnk && isUnk)) reversed.push(id);

@@ -3,15 +3,7 @@
  * accents, lowercase), the BertPreTokenizer (split on whitespace and punctuation) and the
  * greedy longest-match-first WordPiece model, as in Hugging Face `tokenizers`.
  */
-import {
-  HfTokenizer,
-  PipelineContent,
-  bertTemplate,
-  maxId,
-  type WordModel,
-  type PostTemplate,
-  type SpecialToken,
-} from './pipeline';
+import { HfTokenizer, PipelineContent, bertTemplate, maxId, type WordModel, type PostTemplate, type SpecialToken } from './pipeline';
 
 export interface BertNormalizerOptions {
   cleanText: boolean;

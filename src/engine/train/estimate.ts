@@ -155,7 +155,15 @@ export function planPairs(source: TrainingSource, s: TransEncoderSettings): Pair
     const split = splitPairs(pairs.length, s);
     const texts = new Set<string>();
     for (const [a, b] of pairs) texts.add(a).add(b);
-    return { candidates: pairs.length, exact: true, ...split, distinctTexts: texts.size, minedTexts: 0, lexicalSeconds: 0, note: `${pairs.length} usable pairs in the file` };
+    return {
+      candidates: pairs.length,
+      exact: true,
+      ...split,
+      distinctTexts: texts.size,
+      minedTexts: 0,
+      lexicalSeconds: 0,
+      note: `${pairs.length} usable pairs in the file`,
+    };
   }
   const texts = usableTexts(source);
   const n = texts.length;
@@ -187,7 +195,12 @@ export function planPairs(source: TrainingSource, s: TransEncoderSettings): Pair
   }
   const split = splitPairs(candidates, s);
   return {
-    candidates, exact, ...split, distinctTexts: n, minedTexts: n, lexicalSeconds,
+    candidates,
+    exact,
+    ...split,
+    distinctTexts: n,
+    minedTexts: n,
+    lexicalSeconds,
     note: `${exact ? '' : 'about '}${candidates} pairs mined from ${n} sentences${exact ? '' : ' (the exact number is known once mining has run)'}`,
   };
 }
@@ -483,7 +496,9 @@ function composeEstimate(
     `One bi->cross step (cross-encoder, ${first.biToCrossStep.batch} pairs x ${first.biToCrossStep.length} tokens): ${fmt(first.biToCrossStep.seconds)}; ` +
       `one cross->bi step (bi-encoder, 2 x ${first.crossToBiStep.batch} texts x ${first.crossToBiStep.length} tokens): ${fmt(first.crossToBiStep.seconds)}.`,
     `Scoring: ${fmt(first.scoring.perText)} per text (bi-encoder), ${fmt(first.scoring.perPair)} per pair (cross-encoder).`,
-    ...(simcseMembers ? [`SimCSE first for ${simcseMembers} raw masked-LM model(s): ${simcseSteps} steps each, priced as cross->bi steps scaled to its batch.`] : []),
+    ...(simcseMembers
+      ? [`SimCSE first for ${simcseMembers} raw masked-LM model(s): ${simcseSteps} steps each, priced as cross->bi steps scaled to its batch.`]
+      : []),
     `Token lengths from ${perBase.get(first.base)!.sampled} ${req.source.kind === 'pairs' ? 'of the pairs' : 'random pairs of the sentences'}.`,
   ];
   if (busiest > 1) basis.push(`The CPU was busy while measuring (load ${busiest.toFixed(1)} per core): the estimate may be long.`);

@@ -117,7 +117,8 @@ function crossLoss(cross: CrossEncoder, batch: number, length: number, dropout: 
 async function saveOptimizer(file: string, optimizer: tf.Optimizer): Promise<void> {
   const weights = await optimizer.getWeights();
   const arrays = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [i, w] of weights.entries()) arrays.set(`${String(i).padStart(5, '0')}|${w.name}`, { shape: [...w.tensor.shape], data: Float32Array.from(await w.tensor.data()) });
+  for (const [i, w] of weights.entries())
+    arrays.set(`${String(i).padStart(5, '0')}|${w.name}`, { shape: [...w.tensor.shape], data: Float32Array.from(await w.tensor.data()) });
   await saveArrays(file, arrays);
 }
 
@@ -186,9 +187,16 @@ export async function measureCosts(base: BaseSpec, items: readonly CostItem[], o
         seconds = times.reduce((a, b) => a + b, 0) / times.length;
       } else if (item.what === 'infer') {
         const texts = fixedTexts(item.batch);
-        const run = item.kind === 'bi'
-          ? () => bi!.embed(texts, { maxLength: item.length, batchSize: item.batch }).then(() => undefined)
-          : () => cross!.score(texts.map((t, i): TextPair => [t, texts[(i + 1) % texts.length]!]), { maxLength: item.length, batchSize: item.batch }).then(() => undefined);
+        const run =
+          item.kind === 'bi'
+            ? () => bi!.embed(texts, { maxLength: item.length, batchSize: item.batch }).then(() => undefined)
+            : () =>
+                cross!
+                  .score(
+                    texts.map((t, i): TextPair => [t, texts[(i + 1) % texts.length]!]),
+                    { maxLength: item.length, batchSize: item.batch },
+                  )
+                  .then(() => undefined);
         const first = await timeAsync(run);
         seconds = first > enough / 2 ? first : Math.min(first, await timeAsync(run));
       } else if (item.what === 'checkpoint') {

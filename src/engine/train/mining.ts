@@ -46,10 +46,11 @@ export function mineCandidatePairs(texts: readonly string[], vectors: readonly F
   if (o.k > 0) {
     const m = toMatrix(vectors as Float32Array[]);
     const knn = exactKnn(m, m, Math.min(o.k, n - 1), { sameSet: true });
-    for (let i = 0; i < n; i++) for (let j = 0; j < knn.k; j++) {
-      const nb = knn.ids[i * knn.k + j]!;
-      if (nb >= 0) add(i, nb, 'knn');
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < knn.k; j++) {
+        const nb = knn.ids[i * knn.k + j]!;
+        if (nb >= 0) add(i, nb, 'knn');
+      }
   }
   if (o.lexicalPerText > 0) for (const [a, b] of lexicalPairs(texts, o.lexicalPerText)) add(a, b, 'lexical');
   const rand = seededRandom(o.seed);

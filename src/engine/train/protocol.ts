@@ -4,9 +4,7 @@ import type { Selection, TeacherRanking } from './selection';
 import type { TransEncoderSettings } from './settings';
 import type { LabelWeight, TrainProgress } from './transEncoder';
 
-export type TrainingSource =
-  | { kind: 'pairs'; a: string[]; b: string[] }
-  | { kind: 'texts'; texts: string[] };
+export type TrainingSource = { kind: 'pairs'; a: string[]; b: string[] } | { kind: 'texts'; texts: string[] };
 
 export interface TrainWorkerInput {
   runDir: string;
@@ -31,11 +29,24 @@ export type TrainWorkerMessage =
   | { type: 'pairs'; train: number; heldOut: number; sources: Record<string, number> }
   | { type: 'progress'; progress: TrainProgress }
   | {
-      type: 'cycle'; cycle: number; models: CycleModels[]; agreement: number; userScore: number | null; meanLoss: { biToCross: number; crossToBi: number }; labelWeights?: LabelWeight[];
+      type: 'cycle';
+      cycle: number;
+      models: CycleModels[];
+      agreement: number;
+      userScore: number | null;
+      meanLoss: { biToCross: number; crossToBi: number };
+      labelWeights?: LabelWeight[];
       /** Held-out Spearman of this cycle's teacher with its student bi-encoder and with the start's. */
       teacherAgreement?: { student: number; start: number };
     }
-  | { type: 'done'; selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: { cycle: number; agreement: number; userScore: number | null }[]; comparison?: StartComparison }
+  | {
+      type: 'done';
+      selection: Selection;
+      models: CycleModels[];
+      startUserScore: number | null;
+      cycles: { cycle: number; agreement: number; userScore: number | null }[];
+      comparison?: StartComparison;
+    }
   | { type: 'cancelled' }
   | { type: 'error'; message: string };
 

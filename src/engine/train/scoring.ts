@@ -33,7 +33,11 @@ export async function biScores(bi: Pick<BiEncoder, 'embed'>, pairs: PairList, op
 }
 
 /** Cross-encoder score of each pair, averaged over both orders (the model is not symmetric). */
-export async function crossScores(cross: Pick<CrossEncoder, 'score'>, pairs: PairList, opts: { maxLength?: number; batchSize?: number } = {}): Promise<Float32Array> {
+export async function crossScores(
+  cross: Pick<CrossEncoder, 'score'>,
+  pairs: PairList,
+  opts: { maxLength?: number; batchSize?: number } = {},
+): Promise<Float32Array> {
   const n = pairs.a.length;
   const both: TextPair[] = [];
   for (let i = 0; i < n; i++) both.push([pairs.a[i]!, pairs.b[i]!]);

@@ -72,7 +72,12 @@ export interface TeacherRanking {
  * whether the best cycle beats the start: 'better' / 'worse' when at least 95% of paired
  * bootstrap resamples of the held-out pairs agree on the sign of the difference, else 'same'.
  */
-export function rankByTeacher(start: Float32Array, cycles: readonly { cycle: number; bi: Float32Array }[], teacher: Float32Array, opts: { resamples?: number; seed?: number } = {}): TeacherRanking {
+export function rankByTeacher(
+  start: Float32Array,
+  cycles: readonly { cycle: number; bi: Float32Array }[],
+  teacher: Float32Array,
+  opts: { resamples?: number; seed?: number } = {},
+): TeacherRanking {
   const values = [{ cycle: 0, value: spearman(start, teacher) }, ...cycles.map((c) => ({ cycle: c.cycle, value: spearman(c.bi, teacher) }))];
   const trained = values.slice(1);
   const best = bestCycle(trained.length ? trained : values);

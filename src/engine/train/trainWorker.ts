@@ -41,7 +41,13 @@ interface SelectionFile {
 }
 
 function memberName(base: BaseSpec, k: number): string {
-  const name = base.kind === 'builtin' ? base.name : path.basename(base.dir).replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) || 'hf';
+  const name =
+    base.kind === 'builtin'
+      ? base.name
+      : path
+          .basename(base.dir)
+          .replace(/[^A-Za-z0-9_.-]+/g, '-')
+          .slice(0, 40) || 'hf';
   return `${k}-${name}`;
 }
 
@@ -54,7 +60,10 @@ async function preparePairs(members: Member[]): Promise<PairsFile> {
     pairs = usablePairs(input.source).map(([a, b]): [string, string, string] => [a, b, 'given']);
   } else {
     const texts = usableTexts(input.source);
-    post({ type: 'progress', progress: { stage: `mining pairs: embedding ${texts.length} sentences`, cycle: 0, phase: 'labelling', member: '', step: 0, totalSteps: 0, loss: null } });
+    post({
+      type: 'progress',
+      progress: { stage: `mining pairs: embedding ${texts.length} sentences`, cycle: 0, phase: 'labelling', member: '', step: 0, totalSteps: 0, loss: null },
+    });
     const vectors = await members[0]!.bi.embed(texts, { maxLength: s.crossToBi.maxLength, batchSize: 64 });
     if (controller.signal.aborted) throw new CancelledError();
     pairs = mineCandidatePairs(texts, vectors, { maxPairs: miningCap(s), seed: s.seed }).map((p) => [texts[p.a]!, texts[p.b]!, p.source]);
@@ -137,7 +146,10 @@ async function main(): Promise<void> {
       const teacher = heldTeacher(cross);
       post({
         teacherAgreement: { student: spearman(bi, teacher), start: spearman(startHeld.bi, teacher) },
-        type: 'cycle', cycle: result.cycle + 1, models, agreement,
+        type: 'cycle',
+        cycle: result.cycle + 1,
+        models,
+        agreement,
         userScore: userBi && userLabels ? scoreAgainstLabels(userBi, userLabels) : null,
         meanLoss: result.meanLoss,
         labelWeights: result.labelWeights,
@@ -148,9 +160,17 @@ async function main(): Promise<void> {
   // Without labels: every candidate, the start included, ranked by agreement with the strongest
   // teacher (the last cycle's cross-encoder with its evidence) on the held-out pairs.
   const last = selection.cycles.reduce((a, c) => (c.cycle > a.cycle ? c : a));
-  const ranking = rankByTeacher(startHeld.bi, selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.bi) })), heldTeacher(Float32Array.from(last.cross)), { seed: s.seed });
+  const ranking = rankByTeacher(
+    startHeld.bi,
+    selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.bi) })),
+    heldTeacher(Float32Array.from(last.cross)),
+    { seed: s.seed },
+  );
   const chosen = userLabels
-    ? selectByUserLabels(selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.userBi ?? []) })), userLabels)
+    ? selectByUserLabels(
+        selection.cycles.map((c) => ({ cycle: c.cycle, bi: Float32Array.from(c.userBi ?? []) })),
+        userLabels,
+      )
     : { rule: ranking.rule, cycle: ranking.cycle, values: ranking.values };
   const value = (cycle: number) => ranking.values.find((v) => v.cycle === cycle)?.value ?? NaN;
   const comparison = userLabels

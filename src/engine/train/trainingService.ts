@@ -86,25 +86,39 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   const registered = new Map<string, number>();
   const registerModels = async (models: CycleModels[]) => {
     for (const m of models) {
-      for (const [kind, dir] of [['bi', m.biDir], ['cross', m.crossDir]] as const) {
+      for (const [kind, dir] of [
+        ['bi', m.biDir],
+        ['cross', m.crossDir],
+      ] as const) {
         const relDir = path.relative(layout.root, dir);
         const existing = await store.models.getByDir(relDir);
-        const id = existing?.id ?? (await store.models.create({
-          name: `run ${runId} · cycle ${m.cycle} · ${kind === 'bi' ? 'bi-encoder' : 'cross-encoder'}${spec.bases.length > 1 ? ` · ${m.member}` : ''}`,
-          kind,
-          architecture: m.base.kind === 'builtin' ? m.base.name : 'hf',
-          relDir,
-          parentId: baseIds.get(JSON.stringify(m.base)) ?? null,
-          runId,
-          cycle: m.cycle,
-          config: { member: m.member },
-        })).id;
+        const id =
+          existing?.id ??
+          (
+            await store.models.create({
+              name: `run ${runId} · cycle ${m.cycle} · ${kind === 'bi' ? 'bi-encoder' : 'cross-encoder'}${spec.bases.length > 1 ? ` · ${m.member}` : ''}`,
+              kind,
+              architecture: m.base.kind === 'builtin' ? m.base.name : 'hf',
+              relDir,
+              parentId: baseIds.get(JSON.stringify(m.base)) ?? null,
+              runId,
+              cycle: m.cycle,
+              config: { member: m.member },
+            })
+          ).id;
         registered.set(`${m.cycle}|${m.member}|${kind}`, id);
       }
     }
   };
 
-  const input: TrainWorkerInput = { runDir, settings: spec.settings, bases: spec.bases, source: spec.source, userLabels: spec.userLabels, backend: spec.backend };
+  const input: TrainWorkerInput = {
+    runDir,
+    settings: spec.settings,
+    bases: spec.bases,
+    source: spec.source,
+    userLabels: spec.userLabels,
+    backend: spec.backend,
+  };
   const worker = startWorker('trainWorker', new URL('./trainWorker.ts', import.meta.url), input as unknown as Record<string, unknown>);
   const onAbort = () => worker.postMessage({ type: 'cancel' });
   ctx.signal.addEventListener('abort', onAbort);
@@ -118,7 +132,13 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
   };
 
   try {
-    const outcome = await new Promise<{ selection: Selection; models: CycleModels[]; startUserScore: number | null; cycles: TrainRunResult['cycles']; comparison?: StartComparison }>((resolve, reject) => {
+    const outcome = await new Promise<{
+      selection: Selection;
+      models: CycleModels[];
+      startUserScore: number | null;
+      cycles: TrainRunResult['cycles'];
+      comparison?: StartComparison;
+    }>((resolve, reject) => {
       let chain = Promise.resolve();
       const handle = async (msg: TrainWorkerMessage) => {
         switch (msg.type) {
@@ -196,7 +216,9 @@ export async function executeRun(deps: Deps, runId: number, ctx: JobContext): Pr
     const primary = outcome.models.find((m) => m.cycle === outcome.selection.cycle)!;
     const biModelId = registered.get(`${primary.cycle}|${primary.member}|bi`)!;
     const handBack: TrainRunResult['handBack'] =
-      outcome.comparison?.recommended === 'start' ? { which: 'start', biModelId: baseIds.get(JSON.stringify(spec.bases[0]))! } : { which: 'trained', biModelId };
+      outcome.comparison?.recommended === 'start'
+        ? { which: 'start', biModelId: baseIds.get(JSON.stringify(spec.bases[0]))! }
+        : { which: 'trained', biModelId };
     const result: TrainRunResult = {
       runId,
       status: 'done',

@@ -98,7 +98,12 @@ export interface RunTransEncoderOptions {
 /** SimCSE needs dropout noise (its two views differ only by it): the SimCSE paper's 0.1. */
 export const SIMCSE_DROPOUT = 0.1;
 
-export function planTotalSteps(pairs: number, members: number, s: TransEncoderSettings, simcse: { members: number; sentences: number } = { members: 0, sentences: 0 }): number {
+export function planTotalSteps(
+  pairs: number,
+  members: number,
+  s: TransEncoderSettings,
+  simcse: { members: number; sentences: number } = { members: 0, sentences: 0 },
+): number {
   const perCycle = fitSteps(2 * pairs, s.biToCross.batchSize, s.biToCross.epochs) + fitSteps(pairs, s.crossToBi.batchSize, s.crossToBi.epochs);
   const simcseSteps = s.simcse.epochs > 0 ? simcse.members * fitSteps(simcse.sentences, s.simcse.batchSize, s.simcse.epochs) : 0;
   return simcseSteps + s.cycles * members * perCycle;
@@ -137,9 +142,16 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       await saveWeights(f(runDir, `start-cross-${m.name}.safetensors`), m.cross.getWeights());
     }
     state = {
-      version: 1, cycle: 0, phase: simcseMembers.length ? 'simcse' : 'bi->cross', member: 0, step: 0, globalStep: 0,
+      version: 1,
+      cycle: 0,
+      phase: simcseMembers.length ? 'simcse' : 'bi->cross',
+      member: 0,
+      step: 0,
+      globalStep: 0,
       totalSteps: planTotalSteps(n, members.length, s, { members: simcseMembers.length, sentences: sentences.length }),
-      pairs: n, history: [], lossSums: { biToCross: 0, crossToBi: 0 },
+      pairs: n,
+      history: [],
+      lossSums: { biToCross: 0, crossToBi: 0 },
     };
     writeJsonAtomic(f(runDir, 'state.json'), state);
   }
@@ -157,7 +169,10 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   // Bring members to where the run stopped: this cycle's trained weights where a phase of it
   // finished, else the previous cycle's (the teachers of this cycle).
   for (const m of members) {
-    for (const [kind, model] of [['bi', m.bi], ['cross', m.cross]] as const) {
+    for (const [kind, model] of [
+      ['bi', m.bi],
+      ['cross', m.cross],
+    ] as const) {
       const own = f(runDir, `cycle${st.cycle}-${kind}-${m.name}.safetensors`);
       const prev = f(runDir, `cycle${st.cycle - 1}-${kind}-${m.name}.safetensors`);
       if (fs.existsSync(own)) await restore(model, own);
@@ -276,7 +291,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       const arrays = await loadArrays(evidenceFile);
       evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
     } else {
-      report({ stage: 'scoring the pairs for the teachers (token alignment, word vectors)', cycle: st.cycle, phase: 'labelling', member: members[0]!.name, loss: null });
+      report({
+        stage: 'scoring the pairs for the teachers (token alignment, word vectors)',
+        cycle: st.cycle,
+        phase: 'labelling',
+        member: members[0]!.name,
+        loss: null,
+      });
       const current = members[0]!.bi.getWeights();
       try {
         await restore(members[0]!.bi, f(runDir, `start-bi-${members[0]!.name}.safetensors`));
@@ -303,7 +324,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       if (fs.existsSync(labelFile)) {
         labels = (await loadArrays(labelFile)).get('labels')!.data;
       } else {
-        report({ stage: `cycle ${cycle + 1}: scoring pairs with the ${phase === 'bi->cross' ? 'bi' : 'cross'}-encoder`, cycle, phase: 'labelling', member: '', loss: null });
+        report({
+          stage: `cycle ${cycle + 1}: scoring pairs with the ${phase === 'bi->cross' ? 'bi' : 'cross'}-encoder`,
+          cycle,
+          phase: 'labelling',
+          member: '',
+          loss: null,
+        });
         const perMember: Float32Array[] = [];
         for (const m of members) {
           if (o.signal?.aborted) break;
@@ -317,9 +344,19 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence));
         else if (members.length > 1 && s.mutualLabels === 'fidelity') {
           const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
-          const weights = labelWeights(members.map((m) => m.name), perMember, teacher);
+          const weights = labelWeights(
+            members.map((m) => m.name),
+            perMember,
+            teacher,
+          );
           writeJsonAtomic(f(runDir, `label-weights-c${cycle}.json`), weights);
-          labels = teacherScores(weightedMeanScores(perMember, weights.map((w) => w.weight)), evidence);
+          labels = teacherScores(
+            weightedMeanScores(
+              perMember,
+              weights.map((w) => w.weight),
+            ),
+            evidence,
+          );
         } else labels = teacherScores(meanScores(perMember), evidence);
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
@@ -345,8 +382,14 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
               const { logits } = m.cross.forward(input, { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength });
               return softBceWithLogits(logits, y);
             }
-            const ea = m.bi.forward(idx.map((i) => pairs.a[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
-            const eb = m.bi.forward(idx.map((i) => pairs.b[i]!), { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength }).embeddings;
+            const ea = m.bi.forward(
+              idx.map((i) => pairs.a[i]!),
+              { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength },
+            ).embeddings;
+            const eb = m.bi.forward(
+              idx.map((i) => pairs.b[i]!),
+              { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength },
+            ).embeddings;
             return cosineMse(ea, eb, y);
           },
           progress: () => ({ stage: `cycle ${cycle + 1}/${s.cycles}: ${phase}${members.length > 1 ? ` (${m.name})` : ''}`, cycle, phase, member: m.name }),

@@ -49,7 +49,12 @@ itWithData('validates its input, estimates a pairs file on the engine backend an
     const mutual = await engine.invoke('train.estimate', { pairsFile, preset: 'quick', overrides, mutual: { kind: 'builtin', name: 'use-lite' } });
     expect(mutual.members).toBe(2);
     expect(mutual.steps.total).toBe(2 * est.steps.total);
-    const weighted = await engine.invoke('train.estimate', { pairsFile, preset: 'quick', overrides: { ...overrides, mutualLabels: 'fidelity' }, mutual: { kind: 'builtin', name: 'use-lite' } });
+    const weighted = await engine.invoke('train.estimate', {
+      pairsFile,
+      preset: 'quick',
+      overrides: { ...overrides, mutualLabels: 'fidelity' },
+      mutual: { kind: 'builtin', name: 'use-lite' },
+    });
     expect(weighted.steps.total).toBe(mutual.steps.total);
     // Nothing was started, and the measurements are kept in the data folder.
     expect(await engine.invoke('runs.list', {})).toEqual([]);

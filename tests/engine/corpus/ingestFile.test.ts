@@ -23,7 +23,10 @@ function folder(): string {
   fs.writeFileSync(path.join(docs, 'sub', 'b.md'), '# Title\n\nSome *markdown* text that has words in it.\n');
   fs.writeFileSync(path.join(docs, 'punctuation.txt'), '!!! ... ??? --- *** ,,,\n');
   fs.writeFileSync(path.join(docs, 'empty.txt'), '');
-  fs.writeFileSync(path.join(docs, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3, 0, 0, 0, 0]));
+  fs.writeFileSync(
+    path.join(docs, 'image.png'),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3, 0, 0, 0, 0]),
+  );
   fs.symlinkSync(path.join(docs, 'a.txt'), path.join(docs, 'link.txt'));
   return docs;
 }

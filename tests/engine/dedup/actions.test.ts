@@ -84,10 +84,18 @@ describe('quarantineFiles and undoBatch', () => {
     const sneaky = path.join(root, 'copies/deep/copy2.txt');
     const st = await fs.stat(sneaky);
     const content = await fs.readFile(sneaky, 'utf8');
-    await fs.writeFile(sneaky, content.replace(/^./, (ch) => (ch === 'X' ? 'Y' : 'X')));
+    await fs.writeFile(
+      sneaky,
+      content.replace(/^./, (ch) => (ch === 'X' ? 'Y' : 'X')),
+    );
     await fs.utimes(sneaky, st.atime, st.mtime);
 
-    const r = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!, byPath.get('copies/deep/copy2.txt')!], quarantineDir: quarantine });
+    const r = await quarantineFiles({
+      store,
+      scanId,
+      documentIds: [byPath.get('copies/copy1.txt')!, byPath.get('copies/deep/copy2.txt')!],
+      quarantineDir: quarantine,
+    });
     expect(r.moved).toEqual([]);
     const messages = new Map(r.refused.map((x) => [x.sourcePath, x.message!]));
     expect(messages.get(grown)).toMatch(/changed since the scan \(size/);
@@ -141,7 +149,9 @@ describe('quarantineFiles and undoBatch', () => {
     const { root, store, scanId, byPath } = await scannedFolder();
     const blocker = path.join(await tempDir('tenc-dedup-q-'), 'a-file');
     await fs.writeFile(blocker, 'not a folder');
-    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(blocker, 'quarantine') }).catch((e) => e);
+    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(blocker, 'quarantine') }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(QuarantineUnavailableError);
     expect(err.message).toMatch(/cannot be written .*Nothing was moved/);
     expect(await exists(path.join(root, 'copies/copy1.txt'))).toBe(true);
@@ -150,7 +160,9 @@ describe('quarantineFiles and undoBatch', () => {
 
   it('refuses a quarantine folder inside a scanned folder', async () => {
     const { root, store, scanId, byPath } = await scannedFolder();
-    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(root, 'quarantine') }).catch((e) => e);
+    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(root, 'quarantine') }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(QuarantineUnavailableError);
     expect(err.message).toMatch(/inside the scanned folder/);
     expect(await exists(path.join(root, 'quarantine'))).toBe(false);
@@ -165,7 +177,9 @@ describe('quarantineFiles and undoBatch', () => {
       ctx.skip(`cannot mount a read-only tmpfs here (${(e as Error).message.split('\n')[0]}); the ENOTDIR and /proc cases cover the refusal`);
     }
     onCleanup(() => execFileSync('umount', [mountPoint], { stdio: 'pipe' }));
-    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(mountPoint, 'q') }).catch((e) => e);
+    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: path.join(mountPoint, 'q') }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(QuarantineUnavailableError);
     expect(err.message).toMatch(/read-only file system/);
     expect(await exists(path.join(root, 'copies/copy1.txt'))).toBe(true);
@@ -174,7 +188,9 @@ describe('quarantineFiles and undoBatch', () => {
   it('moves nothing when the quarantine folder is under /proc (unwritable even for root)', async (ctx) => {
     if (process.platform !== 'linux') ctx.skip('needs Linux /proc');
     const { root, store, scanId, byPath } = await scannedFolder();
-    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: '/proc/tenc-quarantine-test' }).catch((e) => e);
+    const err = await quarantineFiles({ store, scanId, documentIds: [byPath.get('copies/copy1.txt')!], quarantineDir: '/proc/tenc-quarantine-test' }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(QuarantineUnavailableError);
     expect(await exists(path.join(root, 'copies/copy1.txt'))).toBe(true);
   });

@@ -41,8 +41,15 @@ async function scanned() {
   return { root, store, dbFile, scanId, idOf, text };
 }
 
-const sha256 = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
-const exists = (p: string | Buffer) => fs.lstat(p).then(() => true, () => false);
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
+const exists = (p: string | Buffer) =>
+  fs.lstat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('undo checks the hash of each quarantined file', () => {
   it('records the SHA-256 of every moved file and refuses to restore one edited in quarantine unless forced', async () => {
@@ -258,14 +265,17 @@ describe('moves across file systems', () => {
 });
 
 describe.runIf(process.platform === 'linux')('special file systems (Linux)', () => {
-  it.each(['/proc/tenc-quarantine', '/sys/tenc-quarantine', '/dev/tenc-quarantine'])('refuses a quarantine folder at %s, naming the file system', async (dir) => {
-    const { root, store, scanId, idOf } = await scanned();
-    const err = await quarantineFiles({ store, scanId, documentIds: [idOf.get('a.txt')!], quarantineDir: dir }).catch((e) => e);
-    expect(err).toBeInstanceOf(QuarantineUnavailableError);
-    expect(err.message).toMatch(/special file system \((proc|sysfs|devtmpfs|dev)\).*Nothing was moved/);
-    expect(await exists(path.join(root, 'a.txt'))).toBe(true);
-    expect(await store.quarantine.listBatches()).toEqual([]);
-  });
+  it.each(['/proc/tenc-quarantine', '/sys/tenc-quarantine', '/dev/tenc-quarantine'])(
+    'refuses a quarantine folder at %s, naming the file system',
+    async (dir) => {
+      const { root, store, scanId, idOf } = await scanned();
+      const err = await quarantineFiles({ store, scanId, documentIds: [idOf.get('a.txt')!], quarantineDir: dir }).catch((e) => e);
+      expect(err).toBeInstanceOf(QuarantineUnavailableError);
+      expect(err.message).toMatch(/special file system \((proc|sysfs|devtmpfs|dev)\).*Nothing was moved/);
+      expect(await exists(path.join(root, 'a.txt'))).toBe(true);
+      expect(await store.quarantine.listBatches()).toEqual([]);
+    },
+  );
 });
 
 describe('acting by layer', () => {
@@ -294,7 +304,13 @@ describe('acting by layer', () => {
     expect(r.refused[0]!.message).toMatch(/only in semantic groups .*review it/);
     expect(await exists(path.join(root, 'b-reworded.txt'))).toBe(true);
     // Asked for explicitly, the semantic copy moves too.
-    const more = await quarantineFiles({ store, scanId, documentIds: [reworded.id], quarantineDir: quarantine, layers: ['exact', 'near', 'semantic', 'cross'] });
+    const more = await quarantineFiles({
+      store,
+      scanId,
+      documentIds: [reworded.id],
+      quarantineDir: quarantine,
+      layers: ['exact', 'near', 'semantic', 'cross'],
+    });
     expect(more.moved).toHaveLength(1);
   });
 });

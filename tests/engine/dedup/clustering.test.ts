@@ -161,7 +161,14 @@ describe('cross-encoder re-scoring', () => {
   });
 
   it('fails clearly when the scorer returns the wrong number of scores', async () => {
-    await expect(rescoreBorderline(pairs, () => 'x', async () => [0.5], { accept: 0.5 })).rejects.toThrow(/returned 1 scores for 4 pairs/);
+    await expect(
+      rescoreBorderline(
+        pairs,
+        () => 'x',
+        async () => [0.5],
+        { accept: 0.5 },
+      ),
+    ).rejects.toThrow(/returned 1 scores for 4 pairs/);
   });
 });
 

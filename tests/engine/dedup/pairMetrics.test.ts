@@ -35,10 +35,29 @@ describe('scorePairs', () => {
 
 describe('indexFileClusters', () => {
   const clusters = [
-    { layer: 'exact', members: [{ documentId: 1, passageId: null }, { documentId: 2, passageId: null }] },
+    {
+      layer: 'exact',
+      members: [
+        { documentId: 1, passageId: null },
+        { documentId: 2, passageId: null },
+      ],
+    },
     // passage-level: ignored for file pairs
-    { layer: 'semantic', members: [{ documentId: 3, passageId: 30 }, { documentId: 4, passageId: 40 }] },
-    { layer: 'near', members: [{ documentId: 3, passageId: null }, { documentId: 5, passageId: null }, { documentId: 6, passageId: null }] },
+    {
+      layer: 'semantic',
+      members: [
+        { documentId: 3, passageId: 30 },
+        { documentId: 4, passageId: 40 },
+      ],
+    },
+    {
+      layer: 'near',
+      members: [
+        { documentId: 3, passageId: null },
+        { documentId: 5, passageId: null },
+        { documentId: 6, passageId: null },
+      ],
+    },
   ];
 
   it('puts documents of one file cluster together and keeps others apart', () => {
@@ -64,8 +83,20 @@ describe('indexFileClusters', () => {
   it('refuses a document in two file clusters', () => {
     expect(() =>
       indexFileClusters([
-        { layer: 'exact', members: [{ documentId: 1, passageId: null }, { documentId: 2, passageId: null }] },
-        { layer: 'near', members: [{ documentId: 2, passageId: null }, { documentId: 3, passageId: null }] },
+        {
+          layer: 'exact',
+          members: [
+            { documentId: 1, passageId: null },
+            { documentId: 2, passageId: null },
+          ],
+        },
+        {
+          layer: 'near',
+          members: [
+            { documentId: 2, passageId: null },
+            { documentId: 3, passageId: null },
+          ],
+        },
       ]),
     ).toThrow(/document 2/);
   });

@@ -112,7 +112,17 @@ describe('runDedupScan', () => {
 
     const scan = await store.scans.get(scanId);
     expect(scan!.status).toBe('done');
-    expect(stats).toMatchObject({ files: 17, read: 17, documents: 15, skipped: 2, fileClusters: 3, duplicateFiles: 4, preselectedFiles: 3, passageClusters: 1, semanticMethod: 'exact' });
+    expect(stats).toMatchObject({
+      files: 17,
+      read: 17,
+      documents: 15,
+      skipped: 2,
+      fileClusters: 3,
+      duplicateFiles: 4,
+      preselectedFiles: 3,
+      passageClusters: 1,
+      semanticMethod: 'exact',
+    });
     expect(scan!.stats).toMatchObject({ fileClusters: 3 });
   });
 
@@ -246,7 +256,14 @@ describe('runDedupScan', () => {
     const files = (await clustersOf(store, scanId)).filter((c) => c.level === 'file');
     expect(files.find((c) => c.paths.includes('c.txt'))!.layer).toBe('cross');
 
-    const rejecting = await runDedupScan({ roots: [root], store, embed: toyEmbed, score: async (p) => p.map(() => 0.1), thresholds, settings: { passageLevel: false } });
+    const rejecting = await runDedupScan({
+      roots: [root],
+      store,
+      embed: toyEmbed,
+      score: async (p) => p.map(() => 0.1),
+      thresholds,
+      settings: { passageLevel: false },
+    });
     const after = (await clustersOf(store, rejecting.scanId)).filter((c) => c.level === 'file');
     expect(after.find((c) => c.paths.includes('c.txt'))).toBeUndefined();
     expect(rejecting.stats.crossAccepted).toBe(0);

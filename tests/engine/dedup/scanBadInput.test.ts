@@ -60,7 +60,9 @@ async function idsByPath(store: Store, root: string): Promise<Map<string, number
 }
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 }
 
 /** sha256 and mtime of every regular file under `root`, by relative path (links and pipes are not opened). */
@@ -156,7 +158,7 @@ describe('the dedup scan survives bad input', () => {
       'photo.txt': png,
       'photo-copy.txt': png, // an identical binary is not a duplicate "document"
       'bundle.md': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]), Buffer.from(b)]),
-      'tool': Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(500)]),
+      tool: Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(500)]),
       'scan.pdf': makePdf([]),
       'broken.pdf': Buffer.from(a),
       'random.dat': random,
@@ -175,7 +177,7 @@ describe('the dedup scan survives bad input', () => {
       'photo.txt': 'binary file (PNG image)',
       'photo-copy.txt': 'binary file (PNG image)',
       'bundle.md': 'binary file (ZIP archive)',
-      'tool': 'binary file (ELF executable)',
+      tool: 'binary file (ELF executable)',
       'scan.pdf': 'no text content (a scanned PDF without a text layer?)',
       'broken.pdf': 'not a valid PDF (no %PDF header)',
       'random.dat': expect.stringMatching(/^binary file/),
@@ -260,7 +262,11 @@ describe('the dedup scan survives bad input', () => {
     for (let i = 0; i < high.length; i++) high[i] = 0x80 + Math.floor(rand() * 128);
     const files: Record<string, Buffer> = {
       // Mostly UTF-8 with a few bytes that are not.
-      'invalid-utf8.txt': Buffer.concat([Buffer.from(english.slice(0, 200)), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(english.slice(200))]),
+      'invalid-utf8.txt': Buffer.concat([
+        Buffer.from(english.slice(0, 200)),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
+        Buffer.from(english.slice(200)),
+      ]),
       // UTF-16 with a BOM whose last code unit lost a byte, and one ending in half a surrogate pair.
       'truncated-utf16.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(french2, 'utf16le'), Buffer.from([0x41])]),
       'half-surrogate-utf16.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${english2} 😀`, 'utf16le').subarray(0, -2)]),
@@ -522,11 +528,18 @@ describe('the dedup scan survives bad input', () => {
     const before = await snapshot(root);
     const quarantine = await tempDir('tenc-bad-q-');
 
-    const all = await quarantineFiles({ store, scanId, documentIds: ['e1.txt', 'e2.txt', 'f1.txt', 'f2.txt'].map((p) => ids.get(p)!), quarantineDir: quarantine });
+    const all = await quarantineFiles({
+      store,
+      scanId,
+      documentIds: ['e1.txt', 'e2.txt', 'f1.txt', 'f2.txt'].map((p) => ids.get(p)!),
+      quarantineDir: quarantine,
+    });
     expect(all.moved).toEqual([]);
     expect(all.refused).toHaveLength(4);
     for (const x of all.refused) {
-      expect(x.message).toMatch(/^it would leave cluster \d+ without any file in place \(its other files are gone or changed since the scan\); keep at least one of its files$/);
+      expect(x.message).toMatch(
+        /^it would leave cluster \d+ without any file in place \(its other files are gone or changed since the scan\); keep at least one of its files$/,
+      );
     }
     expect(await snapshot(root)).toEqual(before);
 
@@ -554,7 +567,11 @@ describe('the dedup scan survives bad input', () => {
       [path.join(blocker, 'quarantine'), /\(a part of the path is a file, not a folder\)/],
       [blocker, /\(a part of the path is a file, not a folder\)/],
     ];
-    if (process.platform === 'linux') cases.push(['/proc/tenc-quarantine-test', /\((folders cannot be created in \/proc|read-only file system|permission denied|it is on a special file system \(proc\).*)\)/]);
+    if (process.platform === 'linux')
+      cases.push([
+        '/proc/tenc-quarantine-test',
+        /\((folders cannot be created in \/proc|read-only file system|permission denied|it is on a special file system \(proc\).*)\)/,
+      ]);
     for (const [dir, reason] of cases) {
       const err = await quarantineFiles({ store, scanId, documentIds: chosen, quarantineDir: dir }).catch((e) => e);
       expect(err, dir).toBeInstanceOf(QuarantineUnavailableError);

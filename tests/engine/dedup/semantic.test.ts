@@ -57,7 +57,7 @@ describe('exact search', () => {
     const degree = new Map<number, number>();
     for (const p of got) for (const x of [p.a, p.b]) degree.set(x, (degree.get(x) ?? 0) + 1);
     expect(got.length).toBeLessThanOrEqual(60 * 3);
-    expect(got.length).toBeGreaterThanOrEqual(60 * 3 / 2);
+    expect(got.length).toBeGreaterThanOrEqual((60 * 3) / 2);
     expect(Math.min(...degree.values())).toBeGreaterThanOrEqual(3);
   });
 

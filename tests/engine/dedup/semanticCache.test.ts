@@ -96,7 +96,7 @@ describe('searchSemanticPairsCached', () => {
     expect((await searchSemanticPairsCached(set.m, opts, t({ modelId: other }))).fromCache).toBe(true);
   });
 
-  it('forgets a model\'s pairs when the model is deleted', async () => {
+  it("forgets a model's pairs when the model is deleted", async () => {
     const store = await tempStore();
     const id = await modelId(store);
     const set = clustered(200, 16, 20, 3);

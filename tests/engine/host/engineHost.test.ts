@@ -30,10 +30,12 @@ function startHost(args: string[]): { client: EngineHostClient; child: ChildProc
     send: (m: HostRequest) => child.send(m),
     onMessage: (fn: (m: HostMessage) => void) => child.on('message', (m) => fn(m as HostMessage)),
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    client.hostExited(`exit code ${code}`);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      client.hostExited(`exit code ${code}`);
+      resolve(code);
+    }),
+  );
   return { client, child, exited, stderr: () => stderr };
 }
 

@@ -11,13 +11,53 @@ export const FIXTURE_DIM = 16;
 
 /** Frequency order: function words first, as in GloVe. */
 const WORDS: [string, number][] = [
-  ['the', -1], [',', -1], ['.', -1], ['a', -1], ['is', -1], ['of', -1], ['and', -1], ["'s", -1], ["n't", -1], ['not', -1],
-  ['in', -1], ['on', -1], ['do', -1], ['man', 0], ['woman', 0], ['person', 0], ['someone', 0], ['child', 0], ['kid', 0],
-  ['playing', 1], ['plays', 1], ['guitar', 1], ['music', 1], ['piano', 1], ['song', 1],
-  ['eating', 2], ['eats', 2], ['food', 2], ['pasta', 2], ['bread', 2],
-  ['stock', 3], ['market', 3], ['prices', 3], ['fell', 3], ['shares', 3], ['economy', 3],
-  ['dog', 4], ['dogs', 4], ['cat', 4], ['running', 4], ['runs', 4], ['park', 4],
-  ['cross-country', 4], ['u.s.', 3], ['café', 2], ['"quoted"', -1], ['back\\slash', -1],
+  ['the', -1],
+  [',', -1],
+  ['.', -1],
+  ['a', -1],
+  ['is', -1],
+  ['of', -1],
+  ['and', -1],
+  ["'s", -1],
+  ["n't", -1],
+  ['not', -1],
+  ['in', -1],
+  ['on', -1],
+  ['do', -1],
+  ['man', 0],
+  ['woman', 0],
+  ['person', 0],
+  ['someone', 0],
+  ['child', 0],
+  ['kid', 0],
+  ['playing', 1],
+  ['plays', 1],
+  ['guitar', 1],
+  ['music', 1],
+  ['piano', 1],
+  ['song', 1],
+  ['eating', 2],
+  ['eats', 2],
+  ['food', 2],
+  ['pasta', 2],
+  ['bread', 2],
+  ['stock', 3],
+  ['market', 3],
+  ['prices', 3],
+  ['fell', 3],
+  ['shares', 3],
+  ['economy', 3],
+  ['dog', 4],
+  ['dogs', 4],
+  ['cat', 4],
+  ['running', 4],
+  ['runs', 4],
+  ['park', 4],
+  ['cross-country', 4],
+  ['u.s.', 3],
+  ['café', 2],
+  ['"quoted"', -1],
+  ['back\\slash', -1],
 ];
 
 export function fixtureWords(): string[] {
@@ -33,7 +73,10 @@ export function writeGloveFixture(dir: string, seed = 7): { file: string; vector
   const vectors = new Map<string, number[]>();
   WORDS.forEach(([word, topic]) => {
     const base = topic < 0 ? common : topics[topic]!;
-    vectors.set(word, base.map((x) => Number((x + 0.4 * gauss()).toFixed(5))));
+    vectors.set(
+      word,
+      base.map((x) => Number((x + 0.4 * gauss()).toFixed(5))),
+    );
   });
   // Entries in an order other than the index, as the package has them.
   const order = WORDS.map((_, i) => i).sort((a, b) => ((a * 7) % 11) - ((b * 7) % 11) || a - b);

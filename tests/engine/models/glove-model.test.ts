@@ -35,8 +35,14 @@ const texts = [
   'A cat is running in the park.',
 ];
 const pairs: TextPair[] = [
-  [texts[0]!, texts[1]!], [texts[2]!, texts[3]!], [texts[4]!, texts[5]!], [texts[6]!, texts[7]!],
-  [texts[0]!, texts[4]!], [texts[2]!, texts[6]!], [texts[1]!, texts[5]!], [texts[3]!, texts[7]!],
+  [texts[0]!, texts[1]!],
+  [texts[2]!, texts[3]!],
+  [texts[4]!, texts[5]!],
+  [texts[6]!, texts[7]!],
+  [texts[0]!, texts[4]!],
+  [texts[2]!, texts[6]!],
+  [texts[1]!, texts[5]!],
+  [texts[3]!, texts[7]!],
 ];
 const gold = [4.5, 4, 4.2, 3.8, 0.2, 0.4, 0.1, 0.6];
 
@@ -76,7 +82,10 @@ describe('GloVe bi- and cross-encoder', () => {
     const crossLoss = () => softBceWithLogits(cross.forward(pairs).logits, targets);
     const value = (f: () => tf.Scalar) => tf.tidy(() => f().dataSync()[0]!);
     const [bi0, cross0] = [value(biLoss), value(crossLoss)];
-    for (const [model, loss] of [[bi, biLoss], [cross, crossLoss]] as const) {
+    for (const [model, loss] of [
+      [bi, biLoss],
+      [cross, crossLoss],
+    ] as const) {
       const opt = tf.train.adam(5e-5); // the presets' learning rate: the variables' scale makes it enough
       for (let i = 0; i < 30; i++) opt.minimize(loss, true, model.trainableVariables())?.dispose();
       opt.dispose();
@@ -128,7 +137,13 @@ it('is a mutual member beside an imported Hugging Face model: both members train
   });
   const runDir = path.join(root, 'hf-glove-run');
   const cycles: CycleResult[] = [];
-  await runTransEncoder({ members, pairs: { a: pairs.map((p) => p[0]), b: pairs.map((p) => p[1]) }, settings, runDir, onCycleEnd: async (r) => void cycles.push(r) });
+  await runTransEncoder({
+    members,
+    pairs: { a: pairs.map((p) => p[0]), b: pairs.map((p) => p[1]) },
+    settings,
+    runDir,
+    onCycleEnd: async (r) => void cycles.push(r),
+  });
   expect(cycles[0]!.labelWeights!.map((w) => w.member)).toEqual(['bert', 'glove']);
   const trained = await loadWeights(path.join(runDir, 'cycle0-bi-glove.safetensors'));
   const moved = tf.tidy(() => tf.sum(tf.abs(tf.sub(trained.get('glove/projection_delta')!, start.get('glove/projection_delta')!))).dataSync()[0]!);
@@ -167,7 +182,7 @@ describe('GloVe in the app (engine API, as tenc uses it)', () => {
     }
   }, 120_000);
 
-  it('tenc train --mutual glove: a mutual run with the built-in model saves and registers both members\' models', async () => {
+  it("tenc train --mutual glove: a mutual run with the built-in model saves and registers both members' models", async () => {
     const { jobId } = await engine.invoke('train.start', {
       preset: 'quick',
       pairsFile: path.join(pairsDir, 'pairs.tsv'),

@@ -16,7 +16,10 @@ describe('HfCrossEncoder', () => {
   it('scores BERT pairs with the checkpoint pooler on the reference [CLS] state', async () => {
     const cross = await loadHfCrossEncoder(path.join(FIX, 'bert-vocab'));
     const w = cross.getWeights();
-    const { scores, truncated } = await cross.scoreDetailed(bertPairs.map((p) => [p.a, p.b] as const), { batchSize: 2 });
+    const { scores, truncated } = await cross.scoreDetailed(
+      bertPairs.map((p) => [p.a, p.b] as const),
+      { batchSize: 2 },
+    );
     // expected from the reference state and the weights, computed here in plain JS
     const Wp = w.get('pooler.dense.weight')!.arraySync() as number[][]; // [in, out]
     const bp = w.get('pooler.dense.bias')!.arraySync() as number[];
@@ -33,7 +36,10 @@ describe('HfCrossEncoder', () => {
   });
 
   it('starts a RoBERTa head from small random weights: scores near 0.5, same seed same scores', async () => {
-    const pairs = [['a man is playing a guitar', 'someone plays an instrument'], ['the cat sat', '']] as const;
+    const pairs = [
+      ['a man is playing a guitar', 'someone plays an instrument'],
+      ['the cat sat', ''],
+    ] as const;
     const a = await loadHfCrossEncoder(path.join(FIX, 'roberta-bpe'), { seed: 7 });
     const b = await loadHfCrossEncoder(path.join(FIX, 'roberta-bpe'), { seed: 7 });
     const sa = await a.score(pairs);

@@ -75,7 +75,9 @@ describe('valid folders', () => {
 
   it('accepts the old LayerNorm gamma / beta names and computes the same embeddings', async () => {
     const dir = copy('bert-vocab');
-    await rewriteWeights(dir, (ts) => ts.map((t) => ({ ...t, name: t.name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta') })));
+    await rewriteWeights(dir, (ts) =>
+      ts.map((t) => ({ ...t, name: t.name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta') })),
+    );
     expect(await problemsOf(dir)).toEqual([]);
     const a = await loadHfEncoder(dir);
     const b = await loadHfEncoder(path.join(FIX, 'bert-vocab'));
@@ -184,7 +186,9 @@ describe('weights problems', () => {
     const file = path.join(dir, 'model.safetensors');
     const size = fs.statSync(file).size;
     fs.truncateSync(file, size - 100);
-    expect(await problemsOf(dir)).toEqual([expect.stringMatching(/^model\.safetensors is truncated: tensor "[^"]+" needs bytes up to \d+ of the data section, which has only \d+ bytes$/)]);
+    expect(await problemsOf(dir)).toEqual([
+      expect.stringMatching(/^model\.safetensors is truncated: tensor "[^"]+" needs bytes up to \d+ of the data section, which has only \d+ bytes$/),
+    ]);
     fs.truncateSync(file, 5);
     expect(await problemsOf(dir)).toEqual(['model.safetensors is truncated: 5 bytes, too short for the 8-byte header length']);
   });
@@ -248,14 +252,18 @@ describe('vocabulary and tokenizer problems', () => {
   it('says when config vocab_size and the embeddings disagree', async () => {
     const dir = copy('bert-vocab');
     editJson(path.join(dir, 'config.json'), (j) => (j.vocab_size = 400));
-    expect(await problemsOf(dir)).toEqual([expect.stringMatching(/^vocab size mismatch: config\.json vocab_size is 400 but tensor embeddings\.word_embeddings\.weight has \d+ rows/)]);
+    expect(await problemsOf(dir)).toEqual([
+      expect.stringMatching(/^vocab size mismatch: config\.json vocab_size is 400 but tensor embeddings\.word_embeddings\.weight has \d+ rows/),
+    ]);
   });
 
   it('says when the tokenizer has more tokens than the embeddings', async () => {
     const dir = copy('bert-vocab');
     fs.appendFileSync(path.join(dir, 'vocab.txt'), 'extra1\nextra2\n');
     const rows = (await inspectModelFolder(path.join(FIX, 'bert-vocab'))).summary!.vocabSize;
-    expect(await problemsOf(dir)).toEqual([`vocab size mismatch: the tokenizer (vocab.txt) has ids up to ${rows + 1} but the word embeddings have only ${rows} rows`]);
+    expect(await problemsOf(dir)).toEqual([
+      `vocab size mismatch: the tokenizer (vocab.txt) has ids up to ${rows + 1} but the word embeddings have only ${rows} rows`,
+    ]);
   });
 
   it('says when tokenizer files are missing', async () => {

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/engine/backend';
 import type { BiEncoder, CrossEncoder } from '../../../src/engine/models/encoder';
-import { BUILTIN_BASE, createBiEncoder, createCrossEncoder, loadModel, ModelFolderError, readModelConfig, saveModel } from '../../../src/engine/models/modelFiles';
+import {
+  BUILTIN_BASE,
+  createBiEncoder,
+  createCrossEncoder,
+  loadModel,
+  ModelFolderError,
+  readModelConfig,
+  saveModel,
+} from '../../../src/engine/models/modelFiles';
 import { seededRandom } from '../../../src/engine/random';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-modelfiles-'));
@@ -18,13 +26,32 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function perturb(model: BiEncoder | CrossEncoder, seed: number): void {
   const rand = seededRandom(seed);
   const weights = model.getWeights();
-  const moved = new Map([...weights].map(([k, t]) => [k, tf.tidy(() => tf.add(t, tf.mul(tf.tensor(Float32Array.from({ length: t.size }, () => rand() - 0.5), t.shape), 0.01)))]));
+  const moved = new Map(
+    [...weights].map(([k, t]) => [
+      k,
+      tf.tidy(() =>
+        tf.add(
+          t,
+          tf.mul(
+            tf.tensor(
+              Float32Array.from({ length: t.size }, () => rand() - 0.5),
+              t.shape,
+            ),
+            0.01,
+          ),
+        ),
+      ),
+    ]),
+  );
   model.setWeights(moved);
   tf.dispose([...weights.values(), ...moved.values()]);
 }
 
 const texts = ['A man is playing a guitar.', '', 'Ünïcödé and 中文 and 🙂', 'word '.repeat(300)];
-const pairs = [['A plane is taking off.', 'An air plane is taking off.'], ['A cat sleeps.', 'The stock market crashed.']] as const;
+const pairs = [
+  ['A plane is taking off.', 'An air plane is taking off.'],
+  ['A cat sleeps.', 'The stock market crashed.'],
+] as const;
 
 describe('models in the project format', () => {
   it('a saved bi-encoder loads with bit-identical outputs, and its config says what it is', async () => {

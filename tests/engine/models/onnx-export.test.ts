@@ -130,7 +130,10 @@ describe('exported graphs', () => {
         const ids = new BigInt64Array(rows.length * L).fill(BigInt(bi.tokenizer.ids.pad));
         const mask = new BigInt64Array(rows.length * L);
         rows.forEach((r, i) => r.forEach((id, j) => ((ids[i * L + j] = BigInt(id)), (mask[i * L + j] = 1n))));
-        const out = await sb.run({ input_ids: new ort.Tensor('int64', ids, [rows.length, L]), attention_mask: new ort.Tensor('int64', mask, [rows.length, L]) });
+        const out = await sb.run({
+          input_ids: new ort.Tensor('int64', ids, [rows.length, L]),
+          attention_mask: new ort.Tensor('int64', mask, [rows.length, L]),
+        });
         expect(out.embeddings!.dims).toEqual([rows.length, bi.dim]);
         return out.embeddings!.data as Float32Array;
       };
@@ -224,7 +227,10 @@ describe('onnxSessionFor (model folders)', () => {
 
       // "Train": change the head, save again (weights.safetensors is now newer).
       const w = model.getWeights();
-      const changed = new Map([['score_head/cos_scale', tf.tensor1d([9])], ['score_head/bias', tf.tensor1d([-5])]]);
+      const changed = new Map([
+        ['score_head/cos_scale', tf.tensor1d([9])],
+        ['score_head/bias', tf.tensor1d([-5])],
+      ]);
       model.setWeights(changed);
       tf.dispose([...w.values(), ...changed.values()]);
       await saveModel(dir, model, { base: { kind: 'builtin', name: 'use-lite' } });

@@ -49,7 +49,10 @@ function perturb(model: BiEncoder | CrossEncoder, seed: number): void {
   for (const [name, t] of weights) {
     const rms = Math.sqrt(tf.tidy(() => tf.mean(tf.square(t)).dataSync()[0]!));
     const sigma = rms > 0 ? 0.1 * rms : 0.05;
-    noisy.set(name, tf.tidy(() => tf.add(t, tf.randomNormal(t.shape, 0, sigma, 'float32', seed + i++))));
+    noisy.set(
+      name,
+      tf.tidy(() => tf.add(t, tf.randomNormal(t.shape, 0, sigma, 'float32', seed + i++))),
+    );
   }
   model.setWeights(noisy);
   tf.dispose([...weights.values(), ...noisy.values()]);
@@ -100,7 +103,8 @@ async function expectCrossParity(model: CrossEncoder, pairs: TextPair[], opts: {
     let worst = 0;
     got.scores.forEach((s, i) => (worst = Math.max(worst, Math.abs(s - ref.scores[i]!))));
     expect(worst).toBeLessThanOrEqual(1e-4);
-    if (process.env.TENC_ONNX_REPORT) console.log(`${model.constructor.name} max |score diff| ${worst.toExponential(2)}, score spread ${spread(ref.scores).toFixed(3)}`);
+    if (process.env.TENC_ONNX_REPORT)
+      console.log(`${model.constructor.name} max |score diff| ${worst.toExponential(2)}, score spread ${spread(ref.scores).toFixed(3)}`);
     return ref.scores;
   } finally {
     await onnx.dispose();

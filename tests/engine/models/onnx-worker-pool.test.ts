@@ -125,9 +125,15 @@ describe('OnnxWorkerPool', () => {
 
   it('dispose while jobs run lets the runs finish, rejects the queued ones and does not crash', async () => {
     const pool = await OnnxWorkerPool.open(buildOnnxModel(model).bytes, { workers: 2 });
-    const packed = packIds(Array.from({ length: 32 }, () => ({ ids: Array.from({ length: 40 }, (_, j) => 5 + j) })), 0, false);
+    const packed = packIds(
+      Array.from({ length: 32 }, () => ({ ids: Array.from({ length: 40 }, (_, j) => 5 + j) })),
+      0,
+      false,
+    );
     const dims = [packed.batch, packed.seq];
-    const jobs = Array.from({ length: 6 }, () => pool.run({ input_ids: { data: packed.ids.slice(), dims }, attention_mask: { data: packed.mask.slice(), dims } }, 'embeddings'));
+    const jobs = Array.from({ length: 6 }, () =>
+      pool.run({ input_ids: { data: packed.ids.slice(), dims }, attention_mask: { data: packed.mask.slice(), dims } }, 'embeddings'),
+    );
     const outcome = Promise.allSettled(jobs);
     await pool.dispose();
     const settled = await outcome;

@@ -96,7 +96,10 @@ describe('USE lite on empty batches and repeated calls', () => {
   it('does not leak tensors across inference calls', async () => {
     const run = async () => {
       await bi.embed(['one', 'two three', '']);
-      await cross.score([['a', 'b'], ['', 'c d']]);
+      await cross.score([
+        ['a', 'b'],
+        ['', 'c d'],
+      ]);
     };
     await run(); // fills the per-length timing-signal cache
     const before = tf.memory().numTensors;

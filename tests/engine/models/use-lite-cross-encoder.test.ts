@@ -58,7 +58,10 @@ describe('USE lite cross-encoder', () => {
     const n = 120;
     const pairs = { a: dev.a.slice(0, n), b: dev.b.slice(0, n) };
     const cos = await biScores(bi, pairs, { maxLength: 64 });
-    const scores = await cross.score(pairs.a.map((a, i) => [a, pairs.b[i]!] as const), { maxLength: 64 });
+    const scores = await cross.score(
+      pairs.a.map((a, i) => [a, pairs.b[i]!] as const),
+      { maxLength: 64 },
+    );
     expect(spearman(scores, cos)).toBeGreaterThan(0.85);
     // And it is a useful similarity model from the start (the bi-encoder itself is ~0.8 here).
     expect(spearman(scores, dev.gold.slice(0, n))).toBeGreaterThan(0.6);
@@ -80,7 +83,10 @@ describe('USE lite cross-encoder', () => {
     const reversed = await cross.score([...pairs].reverse(), { batchSize: 1 });
     expect(maxDiff(Array.from(reversed).reverse(), scores)).toBeLessThan(1e-5);
 
-    for (const [name, value] of [['cross_attention_gate', tf.scalar(0)], ['segment_embeddings', tf.fill([2, 256], 0.05)]] as const) {
+    for (const [name, value] of [
+      ['cross_attention_gate', tf.scalar(0)],
+      ['segment_embeddings', tf.fill([2, 256], 0.05)],
+    ] as const) {
       const saved = cross.getWeights();
       cross.setWeights(new Map([[name, value]]));
       const changed = await cross.score(pairs.slice(0, 2));

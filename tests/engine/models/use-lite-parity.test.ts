@@ -59,11 +59,7 @@ afterAll(() => {
 
 describe('USE lite re-implementation vs the original graph', () => {
   it('agrees (cosine >= 0.9999) on 260+ varied and real sentences', async () => {
-    const sentences = [
-      ...generateSentences(160),
-      ...sharedDataSentences(100),
-      ...awkwardInputs().filter((s) => s.length > 0),
-    ];
+    const sentences = [...generateSentences(160), ...sharedDataSentences(100), ...awkwardInputs().filter((s) => s.length > 0)];
     expect(sentences.length).toBeGreaterThanOrEqual(260);
     const ids = sentences.map((s) => model.tokenizer.encode(s, { maxLength: 128 }).ids);
     // Original: batches of similar length (as fast as possible; results are per row anyway).

@@ -60,8 +60,14 @@ describe('bi-encoder training on wasm', () => {
   it('reduces an MSE-on-cosine loss in a few Adam steps and updates only used embedding rows', () => {
     const pairs = scoredPairs();
     expect(pairs.length).toBeGreaterThanOrEqual(8);
-    const batchA = model.tokenize(pairs.map((p) => p.a), 32);
-    const batchB = model.tokenize(pairs.map((p) => p.b), 32);
+    const batchA = model.tokenize(
+      pairs.map((p) => p.a),
+      32,
+    );
+    const batchB = model.tokenize(
+      pairs.map((p) => p.b),
+      32,
+    );
     const labels = tf.tensor1d(pairs.map((p) => p.y));
     const lossFn = () =>
       tf.tidy(() => {
@@ -115,10 +121,12 @@ describe('cross-encoder training on wasm', () => {
 
   it('reduces a binary cross-entropy loss and learns the segment embedding', () => {
     const pairs = scoredPairs();
-    const batch = model.tokenizePairs(pairs.map((p) => [p.a, p.b] as const), 64);
+    const batch = model.tokenizePairs(
+      pairs.map((p) => [p.a, p.b] as const),
+      64,
+    );
     const labels = tf.tensor1d(pairs.map((p) => (p.y >= 0.5 ? 1 : 0)));
-    const lossFn = () =>
-      tf.tidy(() => tf.losses.sigmoidCrossEntropy(labels, model.forwardBatch(batch, { training: true, dropoutRate: 0 })) as tf.Scalar);
+    const lossFn = () => tf.tidy(() => tf.losses.sigmoidCrossEntropy(labels, model.forwardBatch(batch, { training: true, dropoutRate: 0 })) as tf.Scalar);
     const optimizer = tf.train.adam(3e-4);
     const losses: number[] = [];
     for (let step = 0; step < 4; step++) {

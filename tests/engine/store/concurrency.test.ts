@@ -46,12 +46,13 @@ describe('concurrent access', () => {
         for (let n = 0; n < BATCHES; n++) {
           await writer.transaction(async () => {
             inTransaction = true;
-            const [doc] = await store.documents.upsertMany(corpusId, [
-              { relPath: `d${n}`, size: 1, mtimeMs: 0, contentHash: `h${n}`, status: 'ok' },
-            ]);
+            const [doc] = await store.documents.upsertMany(corpusId, [{ relPath: `d${n}`, size: 1, mtimeMs: 0, contentHash: `h${n}`, status: 'ok' }]);
             for (let i = 0; i < PASSAGES; i++) {
               await writer.run('INSERT INTO passages (document_id, idx, text, char_start, char_end, content_hash) VALUES (?, ?, ?, 0, 1, ?)', [
-                doc.id, i, `passage ${i}`, `p${n}-${i}`,
+                doc.id,
+                i,
+                `passage ${i}`,
+                `p${n}-${i}`,
               ]);
               if (i % 10 === 9) await sleep(2); // hold the write transaction open
             }

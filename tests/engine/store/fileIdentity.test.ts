@@ -109,15 +109,17 @@ describe('database file identity', () => {
     const dataDir = path.join(await tempDir(), 'fresh');
     const startAt = Date.now() + 2500;
     const outputs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', OPENER, dataDir, String(startAt)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d) => (stdout += d));
-          child.stderr.on('data', (d) => (stderr += d));
-          child.on('exit', (code) => resolve({ code, stdout, stderr }));
-        }),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', OPENER, dataDir, String(startAt)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.on('data', (d) => (stdout += d));
+            child.stderr.on('data', (d) => (stderr += d));
+            child.on('exit', (code) => resolve({ code, stdout, stderr }));
+          }),
       ),
     );
     for (const o of outputs) {

@@ -137,9 +137,25 @@ describe('migrations', () => {
     expect((await db.get<{ timeout: number }>('PRAGMA busy_timeout'))!.timeout).toBe(5000);
     expect(await tableNames(db)).toEqual(
       [
-        'clusters', 'cluster_members', 'corpora', 'dedup_scans', 'documents', 'embedding_cache', 'evaluations',
-        'file_actions', 'jobs', 'labelled_pairs', 'minhash_cache', 'models', 'passages', 'run_metrics',
-        'quarantine_batches', 'quarantine_moves', 'semantic_pairs_cache', 'sentence_pairs', 'training_runs',
+        'clusters',
+        'cluster_members',
+        'corpora',
+        'dedup_scans',
+        'documents',
+        'embedding_cache',
+        'evaluations',
+        'file_actions',
+        'jobs',
+        'labelled_pairs',
+        'minhash_cache',
+        'models',
+        'passages',
+        'run_metrics',
+        'quarantine_batches',
+        'quarantine_moves',
+        'semantic_pairs_cache',
+        'sentence_pairs',
+        'training_runs',
       ].sort(),
     );
     expect((await db.all('PRAGMA foreign_key_check')).length).toBe(0);
@@ -213,7 +229,10 @@ describe('migrations', () => {
     await createStore(db).corpora.create({ name: 'kept', rootPath: '/x', kind: 'folder' });
     await db.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     await db.close();
-    const hash = async () => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+    const hash = async () =>
+      createHash('sha256')
+        .update(await fs.readFile(file))
+        .digest('hex');
     const before = await hash();
 
     const message = `database version ${LATEST_SCHEMA_VERSION + 1} is newer than this app supports (${LATEST_SCHEMA_VERSION})`;

@@ -32,7 +32,14 @@ const FOREIGN_KEY = { code: 'SQLITE_CONSTRAINT', message: expect.stringMatching(
 const UNIQUE = { code: 'SQLITE_CONSTRAINT', message: expect.stringMatching(/UNIQUE constraint failed/) };
 
 const doc = (relPath: string, hash: string, extra: Partial<DocumentInput> = {}): DocumentInput => ({
-  relPath, size: 10, mtimeMs: 1000, contentHash: hash, encoding: 'utf-8', format: 'txt', status: 'ok', ...extra,
+  relPath,
+  size: 10,
+  mtimeMs: 1000,
+  contentHash: hash,
+  encoding: 'utf-8',
+  format: 'txt',
+  status: 'ok',
+  ...extra,
 });
 
 const passages = (n: number, prefix = 'p') =>
@@ -53,7 +60,11 @@ describe('corpora', () => {
     expect(await store.corpora.get(c.id)).toEqual(c);
     expect(await store.corpora.getByName('news')).toEqual(c);
     expect(await store.corpora.get(999)).toBeUndefined();
-    await store.documents.upsertMany(c.id, [doc('a', 'h1'), doc('b', 'h2'), doc('c', null as never, { status: 'skipped', skipReason: 'binary', contentHash: null })]);
+    await store.documents.upsertMany(c.id, [
+      doc('a', 'h1'),
+      doc('b', 'h2'),
+      doc('c', null as never, { status: 'skipped', skipReason: 'binary', contentHash: null }),
+    ]);
     expect(await store.corpora.list()).toEqual([{ ...c, documents: 2, skipped: 1 }]);
     expect(await failure(newCorpus())).toMatchObject(UNIQUE);
     expect(await failure(store.corpora.create({ name: 'z', rootPath: '/z', kind: 'zip' as never }))).toMatchObject(CHECK);
@@ -67,7 +78,10 @@ describe('documents and passages', () => {
   it('upserts by path, reports changes and clears passages of changed content', async () => {
     const c = await newCorpus();
     const first = await store.documents.upsertMany(c.id, [doc('b.txt', 'hb'), doc('a.txt', 'ha')]);
-    expect(first.map((d) => [d.relPath, d.changed])).toEqual([['b.txt', true], ['a.txt', true]]);
+    expect(first.map((d) => [d.relPath, d.changed])).toEqual([
+      ['b.txt', true],
+      ['a.txt', true],
+    ]);
     await store.passages.replaceForDocument(first[0].id, passages(3, 'b'));
     await store.passages.replaceForDocument(first[1].id, passages(2, 'a'));
 
@@ -88,7 +102,11 @@ describe('documents and passages', () => {
     expect((await store.documents.findByHash('hc')).map((d) => d.relPath)).toEqual(['c.txt']);
 
     const listed = await store.passages.listForDocument(first[0].id);
-    expect(listed.map((p) => [p.index, p.text, p.charStart, p.charEnd])).toEqual([[0, 'b 0', 0, 5], [1, 'b 1', 10, 15], [2, 'b 2', 20, 25]]);
+    expect(listed.map((p) => [p.index, p.text, p.charStart, p.charEnd])).toEqual([
+      [0, 'b 0', 0, 5],
+      [1, 'b 1', 10, 15],
+      [2, 'b 2', 20, 25],
+    ]);
     expect(await store.passages.get(listed[1].id)).toEqual(listed[1]);
     expect((await store.passages.listByCorpus(c.id)).map((p) => p.text)).toEqual(['b 0', 'b 1', 'b 2']);
 
@@ -215,7 +233,11 @@ describe('training runs, metrics and evaluations', () => {
       { stage: 'cross', cycle: 1, step: 30, name: 'loss', value: Number.NaN, atMs: T0 + 123 },
     ]);
     const loss = await store.metrics.listForRun(run.id, { name: 'loss' });
-    expect(loss.map((m) => [m.stage, m.step, m.value])).toEqual([['bi', 10, 0.8], ['bi', 20, 0.5], ['cross', 30, null]]);
+    expect(loss.map((m) => [m.stage, m.step, m.value])).toEqual([
+      ['bi', 10, 0.8],
+      ['bi', 20, 0.5],
+      ['cross', 30, null],
+    ]);
     expect(loss[2].at).toBe(new Date(T0 + 123).toISOString());
     expect((await store.metrics.listForRun(run.id, { stage: 'bi', cycle: 1 })).length).toBe(3);
     expect(await failure(store.metrics.append(999, [{ stage: 'bi', step: 0, name: 'loss', value: 1 }]))).toMatchObject(FOREIGN_KEY);
@@ -246,19 +268,51 @@ describe('dedup scans and file actions', () => {
 
     const [exact, near] = await store.scans.addClusters(scan.id, [
       { layer: 'exact', score: 1, keepDocumentId: a.id, members: [{ documentId: a.id }, { documentId: b.id }] },
-      { layer: 'near', score: 0.91, members: [{ documentId: a.id, score: 0.9 }, { documentId: d.id, passageId: pd.id, score: 0.92 }] },
+      {
+        layer: 'near',
+        score: 0.91,
+        members: [
+          { documentId: a.id, score: 0.9 },
+          { documentId: d.id, passageId: pd.id, score: 0.92 },
+        ],
+      },
     ]);
     const clusters = await store.scans.listClusters(scan.id);
     expect(clusters.map((cl) => [cl.id, cl.layer, cl.score, cl.keepDocumentId, cl.members.map((m) => [m.documentId, m.passageId, m.score])])).toEqual([
-      [exact, 'exact', 1, a.id, [[a.id, null, null], [b.id, null, null]]],
-      [near, 'near', 0.91, null, [[a.id, null, 0.9], [d.id, pd.id, 0.92]]],
+      [
+        exact,
+        'exact',
+        1,
+        a.id,
+        [
+          [a.id, null, null],
+          [b.id, null, null],
+        ],
+      ],
+      [
+        near,
+        'near',
+        0.91,
+        null,
+        [
+          [a.id, null, 0.9],
+          [d.id, pd.id, 0.92],
+        ],
+      ],
     ]);
     expect((await store.scans.listClusters(scan.id, { layer: 'near' })).map((cl) => cl.id)).toEqual([near]);
     expect(await store.scans.setKeep(near, d.id)).toBe(true);
     expect((await store.scans.listClusters(scan.id, { limit: 1, offset: 1 }))[0].keepDocumentId).toBe(d.id);
 
     // A bad layer or a missing document rejects the whole batch.
-    expect(await failure(store.scans.addClusters(scan.id, [{ layer: 'exact', members: [] }, { layer: 'fuzzy' as never, members: [] }]))).toMatchObject(CHECK);
+    expect(
+      await failure(
+        store.scans.addClusters(scan.id, [
+          { layer: 'exact', members: [] },
+          { layer: 'fuzzy' as never, members: [] },
+        ]),
+      ),
+    ).toMatchObject(CHECK);
     expect(await failure(store.scans.addClusters(scan.id, [{ layer: 'exact', members: [{ documentId: 999 }] }]))).toMatchObject(FOREIGN_KEY);
     expect(await store.scans.listClusters(scan.id)).toHaveLength(2);
 
@@ -319,12 +373,29 @@ describe('jobs', () => {
     expect(await failure(store.jobs.create({ id: job.id, kind: 'x' }))).toMatchObject({ code: 'SQLITE_CONSTRAINT' });
 
     const snapshot = {
-      id: 'snap-1', kind: 'train', status: 'running' as const, stage: 'bi cycle 1', done: 5, total: 20, etaSeconds: 30,
-      message: null, error: null, result: null, startedAt: T0, updatedAt: T0 + 100,
+      id: 'snap-1',
+      kind: 'train',
+      status: 'running' as const,
+      stage: 'bi cycle 1',
+      done: 5,
+      total: 20,
+      etaSeconds: 30,
+      message: null,
+      error: null,
+      result: null,
+      startedAt: T0,
+      updatedAt: T0 + 100,
     };
     await store.jobs.save(snapshot);
     await store.jobs.save({ ...snapshot, status: 'done', done: 20, etaSeconds: 0, result: { runId: 7 }, updatedAt: T0 + 9000 });
-    expect(await store.jobs.getSnapshot('snap-1')).toEqual({ ...snapshot, status: 'done', done: 20, etaSeconds: 0, result: { runId: 7 }, updatedAt: T0 + 9000 });
+    expect(await store.jobs.getSnapshot('snap-1')).toEqual({
+      ...snapshot,
+      status: 'done',
+      done: 20,
+      etaSeconds: 0,
+      result: { runId: 7 },
+      updatedAt: T0 + 9000,
+    });
     expect(await store.jobs.get('snap-1')).toMatchObject({ kind: 'train', status: 'done', result: { runId: 7 } });
     expect((await store.jobs.list()).map((j) => j.id)).toEqual(['snap-1', job.id]);
     expect((await store.jobs.list({ status: 'running' })).map((j) => j.id)).toEqual([job.id]);
@@ -340,7 +411,12 @@ describe('caches', () => {
     const m2 = await newModel('models/m2');
     const v = new Float32Array([0.25, -1.5, 3]);
     const shifted = new Float32Array([9, 0.5, 0.125, 7]).subarray(1); // a view with a byte offset
-    expect(await store.embeddingCache.putMany(m1.id, [{ contentHash: 'a', vector: v }, { contentHash: 'b', vector: shifted }])).toBe(2);
+    expect(
+      await store.embeddingCache.putMany(m1.id, [
+        { contentHash: 'a', vector: v },
+        { contentHash: 'b', vector: shifted },
+      ]),
+    ).toBe(2);
     await store.embeddingCache.putMany(m2.id, [{ contentHash: 'a', vector: new Float32Array([1, 1]) }]);
     const got = await store.embeddingCache.getMany(m1.id, ['a', 'b', 'missing', 'a']);
     expect([...got.keys()].sort()).toEqual(['a', 'b']);
@@ -354,7 +430,10 @@ describe('caches', () => {
     // More hashes than one IN (...) chunk.
     const many = Array.from({ length: 1200 }, (_, i) => ({ contentHash: `h${i}`, vector: new Float32Array([i]) }));
     await store.embeddingCache.putMany(m2.id, many);
-    const back = await store.embeddingCache.getMany(m2.id, many.map((e) => e.contentHash));
+    const back = await store.embeddingCache.getMany(
+      m2.id,
+      many.map((e) => e.contentHash),
+    );
     expect(back.size).toBe(1200);
     expect(back.get('h1199')![0]).toBe(1199);
     expect(await failure(store.embeddingCache.putMany(999, [{ contentHash: 'a', vector: v }]))).toMatchObject(FOREIGN_KEY);

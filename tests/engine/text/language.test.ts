@@ -17,7 +17,12 @@ describe('language of a text', () => {
   });
 
   it('calls English English, and does not guess on a word or two', () => {
-    for (const t of ['A man is playing a guitar.', 'The request must not be approved.', 'The cat sat on the mat.', 'The quick brown fox jumps over the lazy dog.']) {
+    for (const t of [
+      'A man is playing a guitar.',
+      'The request must not be approved.',
+      'The cat sat on the mat.',
+      'The quick brown fox jumps over the lazy dog.',
+    ]) {
       expect(detectTextLanguage(t).language, t).toBe('en');
     }
     // tinyld alone calls "hello" Italian: too short to tell.
@@ -39,7 +44,11 @@ describe('language of a text', () => {
   // Held out from tuning (which used sts12 and Vim's German and French tutors).
   it.skipIf(!haveTutors)('warns on most Spanish and Italian lines of Vim’s tutors and on few English ones', () => {
     const lines = (f: string) =>
-      fs.readFileSync(`${TUTOR}/${f}`, 'utf8').split('\n').map((l) => l.trim()).filter((l) => (l.match(/\p{L}+/gu)?.length ?? 0) >= 3 && !/^[~=-]/.test(l));
+      fs
+        .readFileSync(`${TUTOR}/${f}`, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => (l.match(/\p{L}+/gu)?.length ?? 0) >= 3 && !/^[~=-]/.test(l));
     const share = (f: string) => {
       const ls = lines(f);
       return ls.filter((l) => unsupportedLanguages([l], ['en']).length > 0).length / ls.length;

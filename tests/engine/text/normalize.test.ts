@@ -5,7 +5,12 @@ import { hasWords } from '../../../src/engine/text/normalize';
 
 describe('normalizeForHash (exact means exact)', () => {
   it('makes whitespace and line-end variants equal', () => {
-    const variants = ['The quick brown fox\njumps.', '  The quick   brown fox\r\njumps.  ', 'The\tquick brown\u00a0fox\u2028jumps.', '\uFEFFThe quick brown fox\rjumps.'];
+    const variants = [
+      'The quick brown fox\njumps.',
+      '  The quick   brown fox\r\njumps.  ',
+      'The\tquick brown\u00a0fox\u2028jumps.',
+      '\uFEFFThe quick brown fox\rjumps.',
+    ];
     expect(new Set(variants.map(normalizeForHash)).size).toBe(1);
     expect(normalizeForHash(variants[1])).toBe('The quick brown fox jumps.');
   });

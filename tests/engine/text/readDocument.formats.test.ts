@@ -84,14 +84,7 @@ describe('readDocument formats', () => {
     expectOk(r);
     expect(r.format).toBe('html');
     const paragraphs = splitPassages(r.text).map((p) => p.text);
-    expect(paragraphs).toEqual([
-      'Page title',
-      'Main heading',
-      'First paragraph with bold and a link.',
-      'Café & crème 中文',
-      'one',
-      'two',
-    ]);
+    expect(paragraphs).toEqual(['Page title', 'Main heading', 'First paragraph with bold and a link.', 'Café & crème 中文', 'one', 'two']);
     expect(r.text).not.toMatch(/script text|color: red|enable js|</);
   });
 
@@ -154,7 +147,10 @@ describe('readDocument formats', () => {
   });
 
   it('reads a top-level .json array as one passage per record', async () => {
-    const json = [{ q: 'Question one?', a: 'Answer one.' }, { q: 'Question two?', a: 'Answer\n\ntwo.' }];
+    const json = [
+      { q: 'Question one?', a: 'Answer one.' },
+      { q: 'Question two?', a: 'Answer\n\ntwo.' },
+    ];
     const r = await readDocument(await write('records.json', JSON.stringify(json)));
     expectOk(r);
     expect(splitPassages(r.text).map((p) => p.text)).toEqual(['Question one?\nAnswer one.', 'Question two?\nAnswer\ntwo.']);
@@ -171,11 +167,7 @@ describe('readDocument formats', () => {
     const r = await readDocument(await write('data.jsonl', lines.join('\n')));
     expectOk(r);
     expect(r.format).toBe('jsonl');
-    expect(splitPassages(r.text).map((p) => p.text)).toEqual([
-      'First record text.\nweb',
-      'Second record.\nWith a blank line inside.',
-      'a bare string record',
-    ]);
+    expect(splitPassages(r.text).map((p) => p.text)).toEqual(['First record text.\nweb', 'Second record.\nWith a blank line inside.', 'a bare string record']);
     expect(r.warnings.join(' ')).toMatch(/line 4/);
   });
 

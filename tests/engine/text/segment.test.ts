@@ -65,12 +65,7 @@ describe('splitSentences', () => {
     const source = 'This line is wrapped\nin the middle of a sentence. And this\nis another one.\n\nNo final stop\n\nLast one';
     const joined = splitSentences(source);
     expectValidSpans(source, joined);
-    expect(texts(joined)).toEqual([
-      'This line is wrapped\nin the middle of a sentence.',
-      'And this\nis another one.',
-      'No final stop',
-      'Last one',
-    ]);
+    expect(texts(joined)).toEqual(['This line is wrapped\nin the middle of a sentence.', 'And this\nis another one.', 'No final stop', 'Last one']);
     const byLine = splitSentences(source, { joinLines: false });
     expectValidSpans(source, byLine);
     expect(texts(byLine)).toContain('This line is wrapped');

@@ -56,9 +56,15 @@ describe('BPE merges', () => {
   const vocab = new Map(['a', 'b', 'c', 'ab', 'bc', 'abc', 'aa', 'aaa'].map((t, i) => [t, i]));
 
   it('applies the lowest-ranked pair first', () => {
-    const m1 = new BpeModel(vocab, [['a', 'b'], ['b', 'c']]);
+    const m1 = new BpeModel(vocab, [
+      ['a', 'b'],
+      ['b', 'c'],
+    ]);
     expect(m1.merge('abc')).toEqual(['ab', 'c']);
-    const m2 = new BpeModel(vocab, [['b', 'c'], ['a', 'b']]);
+    const m2 = new BpeModel(vocab, [
+      ['b', 'c'],
+      ['a', 'b'],
+    ]);
     expect(m2.merge('abc')).toEqual(['a', 'bc']);
   });
 
@@ -134,7 +140,10 @@ describe('RoBERTa tokenizer against the reference fixtures', () => {
       ],
       special_tokens: { '<s>': { id: '<s>', ids: [s], tokens: ['<s>'] }, '</s>': { id: '</s>', ids: [e], tokens: ['</s>'] } },
     };
-    const t = tokenizerFromJson({ ...json, post_processor: { type: 'Sequence', processors: [{ type: 'ByteLevel', trim_offsets: true }, template] } }, 'roberta');
+    const t = tokenizerFromJson(
+      { ...json, post_processor: { type: 'Sequence', processors: [{ type: 'ByteLevel', trim_offsets: true }, template] } },
+      'roberta',
+    );
     for (const p of expected.pairs) expect(t.encodePair(p.a, p.b, { maxLength: expected.maxLength }).ids).toEqual(p.ids);
   });
 });

@@ -4,20 +4,16 @@ import { describe, expect, it } from 'vitest';
 // only here as the reference). Its Tokenizer class is reachable through EmbeddingsModel.
 import { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { SentencePieceTokenizer, normalizeForSentencePiece } from '../../../src/engine/tokenize/sentencepiece';
-import {
-  awkwardInputs,
-  generateSentences,
-  rng,
-  sharedDataSentences,
-  useLiteModelDir,
-} from '../models/use-lite-fixtures';
+import { awkwardInputs, generateSentences, rng, sharedDataSentences, useLiteModelDir } from '../models/use-lite-fixtures';
 
 const vocabPath = `${useLiteModelDir()}/vocab.json`;
 const vocab = JSON.parse(readFileSync(vocabPath, 'utf8')) as Array<[string, number | null]>;
 const tokenizer = SentencePieceTokenizer.fromVocabFile(vocabPath);
-const reference = (new EmbeddingsModel({ vocabulary: vocab, model: null } as never) as unknown as {
-  tokenizer: { encode(text: string): number[] };
-}).tokenizer;
+const reference = (
+  new EmbeddingsModel({ vocabulary: vocab, model: null } as never) as unknown as {
+    tokenizer: { encode(text: string): number[] };
+  }
+).tokenizer;
 
 describe('SentencePieceTokenizer vs the original USE tokenizer', () => {
   // Superset of the sentences the parity test embeds (same generators, same seeds).

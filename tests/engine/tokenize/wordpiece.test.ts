@@ -1,13 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  WordPieceModel,
-  bertNormalize,
-  bertPreTokenize,
-  createBertTokenizer,
-  parseVocabTxt,
-} from '../../../src/engine/tokenize/wordpiece';
+import { WordPieceModel, bertNormalize, bertPreTokenize, createBertTokenizer, parseVocabTxt } from '../../../src/engine/tokenize/wordpiece';
 import { loadTokenizerFromFolder, tokenizerFromJson } from '../../../src/engine/tokenize/fromFolder';
 
 const FIX = path.resolve(__dirname, '../../fixtures/hf');
@@ -201,7 +195,9 @@ describe('tokenizer.json variants', () => {
   });
 
   it('names an unsupported component in its error', () => {
-    expect(() => tokenizerFromJson({ ...json, model: { ...json.model, type: 'Unigram' } }, 'bert')).toThrow(/model type "Unigram" is not supported \(supported: WordPiece, BPE\)/);
+    expect(() => tokenizerFromJson({ ...json, model: { ...json.model, type: 'Unigram' } }, 'bert')).toThrow(
+      /model type "Unigram" is not supported \(supported: WordPiece, BPE\)/,
+    );
     expect(() => tokenizerFromJson({ ...json, normalizer: { type: 'Precompiled' } }, 'bert')).toThrow(/normalizer type "Precompiled" is not supported/);
     expect(() => tokenizerFromJson({ ...json, pre_tokenizer: { type: 'Metaspace' } }, 'bert')).toThrow(/pre_tokenizer type "Metaspace" is not supported/);
   });

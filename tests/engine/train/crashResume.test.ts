@@ -21,7 +21,15 @@ if (sharedData) {
   fs.writeFileSync(pairsFile, lines.slice(0, 1 + 28).join('\n') + '\n');
 }
 
-interface Line { runId?: number; done?: number; total?: number; stage?: string; final?: string; error?: string; result?: { runId: number; cycles: unknown[] } }
+interface Line {
+  runId?: number;
+  done?: number;
+  total?: number;
+  stage?: string;
+  final?: string;
+  error?: string;
+  result?: { runId: number; cycles: unknown[] };
+}
 
 function runChild(dataDir: string, args: string[], killWhen?: (l: Line) => boolean): Promise<{ lines: Line[]; killed: boolean }> {
   return new Promise((resolve, reject) => {
@@ -54,54 +62,73 @@ function runChild(dataDir: string, args: string[], killWhen?: (l: Line) => boole
 }
 
 function readState(dataDir: string, runId: number) {
-  return JSON.parse(fs.readFileSync(path.join(dataDir, 'runs', `run-${runId}`, 'state.json'), 'utf8')) as { globalStep: number; totalSteps: number; cycle: number; phase: string; history: unknown[] };
+  return JSON.parse(fs.readFileSync(path.join(dataDir, 'runs', `run-${runId}`, 'state.json'), 'utf8')) as {
+    globalStep: number;
+    totalSteps: number;
+    cycle: number;
+    phase: string;
+    history: unknown[];
+  };
 }
 
-itWithData('a killed run resumes from its checkpoint and ends with the same steps, weights and result as an uninterrupted run', async () => {
-  const cleanDir = path.join(base, 'clean');
-  const clean = await runChild(cleanDir, ['start']);
-  const cleanRun = clean.lines.find((l) => l.runId)!.runId!;
-  expect(clean.lines.at(-1)?.error ?? null).toBeNull();
-  expect(clean.lines.at(-1)).toMatchObject({ final: 'done' });
-  const cleanState = readState(cleanDir, cleanRun);
-  expect(cleanState.globalStep).toBe(cleanState.totalSteps);
-  expect(cleanState.totalSteps).toBeGreaterThan(8);
+itWithData(
+  'a killed run resumes from its checkpoint and ends with the same steps, weights and result as an uninterrupted run',
+  async () => {
+    const cleanDir = path.join(base, 'clean');
+    const clean = await runChild(cleanDir, ['start']);
+    const cleanRun = clean.lines.find((l) => l.runId)!.runId!;
+    expect(clean.lines.at(-1)?.error ?? null).toBeNull();
+    expect(clean.lines.at(-1)).toMatchObject({ final: 'done' });
+    const cleanState = readState(cleanDir, cleanRun);
+    expect(cleanState.globalStep).toBe(cleanState.totalSteps);
+    expect(cleanState.totalSteps).toBeGreaterThan(8);
 
-  const crashDir = path.join(base, 'crash');
-  // Kill in the first cycle's cross->bi phase, after at least one checkpoint.
-  const first = await runChild(crashDir, ['start'], (l) => (l.stage ?? '').includes('cycle 1/2: cross->bi') && (l.done ?? 0) >= 2 + cleanState.totalSteps / 4);
-  expect(first.killed).toBe(true);
-  const runId = first.lines.find((l) => l.runId)!.runId!;
-  // The killed process is really gone: nothing writes the run any more.
-  const stateFile = path.join(crashDir, 'runs', `run-${runId}`, 'state.json');
-  const before = fs.readFileSync(stateFile, 'utf8');
-  await new Promise((r) => setTimeout(r, 3000));
-  expect(fs.readFileSync(stateFile, 'utf8')).toBe(before);
-  const mid = readState(crashDir, runId);
-  expect(mid.globalStep).toBeGreaterThan(0);
-  expect(mid.globalStep).toBeLessThan(cleanState.totalSteps);
+    const crashDir = path.join(base, 'crash');
+    // Kill in the first cycle's cross->bi phase, after at least one checkpoint.
+    const first = await runChild(
+      crashDir,
+      ['start'],
+      (l) => (l.stage ?? '').includes('cycle 1/2: cross->bi') && (l.done ?? 0) >= 2 + cleanState.totalSteps / 4,
+    );
+    expect(first.killed).toBe(true);
+    const runId = first.lines.find((l) => l.runId)!.runId!;
+    // The killed process is really gone: nothing writes the run any more.
+    const stateFile = path.join(crashDir, 'runs', `run-${runId}`, 'state.json');
+    const before = fs.readFileSync(stateFile, 'utf8');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(fs.readFileSync(stateFile, 'utf8')).toBe(before);
+    const mid = readState(crashDir, runId);
+    expect(mid.globalStep).toBeGreaterThan(0);
+    expect(mid.globalStep).toBeLessThan(cleanState.totalSteps);
 
-  const second = await runChild(crashDir, ['resume', String(runId)]);
-  expect(second.lines.at(-1)?.error ?? null).toBeNull();
-  expect(second.lines.at(-1)).toMatchObject({ final: 'done' });
-  // It went on from the checkpoint, not from scratch.
-  const firstResumedStep = second.lines.find((l) => l.stage?.startsWith('cycle') && (l.done ?? 0) > 0)!.done!;
-  expect(firstResumedStep).toBeGreaterThan(mid.globalStep - 1);
-  const end = readState(crashDir, runId);
-  expect(end.globalStep).toBe(cleanState.totalSteps);
-  expect(end.totalSteps).toBe(cleanState.totalSteps);
-  expect(end.history).toHaveLength(2);
-  // The run's result covers both cycles, including the one done before the crash.
-  expect(second.lines.at(-1)!.result!.cycles).toHaveLength(2);
-  // What the docs claim: the resumed run ends where the uninterrupted one did, weight for weight.
-  for (const c of [1, 2]) for (const kind of ['bi', 'cross']) {
-    const model = `cycle${c}-${kind}-0-use-lite`;
-    const resumed = fs.readFileSync(path.join(crashDir, 'runs', `run-${runId}`, 'models', model, 'weights.safetensors'));
-    const uninterrupted = fs.readFileSync(path.join(cleanDir, 'runs', `run-${cleanRun}`, 'models', model, 'weights.safetensors'));
-    expect({ model, differingBytes: differingBytes(resumed, uninterrupted), size: resumed.length }).toEqual({ model, differingBytes: 0, size: uninterrupted.length });
-  }
-  expect(second.lines.at(-1)!.result).toEqual({ ...clean.lines.at(-1)!.result, runId });
-}, 600_000);
+    const second = await runChild(crashDir, ['resume', String(runId)]);
+    expect(second.lines.at(-1)?.error ?? null).toBeNull();
+    expect(second.lines.at(-1)).toMatchObject({ final: 'done' });
+    // It went on from the checkpoint, not from scratch.
+    const firstResumedStep = second.lines.find((l) => l.stage?.startsWith('cycle') && (l.done ?? 0) > 0)!.done!;
+    expect(firstResumedStep).toBeGreaterThan(mid.globalStep - 1);
+    const end = readState(crashDir, runId);
+    expect(end.globalStep).toBe(cleanState.totalSteps);
+    expect(end.totalSteps).toBe(cleanState.totalSteps);
+    expect(end.history).toHaveLength(2);
+    // The run's result covers both cycles, including the one done before the crash.
+    expect(second.lines.at(-1)!.result!.cycles).toHaveLength(2);
+    // What the docs claim: the resumed run ends where the uninterrupted one did, weight for weight.
+    for (const c of [1, 2])
+      for (const kind of ['bi', 'cross']) {
+        const model = `cycle${c}-${kind}-0-use-lite`;
+        const resumed = fs.readFileSync(path.join(crashDir, 'runs', `run-${runId}`, 'models', model, 'weights.safetensors'));
+        const uninterrupted = fs.readFileSync(path.join(cleanDir, 'runs', `run-${cleanRun}`, 'models', model, 'weights.safetensors'));
+        expect({ model, differingBytes: differingBytes(resumed, uninterrupted), size: resumed.length }).toEqual({
+          model,
+          differingBytes: 0,
+          size: uninterrupted.length,
+        });
+      }
+    expect(second.lines.at(-1)!.result).toEqual({ ...clean.lines.at(-1)!.result, runId });
+  },
+  600_000,
+);
 
 function differingBytes(a: Buffer, b: Buffer): number {
   let n = Math.abs(a.length - b.length);

@@ -9,8 +9,14 @@ import { BUILTIN_BASE } from '../../../src/engine/models/modelFiles';
 import { loadUseLiteBiEncoder } from '../../../src/engine/models/use-lite';
 import { measureInProcess } from '../../../src/engine/train/costMeasurers';
 import {
-  distinctAmong, expectedBatchMax, lengthBucket, planPairs, roughDuration,
-  TrainingEstimator, type Measurer, type TrainingEstimate,
+  distinctAmong,
+  expectedBatchMax,
+  lengthBucket,
+  planPairs,
+  roughDuration,
+  TrainingEstimator,
+  type Measurer,
+  type TrainingEstimate,
 } from '../../../src/engine/train/estimate';
 import { mineCandidatePairs } from '../../../src/engine/train/mining';
 import { splitPairs, usablePairs } from '../../../src/engine/train/pairPlan';

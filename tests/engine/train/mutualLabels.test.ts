@@ -42,7 +42,9 @@ describe('labelWeights', () => {
   it('falls back to equal shares when no member can be trusted', () => {
     const anti = teacher.map((t) => 1 - t);
     expect(labelWeights(['a', 'b'], [anti, anti], teacher).map((w) => w.weight)).toEqual([0.5, 0.5]);
-    expect(Array.from(weightedMeanScores([Float32Array.of(0, 1), Float32Array.of(1, 1)], [0, 0]))).toEqual(Array.from(meanScores([Float32Array.of(0, 1), Float32Array.of(1, 1)])));
+    expect(Array.from(weightedMeanScores([Float32Array.of(0, 1), Float32Array.of(1, 1)], [0, 0]))).toEqual(
+      Array.from(meanScores([Float32Array.of(0, 1), Float32Array.of(1, 1)])),
+    );
     expect(Array.from(weightedMeanScores([Float32Array.of(0, 1), Float32Array.of(1, 0)], [3, 1]))).toEqual([0.25, 0.75]);
   });
 });
@@ -53,43 +55,50 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-itWithData('a mutual run weights the cross->bi labels by each cross-encoder\'s fidelity, records the weights, and the labels are that weighted mean', async () => {
-  const dev = await loadScoredPairs('stsb-dev');
-  const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
-  const settings = mergeSettings(PAPER_SETTINGS, {
-    cycles: 1,
-    mutualLabels: 'fidelity',
-    biToCross: { batchSize: 8, maxLength: 24 },
-    crossToBi: { batchSize: 8, maxLength: 24, epochs: 1 },
-  });
-  const bases = [
-    { name: 'use-lite', base: { kind: 'builtin' as const, name: 'use-lite' as const } },
-    { name: 'bert', base: { kind: 'hf' as const, dir: path.resolve('tests/fixtures/hf/bert-vocab') } },
-  ];
-  const members = [];
-  for (const b of bases) members.push({ name: b.name, bi: await createBiEncoder(b.base), cross: await createCrossEncoder(b.base) });
-  const runDir = path.join(dir, 'run');
-  const cycles: CycleResult[] = [];
-  await runTransEncoder({ members, pairs, settings, runDir, onCycleEnd: async (r) => void cycles.push(r) });
+itWithData(
+  "a mutual run weights the cross->bi labels by each cross-encoder's fidelity, records the weights, and the labels are that weighted mean",
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      mutualLabels: 'fidelity',
+      biToCross: { batchSize: 8, maxLength: 24 },
+      crossToBi: { batchSize: 8, maxLength: 24, epochs: 1 },
+    });
+    const bases = [
+      { name: 'use-lite', base: { kind: 'builtin' as const, name: 'use-lite' as const } },
+      { name: 'bert', base: { kind: 'hf' as const, dir: path.resolve('tests/fixtures/hf/bert-vocab') } },
+    ];
+    const members = [];
+    for (const b of bases) members.push({ name: b.name, bi: await createBiEncoder(b.base), cross: await createCrossEncoder(b.base) });
+    const runDir = path.join(dir, 'run');
+    const cycles: CycleResult[] = [];
+    await runTransEncoder({ members, pairs, settings, runDir, onCycleEnd: async (r) => void cycles.push(r) });
 
-  const recorded = JSON.parse(fs.readFileSync(path.join(runDir, 'label-weights-c0.json'), 'utf8')) as LabelWeight[];
-  expect(recorded.map((w) => w.member)).toEqual(['use-lite', 'bert']);
-  expect(recorded[0]!.weight + recorded[1]!.weight).toBeCloseTo(1, 6);
-  expect(cycles[0]!.labelWeights).toEqual(recorded);
+    const recorded = JSON.parse(fs.readFileSync(path.join(runDir, 'label-weights-c0.json'), 'utf8')) as LabelWeight[];
+    expect(recorded.map((w) => w.member)).toEqual(['use-lite', 'bert']);
+    expect(recorded[0]!.weight + recorded[1]!.weight).toBeCloseTo(1, 6);
+    expect(cycles[0]!.labelWeights).toEqual(recorded);
 
-  // Recompute from the cycle's cross-encoders: fidelity to the bi->cross labels, and the labels.
-  const teacher = (await loadArrays(path.join(runDir, 'labels-c0-b2c.safetensors'))).get('labels')!.data;
-  const perMember: Float32Array[] = [];
-  for (const [k, b] of bases.entries()) {
-    const cross = await createCrossEncoder(b.base);
-    cross.setWeights(await loadWeights(path.join(runDir, `cycle0-cross-${b.name}.safetensors`)));
-    const sc = await crossScores(cross, pairs, { maxLength: 24 });
-    expect(recorded[k]!.fidelity).toBeCloseTo(spearman(sc, teacher), 5);
-    perMember.push(sc);
-  }
-  const expected = weightedMeanScores(perMember, recorded.map((w) => w.weight));
-  const labels = (await loadArrays(path.join(runDir, 'labels-c0-c2b.safetensors'))).get('labels')!.data;
-  for (let i = 0; i < labels.length; i++) expect(labels[i]).toBeCloseTo(expected[i]!, 4);
-  // Not the paper's plain mean, unless the two happened to be trusted equally.
-  if (Math.abs(recorded[0]!.weight - 0.5) > 0.01) expect(Array.from(labels)).not.toEqual(Array.from(meanScores(perMember)));
-}, 300_000);
+    // Recompute from the cycle's cross-encoders: fidelity to the bi->cross labels, and the labels.
+    const teacher = (await loadArrays(path.join(runDir, 'labels-c0-b2c.safetensors'))).get('labels')!.data;
+    const perMember: Float32Array[] = [];
+    for (const [k, b] of bases.entries()) {
+      const cross = await createCrossEncoder(b.base);
+      cross.setWeights(await loadWeights(path.join(runDir, `cycle0-cross-${b.name}.safetensors`)));
+      const sc = await crossScores(cross, pairs, { maxLength: 24 });
+      expect(recorded[k]!.fidelity).toBeCloseTo(spearman(sc, teacher), 5);
+      perMember.push(sc);
+    }
+    const expected = weightedMeanScores(
+      perMember,
+      recorded.map((w) => w.weight),
+    );
+    const labels = (await loadArrays(path.join(runDir, 'labels-c0-c2b.safetensors'))).get('labels')!.data;
+    for (let i = 0; i < labels.length; i++) expect(labels[i]).toBeCloseTo(expected[i]!, 4);
+    // Not the paper's plain mean, unless the two happened to be trusted equally.
+    if (Math.abs(recorded[0]!.weight - 0.5) > 0.01) expect(Array.from(labels)).not.toEqual(Array.from(meanScores(perMember)));
+  },
+  300_000,
+);

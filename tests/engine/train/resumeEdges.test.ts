@@ -20,33 +20,41 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-itWithData('a phase whose in-progress files are gone restarts and still ends with the planned number of steps', async () => {
-  const dev = await loadScoredPairs('stsb-dev');
-  const pairs = { a: dev.a.slice(0, 12), b: dev.b.slice(0, 12) };
-  const settings = mergeSettings(PAPER_SETTINGS, {
-    cycles: 1,
-    checkpointEverySteps: 2,
-    biToCross: { batchSize: 4, maxLength: 16 },
-    crossToBi: { batchSize: 4, maxLength: 16, epochs: 1 },
-  });
-  const runDir = path.join(dir, 'run');
-  const members = () => [{ name: 'm', bi: loadUseLiteBiEncoder(), cross: loadUseLiteCrossEncoder() }];
-  // First run: stop it (like a crash) at the first checkpoint of the cross->bi phase.
-  const controller = new AbortController();
-  await expect(
-    runTransEncoder({
-      members: members(), pairs, settings, runDir, signal: controller.signal,
-      onStep: (p) => {
-        if (p.phase === 'cross->bi' && p.step >= 6 + 2) controller.abort();
-      },
-    }),
-  ).rejects.toThrow(/Cancelled/);
-  const mid = readRunState(runDir)!;
-  expect(mid.phase).toBe('cross->bi');
-  expect(mid.step).toBeGreaterThan(0);
-  // The crash window: in-progress files removed, state not yet updated.
-  for (const f of fs.readdirSync(runDir)) if (f.startsWith('progress-') || f.startsWith('optimizer-')) fs.rmSync(path.join(runDir, f));
-  const end: RunState = await runTransEncoder({ members: members(), pairs, settings, runDir });
-  expect(end.globalStep).toBe(end.totalSteps);
-  expect(end.history).toHaveLength(1);
-}, 300_000);
+itWithData(
+  'a phase whose in-progress files are gone restarts and still ends with the planned number of steps',
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 12), b: dev.b.slice(0, 12) };
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      checkpointEverySteps: 2,
+      biToCross: { batchSize: 4, maxLength: 16 },
+      crossToBi: { batchSize: 4, maxLength: 16, epochs: 1 },
+    });
+    const runDir = path.join(dir, 'run');
+    const members = () => [{ name: 'm', bi: loadUseLiteBiEncoder(), cross: loadUseLiteCrossEncoder() }];
+    // First run: stop it (like a crash) at the first checkpoint of the cross->bi phase.
+    const controller = new AbortController();
+    await expect(
+      runTransEncoder({
+        members: members(),
+        pairs,
+        settings,
+        runDir,
+        signal: controller.signal,
+        onStep: (p) => {
+          if (p.phase === 'cross->bi' && p.step >= 6 + 2) controller.abort();
+        },
+      }),
+    ).rejects.toThrow(/Cancelled/);
+    const mid = readRunState(runDir)!;
+    expect(mid.phase).toBe('cross->bi');
+    expect(mid.step).toBeGreaterThan(0);
+    // The crash window: in-progress files removed, state not yet updated.
+    for (const f of fs.readdirSync(runDir)) if (f.startsWith('progress-') || f.startsWith('optimizer-')) fs.rmSync(path.join(runDir, f));
+    const end: RunState = await runTransEncoder({ members: members(), pairs, settings, runDir });
+    expect(end.globalStep).toBe(end.totalSteps);
+    expect(end.history).toHaveLength(1);
+  },
+  300_000,
+);

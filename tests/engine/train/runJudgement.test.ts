@@ -11,22 +11,43 @@ describe('judging a label-free run from its result', () => {
   const base = {
     runId: 1,
     status: 'done',
-    selection: { rule: 'teacher-agreement', cycle: 2, values: [{ cycle: 0, value: 0.8 }, { cycle: 1, value: 0.82 }, { cycle: 2, value: 0.85 }] },
+    selection: {
+      rule: 'teacher-agreement',
+      cycle: 2,
+      values: [
+        { cycle: 0, value: 0.8 },
+        { cycle: 1, value: 0.82 },
+        { cycle: 2, value: 0.85 },
+      ],
+    },
     selected: { biModelId: 7, crossModelId: 8 },
     startUserScore: null,
     cycles: [],
   };
-  const spec = runSpec({ preset: 'quick', settings: PRESETS.quick.settings, bases: [{ kind: 'builtin', name: 'use-lite' }], source: { kind: 'pairs', count: 200 } });
+  const spec = runSpec({
+    preset: 'quick',
+    settings: PRESETS.quick.settings,
+    bases: [{ kind: 'builtin', name: 'use-lite' }],
+    source: { kind: 'pairs', count: 200 },
+  });
 
   it('says better, worse (offering the start) or about the same, with the figures', () => {
-    const better = runResult({ ...base, comparison: { verdict: 'better', confidence: 0.99, recommended: 'trained', startValue: 0.8, chosenValue: 0.85 }, handBack: { which: 'trained', biModelId: 7 } })!;
+    const better = runResult({
+      ...base,
+      comparison: { verdict: 'better', confidence: 0.99, recommended: 'trained', startValue: 0.8, chosenValue: 0.85 },
+      handBack: { which: 'trained', biModelId: 7 },
+    })!;
     const j = judgeRun(better, [], spec, 200);
     expect(j).toMatchObject({ kind: 'indication', answer: 'better' });
     expect(j.headline).toContain('0.850 against 0.800');
     expect(j.details.join(' ')).toContain('99%');
     expect(describeRule(better, 200, spec)).toContain('model you started with and every cycle');
 
-    const worse = runResult({ ...base, comparison: { verdict: 'worse', confidence: 0.01, recommended: 'start', startValue: 0.85, chosenValue: 0.8 }, handBack: { which: 'start', biModelId: 1 } })!;
+    const worse = runResult({
+      ...base,
+      comparison: { verdict: 'worse', confidence: 0.01, recommended: 'start', startValue: 0.85, chosenValue: 0.8 },
+      handBack: { which: 'start', biModelId: 1 },
+    })!;
     expect(worse.handBack).toEqual({ which: 'start', biModelId: 1 });
     const jw = judgeRun(worse, [], spec, 200);
     expect(jw.answer).toBe('worse');

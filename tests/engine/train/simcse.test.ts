@@ -34,92 +34,113 @@ it('tells sentence encoders from raw masked-LMs', () => {
   expect(isSentenceEncoderBase({ kind: 'hf', dir: rawDir })).toBe(false);
 });
 
-itWithData('runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cycles from its result', async () => {
-  const dev = await loadScoredPairs('stsb-dev');
-  const pairs = { a: dev.a.slice(0, 24), b: dev.b.slice(0, 24) };
-  const sentences = distinctTexts(pairs);
-  const settings = mergeSettings(PAPER_SETTINGS, {
-    cycles: 1,
-    checkpointEverySteps: 2,
-    simcse: { batchSize: 8, epochs: 2, learningRate: 1e-3, maxLength: 24 },
-    biToCross: { batchSize: 8, maxLength: 24 },
-    crossToBi: { batchSize: 8, maxLength: 24, epochs: 1 },
-  });
-  const base = { kind: 'hf' as const, dir: rawDir };
-  const members = async () => [{ name: 'raw', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: true }];
-  const runDir = path.join(dir, 'run');
-  const simcseSteps = 2 * Math.ceil(sentences.length / 8);
-
-  // The contrastive loss on a fixed batch before training, to compare with after.
-  const probe = sentences.slice(0, 8);
-  const lossOf = async (bi: Awaited<ReturnType<typeof members>>[0]['bi']) => {
-    const l = tf.tidy(() => simcseLoss(bi.forward(probe, { maxLength: 24 }).embeddings, bi.forward(probe.slice(0), { maxLength: 24 }).embeddings, 0.05));
-    const v = (await l.data())[0]!;
-    l.dispose();
-    return v;
-  };
-  const before = await lossOf((await members())[0]!.bi);
-
-  // Stop inside the SimCSE step, as a crash would.
-  const controller = new AbortController();
-  const phases = new Set<string>();
-  await expect(
-    runTransEncoder({
-      members: await members(), pairs, settings, runDir, signal: controller.signal,
-      onStep: (p) => {
-        phases.add(p.phase);
-        if (p.phase === 'simcse' && p.step >= 4) controller.abort();
-      },
-    }),
-  ).rejects.toThrow(/Cancelled/);
-  expect([...phases]).toEqual(['simcse']);
-  const mid = readRunState(runDir)!;
-  expect(mid.phase).toBe('simcse');
-  expect(mid.totalSteps).toBe(planTotalSteps(pairs.a.length, 1, settings, { members: 1, sentences: sentences.length }));
-  expect(mid.totalSteps).toBe(simcseSteps + planTotalSteps(pairs.a.length, 1, settings));
-  expect(fs.existsSync(path.join(runDir, 'start-bi-raw.safetensors'))).toBe(false);
-
-  const seen: string[] = [];
-  const end = await runTransEncoder({ members: await members(), pairs, settings, runDir, onStep: (p) => void (seen.at(-1) !== p.phase && seen.push(p.phase)) });
-  expect(seen).toEqual(['simcse', 'bi->cross', 'cross->bi']);
-  expect(end.globalStep).toBe(end.totalSteps);
-
-  // The start weights of the cycles are the SimCSE-tuned model, not the raw one.
-  const raw = await loadWeights(path.join(runDir, 'base-bi-raw.safetensors'));
-  const start = await loadWeights(path.join(runDir, 'start-bi-raw.safetensors'));
-  let moved = 0;
-  for (const [name, t] of raw) moved += tf.tidy(() => tf.sum(tf.abs(tf.sub(t, start.get(name)!))).dataSync()[0]!);
-  expect(moved).toBeGreaterThan(0);
-  const tuned = (await members())[0]!.bi;
-  tuned.setWeights(start);
-  // SimCSE makes the same sentences' two views closer than the other sentences: its loss falls.
-  expect(await lossOf(tuned)).toBeLessThan(before);
-}, 300_000);
-
-itWithData('through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models', async () => {
-  const { Engine } = await import('../../../src/engine/api/engine');
-  const dev = await loadScoredPairs('stsb-dev');
-  const root = fs.realpathSync(dir);
-  const pairsFile = path.join(root, 'pairs.tsv');
-  fs.writeFileSync(pairsFile, ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 20).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)].join('\n') + '\n');
-  const engine = await Engine.open({ dataDir: path.join(root, 'data'), transport: 'direct', allowedRoots: [root] });
-  const stages = new Set<string>();
-  const onEvent = (e: { job?: { stage?: string | null } }) => void (e.job?.stage && stages.add(e.job.stage));
-  engine.events.on('event', onEvent);
-  try {
-    const { jobId } = await engine.invoke('train.start', {
-      preset: 'quick',
-      pairsFile,
-      base: { kind: 'hf', dir: path.join(root, 'raw-bert') },
-      overrides: { cycles: 1, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16, epochs: 1 } },
+itWithData(
+  'runs SimCSE first for a raw masked-LM, resumes inside it, and starts the cycles from its result',
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 24), b: dev.b.slice(0, 24) };
+    const sentences = distinctTexts(pairs);
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      checkpointEverySteps: 2,
+      simcse: { batchSize: 8, epochs: 2, learningRate: 1e-3, maxLength: 24 },
+      biToCross: { batchSize: 8, maxLength: 24 },
+      crossToBi: { batchSize: 8, maxLength: 24, epochs: 1 },
     });
-    const job = await engine.jobs.wait(jobId);
-    expect(job?.status, job?.error ?? '').toBe('done');
-    expect([...stages].some((s) => s.startsWith('SimCSE'))).toBe(true);
-    const result = job!.result as { selected: { biModelId: number; crossModelId: number } };
-    expect(result.selected.biModelId).toBeGreaterThan(0);
-  } finally {
-    engine.events.off('event', onEvent);
-    await engine.close();
-  }
-}, 300_000);
+    const base = { kind: 'hf' as const, dir: rawDir };
+    const members = async () => [{ name: 'raw', bi: await createBiEncoder(base), cross: await createCrossEncoder(base), simcse: true }];
+    const runDir = path.join(dir, 'run');
+    const simcseSteps = 2 * Math.ceil(sentences.length / 8);
+
+    // The contrastive loss on a fixed batch before training, to compare with after.
+    const probe = sentences.slice(0, 8);
+    const lossOf = async (bi: Awaited<ReturnType<typeof members>>[0]['bi']) => {
+      const l = tf.tidy(() => simcseLoss(bi.forward(probe, { maxLength: 24 }).embeddings, bi.forward(probe.slice(0), { maxLength: 24 }).embeddings, 0.05));
+      const v = (await l.data())[0]!;
+      l.dispose();
+      return v;
+    };
+    const before = await lossOf((await members())[0]!.bi);
+
+    // Stop inside the SimCSE step, as a crash would.
+    const controller = new AbortController();
+    const phases = new Set<string>();
+    await expect(
+      runTransEncoder({
+        members: await members(),
+        pairs,
+        settings,
+        runDir,
+        signal: controller.signal,
+        onStep: (p) => {
+          phases.add(p.phase);
+          if (p.phase === 'simcse' && p.step >= 4) controller.abort();
+        },
+      }),
+    ).rejects.toThrow(/Cancelled/);
+    expect([...phases]).toEqual(['simcse']);
+    const mid = readRunState(runDir)!;
+    expect(mid.phase).toBe('simcse');
+    expect(mid.totalSteps).toBe(planTotalSteps(pairs.a.length, 1, settings, { members: 1, sentences: sentences.length }));
+    expect(mid.totalSteps).toBe(simcseSteps + planTotalSteps(pairs.a.length, 1, settings));
+    expect(fs.existsSync(path.join(runDir, 'start-bi-raw.safetensors'))).toBe(false);
+
+    const seen: string[] = [];
+    const end = await runTransEncoder({
+      members: await members(),
+      pairs,
+      settings,
+      runDir,
+      onStep: (p) => void (seen.at(-1) !== p.phase && seen.push(p.phase)),
+    });
+    expect(seen).toEqual(['simcse', 'bi->cross', 'cross->bi']);
+    expect(end.globalStep).toBe(end.totalSteps);
+
+    // The start weights of the cycles are the SimCSE-tuned model, not the raw one.
+    const raw = await loadWeights(path.join(runDir, 'base-bi-raw.safetensors'));
+    const start = await loadWeights(path.join(runDir, 'start-bi-raw.safetensors'));
+    let moved = 0;
+    for (const [name, t] of raw) moved += tf.tidy(() => tf.sum(tf.abs(tf.sub(t, start.get(name)!))).dataSync()[0]!);
+    expect(moved).toBeGreaterThan(0);
+    const tuned = (await members())[0]!.bi;
+    tuned.setWeights(start);
+    // SimCSE makes the same sentences' two views closer than the other sentences: its loss falls.
+    expect(await lossOf(tuned)).toBeLessThan(before);
+  },
+  300_000,
+);
+
+itWithData(
+  'through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models',
+  async () => {
+    const { Engine } = await import('../../../src/engine/api/engine');
+    const dev = await loadScoredPairs('stsb-dev');
+    const root = fs.realpathSync(dir);
+    const pairsFile = path.join(root, 'pairs.tsv');
+    fs.writeFileSync(
+      pairsFile,
+      ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 20).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)].join('\n') + '\n',
+    );
+    const engine = await Engine.open({ dataDir: path.join(root, 'data'), transport: 'direct', allowedRoots: [root] });
+    const stages = new Set<string>();
+    const onEvent = (e: { job?: { stage?: string | null } }) => void (e.job?.stage && stages.add(e.job.stage));
+    engine.events.on('event', onEvent);
+    try {
+      const { jobId } = await engine.invoke('train.start', {
+        preset: 'quick',
+        pairsFile,
+        base: { kind: 'hf', dir: path.join(root, 'raw-bert') },
+        overrides: { cycles: 1, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16, epochs: 1 } },
+      });
+      const job = await engine.jobs.wait(jobId);
+      expect(job?.status, job?.error ?? '').toBe('done');
+      expect([...stages].some((s) => s.startsWith('SimCSE'))).toBe(true);
+      const result = job!.result as { selected: { biModelId: number; crossModelId: number } };
+      expect(result.selected.biModelId).toBeGreaterThan(0);
+    } finally {
+      engine.events.off('event', onEvent);
+      await engine.close();
+    }
+  },
+  300_000,
+);

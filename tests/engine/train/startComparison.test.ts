@@ -24,7 +24,9 @@ it('a run without labels ranks the start with every cycle, says better/same/wors
   try {
     const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
     // A bad evidence weight is refused by the API before anything starts.
-    await expect(engine.call('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides: { ...overrides, teacher: { alignment: -1 } } })).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      engine.call('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides: { ...overrides, teacher: { alignment: -1 } } }),
+    ).rejects.toBeInstanceOf(ApiError);
     const { jobId, runId } = await engine.invoke('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides });
     const job = await engine.jobs.wait(jobId);
     expect(job?.status).toBe('done');

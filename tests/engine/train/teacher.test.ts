@@ -21,10 +21,18 @@ describe('combining teacher evidence', () => {
     expect(Array.from(zScore([1, 2, 3])).map((x) => +x.toFixed(4))).toEqual([-1.2247, 0, 1.2247]);
     expect(Array.from(zScore([5, 5, 5]))).toEqual([0, 0, 0]);
     // Two scorers of opposite order, one weighted 3x: the mix follows the heavier one.
-    const mix = mixZ([{ scores: [1, 2, 3], weight: 3 }, { scores: [30, 20, 10], weight: 1 }]);
+    const mix = mixZ([
+      { scores: [1, 2, 3], weight: 3 },
+      { scores: [30, 20, 10], weight: 1 },
+    ]);
     expect(mix[0]! < mix[1]! && mix[1]! < mix[2]!).toBe(true);
     expect(() => mixZ([{ scores: [1, 2], weight: -1 }])).toThrow(/weight/);
-    expect(() => mixZ([{ scores: [1, 2], weight: 1 }, { scores: [1], weight: 1 }])).toThrow(/score arrays/);
+    expect(() =>
+      mixZ([
+        { scores: [1, 2], weight: 1 },
+        { scores: [1], weight: 1 },
+      ]),
+    ).toThrow(/score arrays/);
     // The teacher's order, the reference's values.
     expect(Array.from(quantileMap([0.9, 0.1, 0.5], [10, 30, 20]))).toEqual([30, 10, 20]);
   });
@@ -42,10 +50,26 @@ describe('combining teacher evidence', () => {
 describe('token alignment', () => {
   it('is 1 for identical texts, symmetric, and weighs rare tokens more', () => {
     const s = (ids: number[], rows: number[][]) => ({ ids, states: Float32Array.from(rows.flat()) });
-    const idf = new Idf([[1, 2], [1, 3], [1, 4]]); // token 1 is in every text
-    const x = s([1, 2], [[1, 0], [0, 1]]);
+    const idf = new Idf([
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ]); // token 1 is in every text
+    const x = s(
+      [1, 2],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
     expect(alignmentF1(x, x, idf, 2)).toBeCloseTo(1, 6);
-    const y = s([1, 3], [[1, 0], [Math.SQRT1_2, Math.SQRT1_2]]);
+    const y = s(
+      [1, 3],
+      [
+        [1, 0],
+        [Math.SQRT1_2, Math.SQRT1_2],
+      ],
+    );
     expect(alignmentF1(x, y, idf, 2)).toBeCloseTo(alignmentF1(y, x, idf, 2), 6);
     expect(idf.weight(2)).toBeGreaterThan(idf.weight(1));
     expect(alignmentF1(x, s([], []), idf, 2)).toBe(0);
@@ -66,7 +90,15 @@ it('token alignment of USE lite ranks gold STS pairs, and mixed with the cosine 
   const align = await alignmentScores(bi, pairs, { maxLength: 64, chunkPairs: 128 });
   const cos = await biScores(bi, pairs, { maxLength: 64 });
   expect(spearman(align, gold)).toBeGreaterThan(0.5);
-  expect(spearman(mixZ([{ scores: cos, weight: 1 }, { scores: align, weight: 1 }]), gold)).toBeGreaterThan(spearman(cos, gold));
+  expect(
+    spearman(
+      mixZ([
+        { scores: cos, weight: 1 },
+        { scores: align, weight: 1 },
+      ]),
+      gold,
+    ),
+  ).toBeGreaterThan(spearman(cos, gold));
   bi.dispose();
 }, 400_000);
 
@@ -79,7 +111,14 @@ describe('rankByTeacher: is the trained model better than the start?', () => {
 
   it('says better when a cycle agrees clearly more with the teacher, worse (and offers the start) when less, same when within chance', () => {
     const start = noisy(1.5);
-    const better = rankByTeacher(start, [{ cycle: 1, bi: noisy(2) }, { cycle: 2, bi: noisy(0.5) }], teacher);
+    const better = rankByTeacher(
+      start,
+      [
+        { cycle: 1, bi: noisy(2) },
+        { cycle: 2, bi: noisy(0.5) },
+      ],
+      teacher,
+    );
     expect(better).toMatchObject({ cycle: 2, verdict: 'better', recommended: 'trained' });
     expect(better.values.map((v) => v.cycle)).toEqual([0, 1, 2]);
     expect(better.confidence).toBeGreaterThanOrEqual(0.95);
@@ -97,7 +136,7 @@ describe('rankByTeacher: is the trained model better than the start?', () => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-teacher-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-it('a run with alignment evidence trains both phases on the mixed teacher, on the model scores\' scale', async () => {
+it("a run with alignment evidence trains both phases on the mixed teacher, on the model scores' scale", async () => {
   const dev = await loadScoredPairs('stsb-dev');
   const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
   const settings = mergeSettings(PAPER_SETTINGS, {

@@ -89,7 +89,10 @@ export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDo
     });
     ctx.stats.embeddingsCached += part.length - missing.length;
     if (missing.length) {
-      const texts = await passageTextsByHash(ctx.store.db, missing.map((i) => hashes[i]));
+      const texts = await passageTextsByHash(
+        ctx.store.db,
+        missing.map((i) => hashes[i]),
+      );
       // Batches of similar length: every text of a batch is padded to its longest, and on
       // passages of ~1 KB files this ordering cut the embedding CPU time by about 1.6x.
       const lengthOf = (i: number) => texts.get(hashes[i])?.length ?? 0;
@@ -98,10 +101,15 @@ export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDo
         ctx.check();
         const ids = missing.slice(b, b + batchSize);
         const vecs = await embed(ids.map((i) => texts.get(hashes[i]) ?? ''));
-        if (!Array.isArray(vecs) || vecs.length !== ids.length) throw new Error(`the embedding model returned ${vecs?.length ?? 'no'} vectors for ${ids.length} texts`);
+        if (!Array.isArray(vecs) || vecs.length !== ids.length)
+          throw new Error(`the embedding model returned ${vecs?.length ?? 'no'} vectors for ${ids.length} texts`);
         ids.forEach((i, k) => put(i, vecs[k]));
         ctx.stats.embedded += ids.length;
-        if (modelId != null) await ctx.store.embeddingCache.putMany(modelId, ids.map((i, k) => ({ contentHash: hashes[i], vector: vecs[k] })));
+        if (modelId != null)
+          await ctx.store.embeddingCache.putMany(
+            modelId,
+            ids.map((i, k) => ({ contentHash: hashes[i], vector: vecs[k] })),
+          );
       }
     }
     ctx.progress('embedding', Math.min(total, start + CACHE_CHUNK), total);

@@ -46,7 +46,10 @@ export interface PassageGroup {
 export async function keepChooser(ctx: ScanContext): Promise<(docIdx: readonly number[]) => number> {
   // "Most text" is a property of the content: copies with the same content hash tie on it
   // (their raw lengths may differ in whitespace) and the older or shorter-path one wins.
-  const ends = await documentTextEnds(ctx.store.db, ctx.docs.map((d) => d.id));
+  const ends = await documentTextEnds(
+    ctx.store.db,
+    ctx.docs.map((d) => d.id),
+  );
   const contentLength = new Map<string, number>();
   ctx.docs.forEach((d) => contentLength.set(d.hash, Math.max(contentLength.get(d.hash) ?? 0, ends.get(d.id) ?? d.size)));
   return (docIdx) =>
@@ -134,7 +137,9 @@ export function passageGroups(
     if (files.size < 2) continue;
     const keepDoc = keepOf([...new Set(occ[u.keeper].map((p) => passages.doc[p]))]);
     const keepOccurrence = occ[u.keeper].find((p) => passages.doc[p] === keepDoc)!;
-    const members: GroupMemberOut[] = occ[u.keeper].filter((p) => p !== keepOccurrence).map((p) => ({ doc: passages.doc[p], occurrence: p, layer: 'exact', score: 1 }));
+    const members: GroupMemberOut[] = occ[u.keeper]
+      .filter((p) => p !== keepOccurrence)
+      .map((p) => ({ doc: passages.doc[p], occurrence: p, layer: 'exact', score: 1 }));
     for (const m of u.members) for (const p of occ[m.item]) members.push({ doc: passages.doc[p], occurrence: p, layer: m.layer, score: m.score });
     out.push({ keepDoc, keepOccurrence, layer: u.layer, score: u.score, members });
   }

@@ -143,7 +143,15 @@ async function readOne(ctx: ScanContext, file: WalkedFile): Promise<ReadItem> {
   return {
     file,
     // Size and mtime as walked (not as read): the next walk compares against these.
-    doc: { relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, status: 'ok', contentHash: contentHash(r.text), encoding: r.encoding, format: r.format },
+    doc: {
+      relPath: file.relPath,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      status: 'ok',
+      contentHash: contentHash(r.text),
+      encoding: r.encoding,
+      format: r.format,
+    },
     passages,
     signature: ctx.hasher.signText(r.text),
   };
@@ -154,7 +162,10 @@ async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[])
   const sigs = batch.filter((b) => b.signature).map((b) => ({ contentHash: b.doc.contentHash!, signature: b.signature! }));
   await store.db.transaction(async () => {
     await store.minhashCache.putMany(ctx.hasher.numPerm, ctx.hasher.settingsKey, sigs);
-    const written = await store.documents.upsertMany(corpusId, batch.map((b) => b.doc));
+    const written = await store.documents.upsertMany(
+      corpusId,
+      batch.map((b) => b.doc),
+    );
     for (let i = 0; i < written.length; i++) {
       const b = batch[i];
       if (!b.passages) continue;
@@ -166,7 +177,15 @@ async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[])
     written.forEach((w, i) => {
       const b = batch[i];
       if (b.doc.status === 'ok') {
-        ctx.docs.push({ id: w.id, absPath: b.file.absPath, size: b.file.size, mtimeMs: b.file.mtimeMs, hash: b.doc.contentHash!, dev: b.file.dev, ino: b.file.ino });
+        ctx.docs.push({
+          id: w.id,
+          absPath: b.file.absPath,
+          size: b.file.size,
+          mtimeMs: b.file.mtimeMs,
+          hash: b.doc.contentHash!,
+          dev: b.file.dev,
+          ino: b.file.ino,
+        });
       } else ctx.stats.skipped++;
     });
   });

@@ -24,7 +24,10 @@ export interface PassageSet {
 }
 
 export async function loadPassages(ctx: ScanContext): Promise<PassageSet> {
-  const metas = await passageMetaForDocuments(ctx.store.db, ctx.docs.map((d) => d.id));
+  const metas = await passageMetaForDocuments(
+    ctx.store.db,
+    ctx.docs.map((d) => d.id),
+  );
   const docIndexById = new Map(ctx.docs.map((d, i) => [d.id, i]));
   const set: PassageSet = {
     count: metas.length,

@@ -5,16 +5,7 @@ import type { ReadDocumentResult } from '../../text/readDocument';
 import type { DedupThresholds } from '../thresholds';
 import type { CrossScoreFn, EmbedFn } from '../types';
 
-export type DedupStage =
-  | 'listing'
-  | 'reading'
-  | 'signatures'
-  | 'embedding'
-  | 'near'
-  | 'semantic'
-  | 'rescoring'
-  | 'clustering'
-  | 'saving';
+export type DedupStage = 'listing' | 'reading' | 'signatures' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
 
 export interface DedupProgress {
   stage: DedupStage;
@@ -83,9 +74,32 @@ export class DedupScanCancelledError extends Error {
 
 export function emptyStats(): DedupScanStats {
   return {
-    files: 0, read: 0, unchanged: 0, skipped: 0, documents: 0, hardLinks: 0, distinctContents: 0, passages: 0, distinctPassages: 0,
-    signaturesComputed: 0, signaturesCached: 0, embedded: 0, embeddingsCached: 0, nearPairs: 0, semanticMethod: null,
-    semanticPairs: 0, semanticFromCache: 0, crossScored: 0, crossAccepted: 0, semanticRejectedCoverage: 0, semanticRejectedNumbers: 0,
-    fileClusters: 0, duplicateFiles: 0, preselectedFiles: 0, passageClusters: 0, passageFuzzySkipped: null, elapsedMs: 0,
+    files: 0,
+    read: 0,
+    unchanged: 0,
+    skipped: 0,
+    documents: 0,
+    hardLinks: 0,
+    distinctContents: 0,
+    passages: 0,
+    distinctPassages: 0,
+    signaturesComputed: 0,
+    signaturesCached: 0,
+    embedded: 0,
+    embeddingsCached: 0,
+    nearPairs: 0,
+    semanticMethod: null,
+    semanticPairs: 0,
+    semanticFromCache: 0,
+    crossScored: 0,
+    crossAccepted: 0,
+    semanticRejectedCoverage: 0,
+    semanticRejectedNumbers: 0,
+    fileClusters: 0,
+    duplicateFiles: 0,
+    preselectedFiles: 0,
+    passageClusters: 0,
+    passageFuzzySkipped: null,
+    elapsedMs: 0,
   };
 }

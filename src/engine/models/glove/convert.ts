@@ -75,7 +75,11 @@ class JsonChunkReader {
   bytesRead = 0;
   private eof = false;
 
-  constructor(private readonly fd: number, private readonly file: string, chunkBytes = CHUNK) {
+  constructor(
+    private readonly fd: number,
+    private readonly file: string,
+    chunkBytes = CHUNK,
+  ) {
     this.chunk = Buffer.alloc(chunkBytes);
   }
 
@@ -135,7 +139,8 @@ class JsonChunkReader {
         continue;
       }
       const c = this.buf.charCodeAt(i);
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) {
         const raw = this.buf.slice(start, i + 1);
         this.pos = i + 1;
@@ -241,7 +246,8 @@ export function convertGloveJson(o: ConvertOptions): GloveMeta {
               r.expect(':');
               r.readNumberArray(values);
               const index = values[wordIndex];
-              if (values.length <= wordIndex || index === undefined || !Number.isInteger(index) || index < 0 || index >= size) r.fail(`the vector of "${word}" has no valid index`);
+              if (values.length <= wordIndex || index === undefined || !Number.isInteger(index) || index < 0 || index >= size)
+                r.fail(`the vector of "${word}" has no valid index`);
               if (words[index] !== undefined) r.fail(`two words have index ${index}`);
               if (/[\n\r]/.test(word)) r.fail(`the word ${JSON.stringify(word)} holds a line break`);
               words[index] = word;

@@ -45,7 +45,13 @@ export class GloveCrossEncoder implements CrossEncoder {
     this.vars = new Map<string, tf.Variable>([
       ['glove_cross/linear', variableOf(tf.tensor1d(linear), true)],
       ['glove_cross/bias', variableOf(tf.tensor1d([INIT_BIAS / K]), true)],
-      ['glove_cross/hidden_kernel', variableOf(tf.tidy(() => tf.mul(tf.randomNormal([PAIR_FEATURES, HIDDEN], 0, 0.5, 'float32', options.seed ?? 42), 1 / K)), true)],
+      [
+        'glove_cross/hidden_kernel',
+        variableOf(
+          tf.tidy(() => tf.mul(tf.randomNormal([PAIR_FEATURES, HIDDEN], 0, 0.5, 'float32', options.seed ?? 42), 1 / K)),
+          true,
+        ),
+      ],
       ['glove_cross/hidden_bias', variableOf(tf.zeros([HIDDEN]), true)],
       ['glove_cross/output', variableOf(tf.zeros([HIDDEN]), true)],
     ]);

@@ -1,6 +1,15 @@
 export { GLOVE_PACKAGE, GLOVE_FOLDER_NAME, GloveUnavailableError, gloveDirOf, defaultGloveDir, useGloveDataDir, glovePackageJson } from './location';
 export { convertGloveJson, type ConvertProgress, type GloveMeta } from './convert';
-export { loadGloveVectors, ensureGloveConverted, onGloveConversionProgress, readGloveMeta, resolveGloveDir, unloadGloveVectors, type GloveVectors, type LoadGloveOptions } from './vectors';
+export {
+  loadGloveVectors,
+  ensureGloveConverted,
+  onGloveConversionProgress,
+  readGloveMeta,
+  resolveGloveDir,
+  unloadGloveVectors,
+  type GloveVectors,
+  type LoadGloveOptions,
+} from './vectors';
 export { gloveTokenIds, gloveSurfaceTokens } from './tokenize';
 export { GloveSif, SIF_A, sifWeights, firstPrincipalComponent, vocabularyComponent, type SifEmbedOptions } from './sif';
 

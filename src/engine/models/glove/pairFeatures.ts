@@ -86,10 +86,11 @@ function pairFeatures(a: TextView, b: TextView, weights: Float32Array): number[]
   let unmatched = 0;
   for (let i = 0; i < na; i++) {
     let best = -Infinity;
-    for (let j = 0; j < nb; j++) if (sims[i * nb + j]! > best) {
-      best = sims[i * nb + j]!;
-      bestA[i] = j;
-    }
+    for (let j = 0; j < nb; j++)
+      if (sims[i * nb + j]! > best) {
+        best = sims[i * nb + j]!;
+        bestA[i] = j;
+      }
     const w = weights[a.ids[i]!]!;
     alignAB += w * best;
     wA += w;
@@ -113,11 +114,12 @@ function pairFeatures(a: TextView, b: TextView, weights: Float32Array): number[]
   // Order: over pairs of a's words that align to different words of b, how often the order is kept.
   let kept = 0;
   let compared = 0;
-  for (let i = 0; i < na; i++) for (let k = i + 1; k < na; k++) {
-    if (bestA[i] === bestA[k]) continue;
-    compared++;
-    if (bestA[i]! < bestA[k]!) kept++;
-  }
+  for (let i = 0; i < na; i++)
+    for (let k = i + 1; k < na; k++) {
+      if (bestA[i] === bestA[k]) continue;
+      compared++;
+      if (bestA[i]! < bestA[k]!) kept++;
+    }
   return [
     dot(a.sif, b.sif),
     alignAB / wA,

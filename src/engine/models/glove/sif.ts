@@ -40,11 +40,12 @@ export function weightedAverage(vectors: GloveVectors, weights: ArrayLike<number
 /** First right singular vector of the rows (uncentred, as SIF's TruncatedSVD), unit length. */
 export function firstPrincipalComponent(rows: readonly Float32Array[], dim: number): Float32Array {
   const cov = new Float64Array(dim * dim);
-  for (const r of rows) for (let i = 0; i < dim; i++) {
-    const ri = r[i]!;
-    if (ri === 0) continue;
-    for (let j = 0; j < dim; j++) cov[i * dim + j]! += ri * r[j]!;
-  }
+  for (const r of rows)
+    for (let i = 0; i < dim; i++) {
+      const ri = r[i]!;
+      if (ri === 0) continue;
+      for (let j = 0; j < dim; j++) cov[i * dim + j]! += ri * r[j]!;
+    }
   let v = new Float64Array(dim).fill(1 / Math.sqrt(dim));
   for (let it = 0; it < 200; it++) {
     const next = new Float64Array(dim);
@@ -113,13 +114,17 @@ export class GloveSif {
   readonly weights: Float32Array;
   private reference: Float32Array | null = null;
 
-  constructor(readonly vectors: GloveVectors, readonly a = SIF_A) {
+  constructor(
+    readonly vectors: GloveVectors,
+    readonly a = SIF_A,
+  ) {
     this.dim = vectors.dim;
     this.weights = sifWeights(vectors.size, a);
   }
 
   referenceComponent(): Float32Array {
-    return (this.reference ??= this.a === SIF_A && this.vectors.referenceComponent ? this.vectors.referenceComponent : vocabularyComponent(this.vectors, this.a));
+    return (this.reference ??=
+      this.a === SIF_A && this.vectors.referenceComponent ? this.vectors.referenceComponent : vocabularyComponent(this.vectors, this.a));
   }
 
   /** Weighted averages before component removal. */

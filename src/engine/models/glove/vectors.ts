@@ -76,11 +76,14 @@ export function loadGloveVectors(o: LoadGloveOptions = {}): GloveVectors {
   const meta = readGloveMeta(dir)!;
   const bytes = fs.readFileSync(path.join(dir, 'vectors.f32'));
   if (bytes.byteLength !== meta.size * meta.dim * 4) {
-    throw new GloveUnavailableError(`${dir}/vectors.f32 has ${bytes.byteLength} bytes, expected ${meta.size * meta.dim * 4}: delete the folder to convert again`);
+    throw new GloveUnavailableError(
+      `${dir}/vectors.f32 has ${bytes.byteLength} bytes, expected ${meta.size * meta.dim * 4}: delete the folder to convert again`,
+    );
   }
   const matrix = alignedFloat32(bytes);
   const words = fs.readFileSync(path.join(dir, 'vocab.txt'), 'utf8').split('\n');
-  if (words.length !== meta.size) throw new GloveUnavailableError(`${dir}/vocab.txt has ${words.length} words, expected ${meta.size}: delete the folder to convert again`);
+  if (words.length !== meta.size)
+    throw new GloveUnavailableError(`${dir}/vocab.txt has ${words.length} words, expected ${meta.size}: delete the folder to convert again`);
   const table = alignedUint32(fs.readFileSync(path.join(dir, 'vocab.hash')));
   let index: WordIndex;
   try {
@@ -99,7 +102,9 @@ function alignedFloat32(bytes: Buffer): Float32Array {
 }
 
 function alignedUint32(bytes: Buffer): Uint32Array {
-  return bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4)) : new Uint32Array(new Uint8Array(bytes).buffer);
+  return bytes.byteOffset % 4 === 0
+    ? new Uint32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4))
+    : new Uint32Array(new Uint8Array(bytes).buffer);
 }
 
 /** Forgets loaded folders (tests; memory). */

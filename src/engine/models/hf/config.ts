@@ -75,7 +75,8 @@ export function parseEncoderConfig(json: unknown): { config: HfEncoderConfig | n
   }
   const posType = c.position_embedding_type ?? 'absolute';
   if (posType !== 'absolute') problems.push(`config.json position_embedding_type "${String(posType)}" is not supported (only "absolute")`);
-  if (c.is_decoder === true || c.add_cross_attention === true) problems.push('config.json describes a decoder (is_decoder / add_cross_attention); only encoders are supported');
+  if (c.is_decoder === true || c.add_cross_attention === true)
+    problems.push('config.json describes a decoder (is_decoder / add_cross_attention); only encoders are supported');
   const eps = c.layer_norm_eps ?? 1e-12;
   if (typeof eps !== 'number' || !(eps > 0)) problems.push(`config.json layer_norm_eps should be a positive number, not ${JSON.stringify(eps)}`);
   const padTokenId = int('pad_token_id', type === 'roberta' ? 1 : 0, 0);
@@ -97,7 +98,9 @@ export function parseEncoderConfig(json: unknown): { config: HfEncoderConfig | n
     positionOffset: type === 'roberta' ? padTokenId + 1 : 0,
   };
   if (config.maxPositionEmbeddings - config.positionOffset < 3) {
-    problems.push(`config.json max_position_embeddings ${config.maxPositionEmbeddings} leaves no room for a sequence (positions start at ${config.positionOffset})`);
+    problems.push(
+      `config.json max_position_embeddings ${config.maxPositionEmbeddings} leaves no room for a sequence (positions start at ${config.positionOffset})`,
+    );
   }
   return { config: problems.length ? null : config, problems };
 }

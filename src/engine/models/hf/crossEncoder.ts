@@ -84,7 +84,10 @@ export class HfCrossEncoder implements CrossEncoder {
     const truncated: boolean[] = new Array(pairs.length);
     for (let start = 0; start < order.length; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
-      const batch = this.encodePairs(idx.map((i) => pairs[i]), options.maxLength);
+      const batch = this.encodePairs(
+        idx.map((i) => pairs[i]),
+        options.maxLength,
+      );
       const out = tf.tidy(() => tf.sigmoid(this.forwardBatch(batch)));
       try {
         const data = (await out.data()) as Float32Array;

@@ -138,7 +138,8 @@ export function planModelFolder(dir: string): ModelFolderPlan {
   const limit = positionLimit(config);
   let maxLength = limit;
   if (st.maxSeqLength !== null) {
-    if (st.maxSeqLength > limit) warnings.push(`sentence_bert_config.json max_seq_length ${st.maxSeqLength} exceeds the ${limit} positions of the model; using ${limit}`);
+    if (st.maxSeqLength > limit)
+      warnings.push(`sentence_bert_config.json max_seq_length ${st.maxSeqLength} exceeds the ${limit} positions of the model; using ${limit}`);
     maxLength = Math.min(st.maxSeqLength, limit);
   } else if (modelMaxLength !== null) {
     maxLength = Math.min(modelMaxLength, limit);

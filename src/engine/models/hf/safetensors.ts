@@ -29,8 +29,21 @@ export interface SafetensorsHeader {
 }
 
 const ITEM_SIZE: Record<string, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
-  F8_E4M3: 1, F8_E5M2: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 };
 
 export const FLOAT_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;
@@ -94,9 +107,7 @@ export function readSafetensorsHeader(file: string): SafetensorsHeader {
       const [b, end] = e.data_offsets as [number, number];
       if (end < b) throw new SafetensorsError(`${label} header is corrupt: tensor "${name}" has data_offsets [${b}, ${end}]`);
       if (end > dataSize) {
-        throw new SafetensorsError(
-          `${label} is truncated: tensor "${name}" needs bytes up to ${end} of the data section, which has only ${dataSize} bytes`,
-        );
+        throw new SafetensorsError(`${label} is truncated: tensor "${name}" needs bytes up to ${end} of the data section, which has only ${dataSize} bytes`);
       }
       const item = ITEM_SIZE[e.dtype];
       const count = (e.shape as number[]).reduce((a, d) => a * d, 1);

@@ -68,7 +68,10 @@ export function readSentenceTransformerSetup(dir: string): SentenceTransformerSe
         if (short === 'Transformer' || short === 'BERT' || short === 'RoBERTa') setup.transformerPath = modPath;
         else if (short === 'Pooling') poolingPath = modPath;
         else if (short === 'Normalize') setup.normalize = true;
-        else problems.push(`modules.json: sentence-transformers module ${type || JSON.stringify(m)} (${modPath || 'no path'}) is not supported (supported: Transformer, Pooling, Normalize)`);
+        else
+          problems.push(
+            `modules.json: sentence-transformers module ${type || JSON.stringify(m)} (${modPath || 'no path'}) is not supported (supported: Transformer, Pooling, Normalize)`,
+          );
       }
     }
   }

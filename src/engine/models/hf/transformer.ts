@@ -84,7 +84,10 @@ export class BertLikeEncoder {
       const mask = tf.cast(inputs.attentionMask, 'float32');
 
       let x = tf.add(
-        tf.add(gatherRows(this.w('embeddings.word_embeddings.weight') as tf.Tensor2D, tf.reshape(ids, [-1])), gatherRows(this.w('embeddings.position_embeddings.weight') as tf.Tensor2D, tf.reshape(this.positionIds(ids), [-1]))),
+        tf.add(
+          gatherRows(this.w('embeddings.word_embeddings.weight') as tf.Tensor2D, tf.reshape(ids, [-1])),
+          gatherRows(this.w('embeddings.position_embeddings.weight') as tf.Tensor2D, tf.reshape(this.positionIds(ids), [-1])),
+        ),
         gatherRows(this.w('embeddings.token_type_embeddings.weight') as tf.Tensor2D, tf.reshape(types, [-1])),
       ) as tf.Tensor2D;
       x = layerNorm(x, this.w('embeddings.LayerNorm.weight') as tf.Tensor1D, this.w('embeddings.LayerNorm.bias') as tf.Tensor1D, cfg.layerNormEps);
@@ -121,11 +124,21 @@ export class BertLikeEncoder {
     const probs = maybeDropout(tf.softmax(scores, -1), rates.attention);
     const ctx = tf.reshape(tf.transpose(batchMatMul(probs, v), [0, 2, 1, 3]), [B * L, cfg.hiddenSize]) as tf.Tensor2D;
     const attnOut = maybeDropout(linear(ctx, W('attention.output.dense'), b('attention.output.dense')), rates.hidden);
-    const h = layerNorm(tf.add(attnOut, x), this.w(p + 'attention.output.LayerNorm.weight') as tf.Tensor1D, this.w(p + 'attention.output.LayerNorm.bias') as tf.Tensor1D, cfg.layerNormEps);
+    const h = layerNorm(
+      tf.add(attnOut, x),
+      this.w(p + 'attention.output.LayerNorm.weight') as tf.Tensor1D,
+      this.w(p + 'attention.output.LayerNorm.bias') as tf.Tensor1D,
+      cfg.layerNormEps,
+    );
 
     const inter = activation(linear(h, W('intermediate.dense'), b('intermediate.dense')), cfg.hiddenAct);
     const ffn = maybeDropout(linear(inter, W('output.dense'), b('output.dense')), rates.hidden);
-    return layerNorm(tf.add(ffn, h), this.w(p + 'output.LayerNorm.weight') as tf.Tensor1D, this.w(p + 'output.LayerNorm.bias') as tf.Tensor1D, cfg.layerNormEps);
+    return layerNorm(
+      tf.add(ffn, h),
+      this.w(p + 'output.LayerNorm.weight') as tf.Tensor1D,
+      this.w(p + 'output.LayerNorm.bias') as tf.Tensor1D,
+      cfg.layerNormEps,
+    );
   }
 
   /** BERT pooler: tanh(dense(CLS hidden state)); throws when the checkpoint has none. */

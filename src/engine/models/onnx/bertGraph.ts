@@ -52,7 +52,13 @@ export function buildBertGraph(spec: BertGraphSpec): GraphBuilder {
     const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, kT]), g.scalarF(1 / Math.sqrt(d))]), scoreMask]);
     const probs = g.op('Softmax', [scores], { axis: attr.int(-1) });
     const ctx = mergeHeads(g, g.op('MatMul', [probs, v]), H);
-    const h = layerNorm(g, g.op('Add', [lin(ctx, 'attention.output.dense'), x]), w.use(p + 'attention.output.LayerNorm.weight'), w.use(p + 'attention.output.LayerNorm.bias'), cfg.layerNormEps);
+    const h = layerNorm(
+      g,
+      g.op('Add', [lin(ctx, 'attention.output.dense'), x]),
+      w.use(p + 'attention.output.LayerNorm.weight'),
+      w.use(p + 'attention.output.LayerNorm.bias'),
+      cfg.layerNormEps,
+    );
     const inter = activation(g, lin(h, 'intermediate.dense'), cfg.hiddenAct);
     x = layerNorm(g, g.op('Add', [lin(inter, 'output.dense'), h]), w.use(p + 'output.LayerNorm.weight'), w.use(p + 'output.LayerNorm.bias'), cfg.layerNormEps);
   }

@@ -80,18 +80,23 @@ export class OnnxBiEncoder implements InferenceBiEncoder {
   async embedDetailed(texts: readonly string[], options: InferenceOptions = {}): Promise<EmbedResult> {
     const maxLength = this.codec.limit(options.maxLength);
     const encoded = texts.map((t) => this.codec.encode(String(t ?? ''), maxLength));
-    const vectors = await runBatched(encoded, (e) => e.ids.length, options.batchSize ?? DEFAULT_BATCH, async (items) => {
-      const feeds = packFeeds(items, this.codec.padId, false);
-      const out = await this.session.run(feeds);
-      const t = out.embeddings!;
-      try {
-        const data = t.data as Float32Array;
-        if (data.length !== items.length * this.dim) throw new Error(`ONNX embeddings have ${data.length} values for ${items.length} x ${this.dim}`);
-        return items.map((_, i) => data.slice(i * this.dim, (i + 1) * this.dim));
-      } finally {
-        t.dispose();
-      }
-    });
+    const vectors = await runBatched(
+      encoded,
+      (e) => e.ids.length,
+      options.batchSize ?? DEFAULT_BATCH,
+      async (items) => {
+        const feeds = packFeeds(items, this.codec.padId, false);
+        const out = await this.session.run(feeds);
+        const t = out.embeddings!;
+        try {
+          const data = t.data as Float32Array;
+          if (data.length !== items.length * this.dim) throw new Error(`ONNX embeddings have ${data.length} values for ${items.length} x ${this.dim}`);
+          return items.map((_, i) => data.slice(i * this.dim, (i + 1) * this.dim));
+        } finally {
+          t.dispose();
+        }
+      },
+    );
     return { vectors, truncated: encoded.map((e) => e.truncated) };
   }
 
@@ -128,17 +133,22 @@ export class OnnxCrossEncoder implements InferenceCrossEncoder {
   async logitsDetailed(pairs: readonly TextPair[], options: InferenceOptions = {}): Promise<{ logits: Float32Array; truncated: boolean[] }> {
     const maxLength = this.codec.limit(options.maxLength);
     const encoded = pairs.map(([a, b]) => this.codec.encodePair(String(a ?? ''), String(b ?? ''), maxLength));
-    const logits = await runBatched(encoded, (e) => e.ids.length, options.batchSize ?? DEFAULT_BATCH, async (items) => {
-      const out = await this.session.run(packFeeds(items, this.codec.padId, true));
-      const t = out.logits!;
-      try {
-        const data = t.data as Float32Array;
-        if (data.length !== items.length) throw new Error(`ONNX logits have ${data.length} values for ${items.length} pairs`);
-        return Array.from(data);
-      } finally {
-        t.dispose();
-      }
-    });
+    const logits = await runBatched(
+      encoded,
+      (e) => e.ids.length,
+      options.batchSize ?? DEFAULT_BATCH,
+      async (items) => {
+        const out = await this.session.run(packFeeds(items, this.codec.padId, true));
+        const t = out.logits!;
+        try {
+          const data = t.data as Float32Array;
+          if (data.length !== items.length) throw new Error(`ONNX logits have ${data.length} values for ${items.length} pairs`);
+          return Array.from(data);
+        } finally {
+          t.dispose();
+        }
+      },
+    );
     return { logits: Float32Array.from(logits), truncated: encoded.map((e) => e.truncated) };
   }
 
@@ -160,7 +170,11 @@ export class OnnxCrossEncoder implements InferenceCrossEncoder {
  * Opens ONNX bytes exported from `model` as the matching ONNX encoder (same tokenization),
  * checked against the TF.js model on probe inputs unless `verify` is false.
  */
-export async function openOnnxEncoder(model: BiEncoder | CrossEncoder, bytes: Uint8Array, options: FromModelOptions = {}): Promise<OnnxBiEncoder | OnnxCrossEncoder> {
+export async function openOnnxEncoder(
+  model: BiEncoder | CrossEncoder,
+  bytes: Uint8Array,
+  options: FromModelOptions = {},
+): Promise<OnnxBiEncoder | OnnxCrossEncoder> {
   const session = await createOnnxSession(bytes, options);
   try {
     const codec = codecForModel(model);

@@ -36,11 +36,17 @@ export class ParallelOnnxBiEncoder implements InferenceBiEncoder {
 
   /** Exports a loaded TF.js bi-encoder in memory and opens it in a worker pool. */
   static async fromModel(model: BiEncoder, options: ParallelFromModelOptions = {}): Promise<ParallelOnnxBiEncoder> {
-    return ParallelOnnxBiEncoder.open(buildOnnxModel(model).bytes, codecForModel(model), model.dim, options, options.verify ?? true ? model : undefined);
+    return ParallelOnnxBiEncoder.open(buildOnnxModel(model).bytes, codecForModel(model), model.dim, options, (options.verify ?? true) ? model : undefined);
   }
 
   /** Opens ONNX bytes (inputs input_ids, attention_mask; output embeddings) with the given tokenization. */
-  static async open(bytes: Uint8Array, codec: OnnxTextCodec, dim: number, options: OnnxWorkerPoolOptions = {}, verifyAgainst?: BiEncoder): Promise<ParallelOnnxBiEncoder> {
+  static async open(
+    bytes: Uint8Array,
+    codec: OnnxTextCodec,
+    dim: number,
+    options: OnnxWorkerPoolOptions = {},
+    verifyAgainst?: BiEncoder,
+  ): Promise<ParallelOnnxBiEncoder> {
     const pool = await OnnxWorkerPool.open(bytes, options);
     const enc = new ParallelOnnxBiEncoder(pool, codec, dim);
     try {

@@ -94,7 +94,11 @@ export function packIds(items: ReadonlyArray<{ ids: readonly number[]; typeIds?:
 }
 
 /** Right-pads encoded inputs into int64 [batch, seq] feeds (at least one position, as the TF.js packers). */
-export function packFeeds(items: ReadonlyArray<{ ids: readonly number[]; typeIds?: readonly number[] }>, padId: number, withTypes: boolean): Record<string, ort.Tensor> {
+export function packFeeds(
+  items: ReadonlyArray<{ ids: readonly number[]; typeIds?: readonly number[] }>,
+  padId: number,
+  withTypes: boolean,
+): Record<string, ort.Tensor> {
   const { batch: B, seq: L, ids, mask, types } = packIds(items, padId, withTypes);
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int64', ids, [B, L]),

@@ -55,7 +55,8 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
   const linear = (x: string, kernel: string, shape: [number, number], bias: string): string => {
     if (spec.quantize !== 'int8') return dense(g, x, w.use(kernel, shape), w.use(bias));
     const kw = spec.weights.get(kernel);
-    if (!kw || kw.shape[0] !== shape[0] || kw.shape[1] !== shape[1]) throw new Error(`ONNX export: weight ${kernel} has shape [${kw?.shape ?? 'none'}], expected [${shape}]`);
+    if (!kw || kw.shape[0] !== shape[0] || kw.shape[1] !== shape[1])
+      throw new Error(`ONNX export: weight ${kernel} has shape [${kw?.shape ?? 'none'}], expected [${shape}]`);
     return quantizedDense(g, x, kernel, kw, w.use(bias));
   };
   const ln = (v: string, p: string) => layerNorm(g, v, w.use(p + '/layer_norm/scale'), w.use(p + '/layer_norm/bias'), eps);

@@ -34,7 +34,9 @@ export async function checkOnnxMatchesModel(model: BiEncoder | CrossEncoder, onn
       let dot = 0;
       for (let k = 0; k < r.length; k++) dot += r[k]! * (got[i]![k] ?? 0);
       if (!(dot >= PROBE_TOLERANCE.cosine)) {
-        throw new OnnxExportError(`the ONNX graph disagrees with the TF.js model (cosine ${dot.toFixed(5)} on ${JSON.stringify(PROBE_TEXTS[i])}); its forward pass has changed and the ONNX graph must follow`);
+        throw new OnnxExportError(
+          `the ONNX graph disagrees with the TF.js model (cosine ${dot.toFixed(5)} on ${JSON.stringify(PROBE_TEXTS[i])}); its forward pass has changed and the ONNX graph must follow`,
+        );
       }
     });
     return;
@@ -45,7 +47,9 @@ export async function checkOnnxMatchesModel(model: BiEncoder | CrossEncoder, onn
   ref.forEach((r, i) => {
     const diff = Math.abs(r - got[i]!);
     if (!(diff <= PROBE_TOLERANCE.score)) {
-      throw new OnnxExportError(`the ONNX graph disagrees with the TF.js model (score ${got[i]} vs ${r} on ${JSON.stringify(PROBE_PAIRS[i])}); its forward pass has changed and the ONNX graph must follow`);
+      throw new OnnxExportError(
+        `the ONNX graph disagrees with the TF.js model (score ${got[i]} vs ${r} on ${JSON.stringify(PROBE_PAIRS[i])}); its forward pass has changed and the ONNX graph must follow`,
+      );
     }
   });
 }

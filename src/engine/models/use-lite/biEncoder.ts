@@ -33,12 +33,7 @@ export function buildCore(options: UseLiteLoadOptions): UseLiteCore {
 }
 
 /** Runs `items` in batches of similar length (less padding); results come back in input order. */
-export async function runBatched<T, R>(
-  items: readonly T[],
-  lengthOf: (item: T) => number,
-  batchSize: number,
-  run: (batch: T[]) => Promise<R[]>,
-): Promise<R[]> {
+export async function runBatched<T, R>(items: readonly T[], lengthOf: (item: T) => number, batchSize: number, run: (batch: T[]) => Promise<R[]>): Promise<R[]> {
   const order = items.map((_, i) => i).sort((a, b) => lengthOf(items[a]!) - lengthOf(items[b]!));
   const out = new Array<R>(items.length);
   const size = Math.max(1, Math.floor(batchSize));
@@ -93,15 +88,20 @@ export class UseLiteBiEncoder implements BiEncoder {
   async embedDetailed(texts: readonly string[], options: InferenceOptions = {}): Promise<EmbedResult> {
     const maxLength = options.maxLength ?? this.maxLength;
     const encoded = texts.map((t) => this.tokenizer.encode(String(t ?? ''), { maxLength }));
-    const vectors = await runBatched(encoded, (e) => e.ids.length, options.batchSize ?? 32, async (items) => {
-      const out = tf.tidy(() => l2Normalize(this.core.encode(packBatch(items))));
-      try {
-        const data = (await out.data()) as Float32Array;
-        return items.map((_, i) => data.slice(i * this.dim, (i + 1) * this.dim));
-      } finally {
-        out.dispose();
-      }
-    });
+    const vectors = await runBatched(
+      encoded,
+      (e) => e.ids.length,
+      options.batchSize ?? 32,
+      async (items) => {
+        const out = tf.tidy(() => l2Normalize(this.core.encode(packBatch(items))));
+        try {
+          const data = (await out.data()) as Float32Array;
+          return items.map((_, i) => data.slice(i * this.dim, (i + 1) * this.dim));
+        } finally {
+          out.dispose();
+        }
+      },
+    );
     return { vectors, truncated: encoded.map((e) => e.truncated) };
   }
 
@@ -117,22 +117,27 @@ export class UseLiteBiEncoder implements BiEncoder {
     const maxLength = options.maxLength ?? this.maxLength;
     const encoded = texts.map((t) => this.tokenizer.encode(String(t ?? ''), { maxLength }));
     const width = USE_LITE.hiddenDim;
-    return runBatched(encoded, (e) => e.ids.length, options.batchSize ?? 32, async (items) => {
-      const batch = packBatch(items);
-      const out = tf.tidy(() => {
-        const z = this.core.tokenStates(batch);
-        return tf.div(z, tf.maximum(tf.norm(z, 'euclidean', 2, true), 1e-12));
-      });
-      try {
-        const data = (await out.data()) as Float32Array;
-        return items.map((e, b) => ({
-          ids: e.ids,
-          states: data.slice(b * batch.seqLen * width, (b * batch.seqLen + e.ids.length) * width),
-        }));
-      } finally {
-        out.dispose();
-      }
-    });
+    return runBatched(
+      encoded,
+      (e) => e.ids.length,
+      options.batchSize ?? 32,
+      async (items) => {
+        const batch = packBatch(items);
+        const out = tf.tidy(() => {
+          const z = this.core.tokenStates(batch);
+          return tf.div(z, tf.maximum(tf.norm(z, 'euclidean', 2, true), 1e-12));
+        });
+        try {
+          const data = (await out.data()) as Float32Array;
+          return items.map((e, b) => ({
+            ids: e.ids,
+            states: data.slice(b * batch.seqLen * width, (b * batch.seqLen + e.ids.length) * width),
+          }));
+        } finally {
+          out.dispose();
+        }
+      },
+    );
   }
 
   async embed(texts: readonly string[], options: InferenceOptions = {}): Promise<Float32Array[]> {

@@ -175,7 +175,10 @@ export class UseLiteCore {
     const emb = embeddingLookup(this.v<tf.Rank.R2>('embeddings'), ids) as tf.Tensor3D;
     // Positions are 0..L-1 unless given per token (the cross-encoder restarts them for its second text).
     const timing = options.positions
-      ? (tf.gather(this.timingSignal(Math.max(L, 1 + Math.max(0, ...options.positions))), tf.tensor2d(options.positions, [B, L], 'int32')) as unknown as tf.Tensor3D)
+      ? (tf.gather(
+          this.timingSignal(Math.max(L, 1 + Math.max(0, ...options.positions))),
+          tf.tensor2d(options.positions, [B, L], 'int32'),
+        ) as unknown as tf.Tensor3D)
       : this.timingSignal(L);
     let x = tf.add(tf.mul(emb, 2), timing) as tf.Tensor3D;
     const segTable = this.variables.get('segment_embeddings') as tf.Variable<tf.Rank.R2> | undefined;

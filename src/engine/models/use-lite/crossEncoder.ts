@@ -25,14 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SentencePieceTokenizer } from '../../tokenize/sentencepiece';
-import type {
-  CrossEncoder,
-  ForwardOptions,
-  InferenceOptions,
-  ScoreResult,
-  SetWeightsOptions,
-  TextPair,
-} from '../encoder';
+import type { CrossEncoder, ForwardOptions, InferenceOptions, ScoreResult, SetWeightsOptions, TextPair } from '../encoder';
 import { matMul } from '../../backend/ops';
 import { type UseLiteLoadOptions, buildCore, loadUseLiteTokenizer, runBatched } from './biEncoder';
 import { type TokenBatch, type UseLiteCore, l2Normalize, packBatch } from './core';
@@ -60,7 +53,12 @@ export function pairLayout(batch: TokenBatch): { positions: Int32Array; poolA: F
     let length = 0;
     while (length < L && batch.mask[row + length]! > 0) length++;
     let bStart = length;
-    if (batch.segments) for (let i = 0; i < length; i++) if (batch.segments[row + i] === 1) { bStart = i; break; }
+    if (batch.segments)
+      for (let i = 0; i < length; i++)
+        if (batch.segments[row + i] === 1) {
+          bStart = i;
+          break;
+        }
     // The separator is the last token of segment 0 (encodePair: a </s> b).
     const sep = bStart - 1;
     for (let i = 0; i < L; i++) {
@@ -134,14 +132,19 @@ export class UseLiteCrossEncoder implements CrossEncoder {
   async scoreDetailed(pairs: readonly TextPair[], options: InferenceOptions = {}): Promise<ScoreResult> {
     const maxLength = options.maxLength ?? this.maxLength;
     const encoded = pairs.map((p) => this.encodePair(p, maxLength));
-    const scores = await runBatched(encoded, (e) => e.ids.length, options.batchSize ?? 32, async (items) => {
-      const out = tf.tidy(() => tf.sigmoid(this.forwardBatch(packBatch(items))));
-      try {
-        return Array.from((await out.data()) as Float32Array);
-      } finally {
-        out.dispose();
-      }
-    });
+    const scores = await runBatched(
+      encoded,
+      (e) => e.ids.length,
+      options.batchSize ?? 32,
+      async (items) => {
+        const out = tf.tidy(() => tf.sigmoid(this.forwardBatch(packBatch(items))));
+        try {
+          return Array.from((await out.data()) as Float32Array);
+        } finally {
+          out.dispose();
+        }
+      },
+    );
     return { scores: Float32Array.from(scores), truncated: encoded.map((e) => e.truncated) };
   }
 

@@ -63,7 +63,10 @@ export const GRAPH_SOURCES: Readonly<Record<string, string>> = {
 export function baseParamShapes(): Map<string, number[]> {
   const { vocabRows, embedDim: E, hiddenDim: H, ffnDim: F } = USE_LITE;
   const shapes = new Map<string, number[]>([['embeddings', [vocabRows, E]]]);
-  for (const [i, width] of [[0, E], [1, H]] as const) {
+  for (const [i, width] of [
+    [0, E],
+    [1, H],
+  ] as const) {
     shapes.set(`layer_${i}/attention/layer_norm/scale`, [width]);
     shapes.set(`layer_${i}/attention/layer_norm/bias`, [width]);
     shapes.set(`layer_${i}/attention/qkv/kernel`, [width, 3 * width]);

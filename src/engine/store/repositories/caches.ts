@@ -40,14 +40,11 @@ export function embeddingCacheRepository({ db, now }: RepoContext) {
     async putMany(modelId: number, entries: readonly { contentHash: string; vector: Float32Array }[]): Promise<number> {
       if (entries.length === 0) return 0;
       return db.transaction(() =>
-        db.withStatement(
-          'INSERT OR REPLACE INTO embedding_cache (content_hash, model_id, dim, vector, created_at) VALUES (?, ?, ?, ?, ?)',
-          async (insert) => {
-            const at = now();
-            for (const e of entries) await insert.run([e.contentHash, modelId, e.vector.length, toBlob(e.vector), at]);
-            return entries.length;
-          },
-        ),
+        db.withStatement('INSERT OR REPLACE INTO embedding_cache (content_hash, model_id, dim, vector, created_at) VALUES (?, ?, ?, ?, ?)', async (insert) => {
+          const at = now();
+          for (const e of entries) await insert.run([e.contentHash, modelId, e.vector.length, toBlob(e.vector), at]);
+          return entries.length;
+        }),
       );
     },
 

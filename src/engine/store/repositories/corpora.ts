@@ -20,10 +20,12 @@ export function corporaRepository({ db, now }: RepoContext) {
   return {
     /** Adds a corpus; the name must be unique (SQLITE_CONSTRAINT otherwise). */
     async create(input: { name: string; rootPath: string; kind: CorpusKind }): Promise<Corpus> {
-      const row = await db.get<CorpusRow>(
-        `INSERT INTO corpora (name, root_path, kind, created_at) VALUES (?, ?, ?, ?) RETURNING ${COLUMNS}`,
-        [input.name, input.rootPath, input.kind, now()],
-      );
+      const row = await db.get<CorpusRow>(`INSERT INTO corpora (name, root_path, kind, created_at) VALUES (?, ?, ?, ?) RETURNING ${COLUMNS}`, [
+        input.name,
+        input.rootPath,
+        input.kind,
+        now(),
+      ]);
       return toCorpus(row!);
     },
 

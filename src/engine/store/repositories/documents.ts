@@ -95,8 +95,16 @@ export function documentsRepository({ db, now }: RepoContext) {
                   const contentHash = d.contentHash ?? null;
                   const old = await find.get<{ id: number; content_hash: string | null }>([corpusId, d.relPath]);
                   const row = await upsert.get<{ id: number }>([
-                    corpusId, d.relPath, d.size, d.mtimeMs, contentHash, d.encoding ?? null, d.format ?? null,
-                    d.status, d.skipReason ?? null, at,
+                    corpusId,
+                    d.relPath,
+                    d.size,
+                    d.mtimeMs,
+                    contentHash,
+                    d.encoding ?? null,
+                    d.format ?? null,
+                    d.status,
+                    d.skipReason ?? null,
+                    at,
                   ]);
                   const changed = !old || old.content_hash !== contentHash;
                   if (old && changed) await clearPassages.run([old.id]);
@@ -117,28 +125,19 @@ export function documentsRepository({ db, now }: RepoContext) {
 
     /** The document at `relPath` in a corpus, or undefined. */
     async getByPath(corpusId: number, relPath: string): Promise<StoredDocument | undefined> {
-      const row = await db.get<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE corpus_id = ? AND rel_path = ?`, [
-        corpusId,
-        relPath,
-      ]);
+      const row = await db.get<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE corpus_id = ? AND rel_path = ?`, [corpusId, relPath]);
       return row && toDocument(row);
     },
 
     /** Documents of a corpus in path order, optionally of one status, paged. */
-    async listByCorpus(
-      corpusId: number,
-      opts: { status?: DocumentStatus; limit?: number; offset?: number } = {},
-    ): Promise<StoredDocument[]> {
+    async listByCorpus(corpusId: number, opts: { status?: DocumentStatus; limit?: number; offset?: number } = {}): Promise<StoredDocument[]> {
       const params: unknown[] = [corpusId];
       let where = 'corpus_id = ?';
       if (opts.status) {
         where += ' AND status = ?';
         params.push(opts.status);
       }
-      const rows = await db.all<DocumentRow>(
-        `SELECT ${DOC_COLUMNS} FROM documents WHERE ${where} ORDER BY rel_path${page(opts, params)}`,
-        params,
-      );
+      const rows = await db.all<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE ${where} ORDER BY rel_path${page(opts, params)}`, params);
       return rows.map(toDocument);
     },
 
@@ -153,9 +152,7 @@ export function documentsRepository({ db, now }: RepoContext) {
 
     /** All documents (any corpus) with this content hash: exact duplicates. */
     async findByHash(contentHash: string): Promise<StoredDocument[]> {
-      const rows = await db.all<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE content_hash = ? ORDER BY id`, [
-        contentHash,
-      ]);
+      const rows = await db.all<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE content_hash = ? ORDER BY id`, [contentHash]);
       return rows.map(toDocument);
     },
 
@@ -166,9 +163,7 @@ export function documentsRepository({ db, now }: RepoContext) {
     async removeMissing(corpusId: number, present: Iterable<string>): Promise<number> {
       const keep = new Set(present);
       return db.transaction(async () => {
-        const rows = await db.all<{ id: number; rel_path: string }>('SELECT id, rel_path FROM documents WHERE corpus_id = ?', [
-          corpusId,
-        ]);
+        const rows = await db.all<{ id: number; rel_path: string }>('SELECT id, rel_path FROM documents WHERE corpus_id = ?', [corpusId]);
         return removeMany(rows.filter((r) => !keep.has(r.rel_path)).map((r) => r.id));
       });
     },
@@ -204,9 +199,7 @@ export function passagesRepository({ db }: RepoContext) {
 
     /** Passages of a document in order. */
     async listForDocument(documentId: number): Promise<Passage[]> {
-      const rows = await db.all<PassageRow>(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE document_id = ? ORDER BY idx`, [
-        documentId,
-      ]);
+      const rows = await db.all<PassageRow>(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE document_id = ? ORDER BY idx`, [documentId]);
       return rows.map(toPassage);
     },
 

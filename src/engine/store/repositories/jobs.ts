@@ -144,10 +144,7 @@ export function jobsRepository({ db, now }: RepoContext) {
 
     /** At start-up: marks jobs left queued or running by an earlier process as failed; returns how many. */
     async failInterrupted(error = 'Interrupted: the app stopped while this job was running'): Promise<number> {
-      const result = await db.run(`UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE status IN ('queued', 'running')`, [
-        error,
-        now(),
-      ]);
+      const result = await db.run(`UPDATE jobs SET status = 'failed', error = ?, updated_at = ? WHERE status IN ('queued', 'running')`, [error, now()]);
       return result.changes;
     },
   };

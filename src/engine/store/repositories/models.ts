@@ -40,8 +40,15 @@ export function modelsRepository({ db, now }: RepoContext) {
         `INSERT INTO models (name, kind, architecture, rel_dir, parent_id, run_id, cycle, config_json, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
         [
-          input.name, input.kind, input.architecture, input.relDir, input.parentId ?? null, input.runId ?? null,
-          input.cycle ?? null, JSON.stringify(input.config ?? {}), now(),
+          input.name,
+          input.kind,
+          input.architecture,
+          input.relDir,
+          input.parentId ?? null,
+          input.runId ?? null,
+          input.cycle ?? null,
+          JSON.stringify(input.config ?? {}),
+          now(),
         ],
       );
       return toModel(row!);
@@ -71,10 +78,7 @@ export function modelsRepository({ db, now }: RepoContext) {
         where.push('run_id = ?');
         args.push(opts.runId);
       }
-      const rows = await db.all<ModelRow>(
-        `SELECT ${COLUMNS} FROM models${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
-        args,
-      );
+      const rows = await db.all<ModelRow>(`SELECT ${COLUMNS} FROM models${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, args);
       return rows.map(toModel);
     },
 
@@ -88,7 +92,9 @@ export function modelsRepository({ db, now }: RepoContext) {
            SELECT m.parent_id, c.depth + 1 FROM chain c JOIN models m ON m.id = c.id
             WHERE m.parent_id IS NOT NULL AND c.depth < 1000
          )
-         SELECT ${COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+         SELECT ${COLUMNS.split(', ')
+           .map((c) => `m.${c}`)
+           .join(', ')}
            FROM chain c JOIN models m ON m.id = c.id ORDER BY c.depth`,
         [id],
       );

@@ -52,17 +52,14 @@ export function sentencePairsRepository({ db, now }: RepoContext) {
     async addMany(corpusId: number, pairs: readonly SentencePairInput[]): Promise<number[]> {
       if (pairs.length === 0) return [];
       return db.transaction(() =>
-        db.withStatement(
-          'INSERT INTO sentence_pairs (corpus_id, text_a, text_b, source, gold_score, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          async (insert) => {
-            const at = now();
-            const ids: number[] = [];
-            for (const p of pairs) {
-              ids.push((await insert.run([corpusId, p.textA, p.textB, p.source, p.goldScore ?? null, at])).lastID);
-            }
-            return ids;
-          },
-        ),
+        db.withStatement('INSERT INTO sentence_pairs (corpus_id, text_a, text_b, source, gold_score, created_at) VALUES (?, ?, ?, ?, ?, ?)', async (insert) => {
+          const at = now();
+          const ids: number[] = [];
+          for (const p of pairs) {
+            ids.push((await insert.run([corpusId, p.textA, p.textB, p.source, p.goldScore ?? null, at])).lastID);
+          }
+          return ids;
+        }),
       );
     },
 
@@ -93,10 +90,7 @@ export function sentencePairsRepository({ db, now }: RepoContext) {
 
     /** Deletes the pairs of a corpus (of one source if given), e.g. before mining again. */
     async removeByCorpus(corpusId: number, source?: PairSource): Promise<number> {
-      const result = await db.run(
-        `DELETE FROM sentence_pairs WHERE corpus_id = ?${source ? ' AND source = ?' : ''}`,
-        source ? [corpusId, source] : [corpusId],
-      );
+      const result = await db.run(`DELETE FROM sentence_pairs WHERE corpus_id = ?${source ? ' AND source = ?' : ''}`, source ? [corpusId, source] : [corpusId]);
       return result.changes;
     },
   };
@@ -137,10 +131,7 @@ export function labelledPairsRepository({ db, now }: RepoContext) {
         where.push('scale = ?');
         args.push(opts.scale);
       }
-      const rows = await db.all<LabelRow>(
-        `SELECT * FROM labelled_pairs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
-        args,
-      );
+      const rows = await db.all<LabelRow>(`SELECT * FROM labelled_pairs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, args);
       return rows.map(toLabelled);
     },
 

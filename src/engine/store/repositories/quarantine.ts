@@ -183,7 +183,15 @@ export function quarantineRepository({ db, now }: RepoContext) {
         args,
       );
       const batches = await db.all<{
-        id: string; scan_id: number | null; quarantine_dir: string; planned: number; state: 'moving' | 'done'; pid: number | null; host: string | null; created_at: number; finished_at: number | null;
+        id: string;
+        scan_id: number | null;
+        quarantine_dir: string;
+        planned: number;
+        state: 'moving' | 'done';
+        pid: number | null;
+        host: string | null;
+        created_at: number;
+        finished_at: number | null;
       }>(`SELECT * FROM quarantine_batches${scanFilter}`, args);
       const byBatch = new Map(counts.map((c) => [c.batch_id, c]));
       const host = os.hostname();
@@ -210,9 +218,18 @@ export function quarantineRepository({ db, now }: RepoContext) {
       for (const b of batches) {
         // A batch still 'moving' is interrupted unless its process is alive on this machine.
         const running = b.state === 'moving' ? b.host === host && b.pid !== null && processAlive(b.pid) : null;
-        summarise(b.id, byBatch.get(b.id), {
-          scanId: b.scan_id, quarantineDir: b.quarantine_dir, createdAt: iso(b.created_at), finishedAt: isoOrNull(b.finished_at), planned: b.planned,
-        }, running);
+        summarise(
+          b.id,
+          byBatch.get(b.id),
+          {
+            scanId: b.scan_id,
+            quarantineDir: b.quarantine_dir,
+            createdAt: iso(b.created_at),
+            finishedAt: isoOrNull(b.finished_at),
+            planned: b.planned,
+          },
+          running,
+        );
         byBatch.delete(b.id);
       }
       for (const c of byBatch.values()) {

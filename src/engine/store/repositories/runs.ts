@@ -116,16 +116,13 @@ export function metricsRepository({ db, now }: RepoContext) {
     async append(runId: number, points: readonly MetricPoint[]): Promise<number> {
       if (points.length === 0) return 0;
       return db.transaction(() =>
-        db.withStatement(
-          'INSERT INTO run_metrics (run_id, stage, cycle, step, name, value, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          async (insert) => {
-            const at = now();
-            for (const p of points) {
-              await insert.run([runId, p.stage, p.cycle ?? 0, p.step, p.name, finiteOrNull(p.value), p.atMs ?? at]);
-            }
-            return points.length;
-          },
-        ),
+        db.withStatement('INSERT INTO run_metrics (run_id, stage, cycle, step, name, value, at) VALUES (?, ?, ?, ?, ?, ?, ?)', async (insert) => {
+          const at = now();
+          for (const p of points) {
+            await insert.run([runId, p.stage, p.cycle ?? 0, p.step, p.name, finiteOrNull(p.value), p.atMs ?? at]);
+          }
+          return points.length;
+        }),
       );
     },
 
@@ -133,7 +130,11 @@ export function metricsRepository({ db, now }: RepoContext) {
     async listForRun(runId: number, opts: { name?: string; stage?: string; cycle?: number } = {}): Promise<RunMetric[]> {
       const where = ['run_id = ?'];
       const args: unknown[] = [runId];
-      for (const [column, value] of [['name', opts.name], ['stage', opts.stage], ['cycle', opts.cycle]] as const) {
+      for (const [column, value] of [
+        ['name', opts.name],
+        ['stage', opts.stage],
+        ['cycle', opts.cycle],
+      ] as const) {
         if (value != null) {
           where.push(`${column} = ?`);
           args.push(value);

@@ -88,7 +88,15 @@ export async function documentLocations(db: Db, ids: readonly number[]): Promise
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += IN_CHUNK) {
     const part = unique.slice(i, i + IN_CHUNK);
-    const rows = await db.all<{ id: number; root_path: string; rel_path: string; size: number; mtime_ms: number; content_hash: string | null; text_len: number | null }>(
+    const rows = await db.all<{
+      id: number;
+      root_path: string;
+      rel_path: string;
+      size: number;
+      mtime_ms: number;
+      content_hash: string | null;
+      text_len: number | null;
+    }>(
       `SELECT d.id, c.root_path, d.rel_path, d.size, d.mtime_ms, d.content_hash,
               (SELECT MAX(p.char_end) FROM passages p WHERE p.document_id = d.id) AS text_len
          FROM documents d JOIN corpora c ON c.id = d.corpus_id

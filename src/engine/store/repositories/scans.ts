@@ -104,8 +104,18 @@ export function scansRepository({ db, now }: RepoContext) {
                 started_at = COALESCE(started_at, ?), finished_at = ?,
                 runner_pid = CASE WHEN ? THEN ? ELSE runner_pid END, heartbeat_at = CASE WHEN ? THEN ? ELSE heartbeat_at END
           WHERE id = ?`,
-        [status, opts.error ?? null, toJson(opts.stats), running ? at : null, TERMINAL_STATUSES.includes(status) ? at : null,
-          running ? 1 : 0, process.pid, running ? 1 : 0, at, id],
+        [
+          status,
+          opts.error ?? null,
+          toJson(opts.stats),
+          running ? at : null,
+          TERMINAL_STATUSES.includes(status) ? at : null,
+          running ? 1 : 0,
+          process.pid,
+          running ? 1 : 0,
+          at,
+          id,
+        ],
       );
       return result.changes > 0;
     },
@@ -138,22 +148,24 @@ export function scansRepository({ db, now }: RepoContext) {
     async addClusters(scanId: number, clusters: readonly ClusterInput[]): Promise<number[]> {
       if (clusters.length === 0) return [];
       return db.transaction(() =>
-        db.withStatement('INSERT INTO clusters (scan_id, layer, score, keep_document_id, preselect, evidence_json) VALUES (?, ?, ?, ?, ?, ?)', (insertCluster) =>
-          db.withStatement(
-            'INSERT INTO cluster_members (cluster_id, document_id, passage_id, score, layer, evidence_json) VALUES (?, ?, ?, ?, ?, ?)',
-            async (insertMember) => {
-              const ids: number[] = [];
-              for (const c of clusters) {
-                const params = [scanId, c.layer, c.score ?? null, c.keepDocumentId ?? null, c.preselect ? 1 : 0, toJson(c.evidence)];
-                const id = (await insertCluster.run(params)).lastID;
-                for (const m of c.members) {
-                  await insertMember.run([id, m.documentId, m.passageId ?? null, m.score ?? null, m.layer ?? null, toJson(m.evidence)]);
+        db.withStatement(
+          'INSERT INTO clusters (scan_id, layer, score, keep_document_id, preselect, evidence_json) VALUES (?, ?, ?, ?, ?, ?)',
+          (insertCluster) =>
+            db.withStatement(
+              'INSERT INTO cluster_members (cluster_id, document_id, passage_id, score, layer, evidence_json) VALUES (?, ?, ?, ?, ?, ?)',
+              async (insertMember) => {
+                const ids: number[] = [];
+                for (const c of clusters) {
+                  const params = [scanId, c.layer, c.score ?? null, c.keepDocumentId ?? null, c.preselect ? 1 : 0, toJson(c.evidence)];
+                  const id = (await insertCluster.run(params)).lastID;
+                  for (const m of c.members) {
+                    await insertMember.run([id, m.documentId, m.passageId ?? null, m.score ?? null, m.layer ?? null, toJson(m.evidence)]);
+                  }
+                  ids.push(id);
                 }
-                ids.push(id);
-              }
-              return ids;
-            },
-          ),
+                return ids;
+              },
+            ),
         ),
       );
     },
@@ -316,10 +328,7 @@ export function fileActionsRepository({ db, now }: RepoContext) {
         const at = now();
         let n = 0;
         for (const part of chunks(ids)) {
-          const result = await db.run(
-            `UPDATE file_actions SET undone_at = ? WHERE undone_at IS NULL AND id IN (${placeholders(part.length)})`,
-            [at, ...part],
-          );
+          const result = await db.run(`UPDATE file_actions SET undone_at = ? WHERE undone_at IS NULL AND id IN (${placeholders(part.length)})`, [at, ...part]);
           n += result.changes;
         }
         return n;

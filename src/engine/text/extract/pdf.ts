@@ -35,7 +35,12 @@ function loadPdfJs(): Promise<{ pdfjs: PdfJs; assetsDir: string }> {
 
 function installMinimalDomMatrix(): void {
   class MinimalDOMMatrix {
-    a = 1; b = 0; c = 0; d = 1; e = 0; f = 0;
+    a = 1;
+    b = 0;
+    c = 0;
+    d = 1;
+    e = 0;
+    f = 0;
     constructor(init?: number[]) {
       if (Array.isArray(init) && init.length === 6) [this.a, this.b, this.c, this.d, this.e, this.f] = init;
     }
@@ -45,7 +50,10 @@ function installMinimalDomMatrix(): void {
       return this;
     }
     scaleSelf(sx: number, sy = sx) {
-      this.a *= sx; this.b *= sx; this.c *= sy; this.d *= sy;
+      this.a *= sx;
+      this.b *= sx;
+      this.c *= sy;
+      this.d *= sy;
       return this;
     }
   }

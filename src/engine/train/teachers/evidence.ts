@@ -21,7 +21,8 @@ export async function computeEvidence(startBi: BiEncoder, pairs: PairList, s: Tr
   const ws = s.teacher?.sif ?? 0;
   if (wa > 0) {
     const encoder = asTokenStateEncoder(startBi);
-    if (encoder) out.evidence.push({ name: 'alignment', weight: wa, scores: await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, signal }) });
+    if (encoder)
+      out.evidence.push({ name: 'alignment', weight: wa, scores: await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, signal }) });
     else out.skipped.push({ name: 'alignment', reason: 'the base model has no token states to align' });
   }
   if (ws > 0) {

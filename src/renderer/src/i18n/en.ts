@@ -24,13 +24,26 @@ export const en = {
   },
   home: {
     title: 'Welcome',
-    intro: 'Teach a model what “saying the same thing” means in your own documents, check whether two texts say the same thing, and find duplicate files. Everything stays on this computer.',
+    intro:
+      'Teach a model what “saying the same thing” means in your own documents, check whether two texts say the same thing, and find duplicate files. Everything stays on this computer.',
     stepsTitle: 'What you can do',
     steps: {
-      documents: { title: '1. Add your documents', text: 'Choose a folder of text files (txt, md, html, docx, pdf…). The app reads it once; your files are never changed.', action: 'Add a folder' },
-      train: { title: '2. Train a model', text: 'Let the model learn from your documents, without labelling anything. A quick run takes a few minutes.', action: 'Train' },
+      documents: {
+        title: '1. Add your documents',
+        text: 'Choose a folder of text files (txt, md, html, docx, pdf…). The app reads it once; your files are never changed.',
+        action: 'Add a folder',
+      },
+      train: {
+        title: '2. Train a model',
+        text: 'Let the model learn from your documents, without labelling anything. A quick run takes a few minutes.',
+        action: 'Train',
+      },
       check: { title: '3. Check two texts', text: 'Paste two sentences or paragraphs and see whether they say the same thing.', action: 'Check a pair' },
-      duplicates: { title: 'Find duplicates', text: 'Find copies and near-copies across folders, and move them aside safely (undo is always possible).', action: 'Find duplicates' },
+      duplicates: {
+        title: 'Find duplicates',
+        text: 'Find copies and near-copies across folders, and move them aside safely (undo is always possible).',
+        action: 'Find duplicates',
+      },
     },
     modelsTitle: 'Models',
     builtinModel: 'Built-in model (USE lite)',
@@ -81,7 +94,8 @@ export const en = {
     runTitleLast: 'Last run',
     titleAnother: 'Train another model',
     title: 'Train a model',
-    intro: 'Trans-Encoder teaches a model what “saying the same thing” means in your texts, without labels: a fast bi-encoder and a careful cross-encoder take turns teaching each other on pairs of sentences, over a few cycles.',
+    intro:
+      'Trans-Encoder teaches a model what “saying the same thing” means in your texts, without labels: a fast bi-encoder and a careful cross-encoder take turns teaching each other on pairs of sentences, over a few cycles.',
     learnFrom: 'Learn from',
     sourceCorpus: 'A corpus (sentences from your documents)',
     sourcePairs: 'A file of sentence pairs (.tsv or .csv)',
@@ -90,7 +104,8 @@ export const en = {
     noCorpusOption: 'No corpus yet: index a folder under Documents',
     pairsFile: 'Pairs file',
     pairsPlaceholder: '/path/to/pairs.tsv',
-    pairsHelp: 'One pair per line: two texts, or a score and two texts; tab- or comma-separated, with or without a header (sentence1, sentence2, score). Lines that cannot be read are skipped and listed.',
+    pairsHelp:
+      'One pair per line: two texts, or a score and two texts; tab- or comma-separated, with or without a header (sentence1, sentence2, score). Lines that cannot be read are skipped and listed.',
     pairsInside: (roots: string) => `It must be inside one of your folders: ${roots}.`,
     howMuch: 'How much training',
     estimating: 'estimating…',
@@ -111,7 +126,8 @@ export const en = {
     mutualHf: 'Second model: a Hugging Face model folder',
     mutualFolder: 'Second model folder',
     start: 'Start training',
-    estimated: (summary: string, about: boolean, pairs: string, steps: string) => `Estimated: ${summary} (${about ? 'about ' : ''}${pairs} pairs, ${steps} steps)`,
+    estimated: (summary: string, about: boolean, pairs: string, steps: string) =>
+      `Estimated: ${summary} (${about ? 'about ' : ''}${pairs} pairs, ${steps} steps)`,
     busy: 'A run is training; start another when it ends or pause it.',
     errCycles: 'Cycles must be a whole number from 1 to 20.',
     errMaxPairs: 'Max pairs must be a whole number of at least 2.',
@@ -236,22 +252,39 @@ export const en = {
     notUsed: 'not used',
     thresholdUsed: 'Threshold',
     models: 'Models',
-    scoresExplained: 'The bi-encoder score is a cosine similarity (1 = same meaning). The cross-encoder reads both texts together and gives a score from 0 to 1.',
+    scoresExplained:
+      'The bi-encoder score is a cosine similarity (1 = same meaning). The cross-encoder reads both texts together and gives a score from 0 to 1.',
     trustTitle: 'How far to trust this',
-    trustBuiltin: 'The built-in model was measured on an English benchmark (STS-B): it ranks a real paraphrase above an unrelated pair about 4 times in 5 (ROC-AUC 0.80). Answers near the threshold are often wrong.',
+    trustBuiltin:
+      'The built-in model was measured on an English benchmark (STS-B): it ranks a real paraphrase above an unrelated pair about 4 times in 5 (ROC-AUC 0.80). Answers near the threshold are often wrong.',
     trustTrained: 'This model was trained on your documents. Its quality on your texts is only known once you measure it on pairs with known answers.',
     trustGeneral: 'Sentence models compare overall meaning: they often miss a negation, a changed number or a swapped name.',
     unreliableTag: '(unreliable here)',
     unreliableTitle: 'Scores are unreliable for this text',
     unreliable: (languages: string, modelLanguages: string) =>
       `The text looks like ${languages}, but the model was trained for ${modelLanguages} only. Its scores here say little: two unrelated sentences can score high. Use a model trained on text in this language.`,
-    negation: 'One text says “not” (or “never”, “no”…) where the other does not. Models often miss this: opposite statements can score as paraphrases. Read both texts before trusting a “yes”.',
+    negation:
+      'One text says “not” (or “never”, “no”…) where the other does not. Models often miss this: opposite statements can score as paraphrases. Read both texts before trusting a “yes”.',
     truncated: 'A text was longer than the model reads; only its beginning was compared.',
-    language: { en: 'English', zh: 'Chinese', ja: 'Japanese', ko: 'Korean', de: 'German', fr: 'French', es: 'Spanish', it: 'Italian', pt: 'Portuguese', nl: 'Dutch', ru: 'Russian', pl: 'Polish' } as Record<string, string>,
+    language: {
+      en: 'English',
+      zh: 'Chinese',
+      ja: 'Japanese',
+      ko: 'Korean',
+      de: 'German',
+      fr: 'French',
+      es: 'Spanish',
+      it: 'Italian',
+      pt: 'Portuguese',
+      nl: 'Dutch',
+      ru: 'Russian',
+      pl: 'Polish',
+    } as Record<string, string>,
     languageUnknown: (code: string) => `another language (${code})`,
   },
   errors: {
-    offline: 'The app cannot reach its engine. If you started it with `npm run serve`, check that it is still running, start it again if needed, and reload this page.',
+    offline:
+      'The app cannot reach its engine. If you started it with `npm run serve`, check that it is still running, start it again if needed, and reload this page.',
     internal: 'Something went wrong inside the app. Try again; if it keeps happening, restart the app. Details:',
     invalid: 'The app could not use what was entered. Check the fields and try again. Details:',
     forbidden: 'That path is outside the folders the app may read. Use one of your folders (listed under Documents).',

@@ -59,9 +59,17 @@ export class AppState {
   trainRunId = $state<number | null>(null);
 
   trainForm = $state<TrainForm>({
-    source: 'corpus', corpusId: null, pairsFile: '', preset: 'quick',
-    baseKind: 'builtin', baseDir: '', mutual: false, mutualKind: 'builtin', mutualDir: '',
-    cycles: null, maxPairs: null,
+    source: 'corpus',
+    corpusId: null,
+    pairsFile: '',
+    preset: 'quick',
+    baseKind: 'builtin',
+    baseDir: '',
+    mutual: false,
+    mutualKind: 'builtin',
+    mutualDir: '',
+    cycles: null,
+    maxPairs: null,
   });
   checkForm = $state<CheckForm>({ a: '', b: '', biModelId: '', crossModelId: '', threshold: null });
 

@@ -13,7 +13,11 @@ export const LAYERS: Record<DedupLayer, { label: string; score: string; explain:
   exact: { label: 'Exact copy', score: 'identical', explain: 'the texts are identical (after normalising spaces and line ends)' },
   near: { label: 'Near duplicate', score: 'Jaccard', explain: 'the texts share most of their word sequences (MinHash estimate of Jaccard similarity)' },
   semantic: { label: 'Same meaning', score: 'cosine', explain: 'the texts say the same thing in other words (cosine similarity of the model’s embeddings)' },
-  cross: { label: 'Same meaning (confirmed)', score: 'cross-encoder', explain: 'a borderline meaning match that the cross-encoder confirmed (its score, 0 to 1)' },
+  cross: {
+    label: 'Same meaning (confirmed)',
+    score: 'cross-encoder',
+    explain: 'a borderline meaning match that the cross-encoder confirmed (its score, 0 to 1)',
+  },
   'same-file': { label: 'The same file', score: 'hard link', explain: 'several names of one file (hard links): moving one frees no space' },
 };
 

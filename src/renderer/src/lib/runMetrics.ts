@@ -95,7 +95,17 @@ export interface RunSpec {
 /** What the run was asked to do, from its stored settings (null: settings the engine could not read). */
 export function runSpec(settings: RunSettings | null): RunSpec {
   if (!settings) {
-    return { preset: null, cycles: null, maxPairs: null, batchBiToCross: null, batchCrossToBi: null, epochsCrossToBi: null, bases: [], source: null, userLabels: null };
+    return {
+      preset: null,
+      cycles: null,
+      maxPairs: null,
+      batchBiToCross: null,
+      batchCrossToBi: null,
+      epochsCrossToBi: null,
+      bases: [],
+      source: null,
+      userLabels: null,
+    };
   }
   const t = settings.settings;
   return {
@@ -173,7 +183,9 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
       headline,
       details: [
         `The judge is the last cycle's cross-encoder together with the run's other evidence (token alignment, word vectors), which reads both texts at once. Cycle ${chosen} came out ahead of the start in ${pct(c.confidence)} of 200 resamples of those pairs.`,
-        ...(heldOut !== null && heldOut < 30 ? [`With only ${heldOut} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`] : []),
+        ...(heldOut !== null && heldOut < 30
+          ? [`With only ${heldOut} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`]
+          : []),
         'It is an estimate, not a measurement: to be sure, check a few pairs whose answer you know (Check), or give the run labelled pairs.',
       ],
     };
@@ -183,7 +195,9 @@ export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], sp
     agreements.length
       ? `Held-out agreement between the run's bi-encoder and cross-encoder (Spearman, 1 = they rank the pairs identically) on ${heldOut ?? 'a few'} pairs the run never trained on — ${agreements.join(', ')}.`
       : 'There was no held-out agreement to report (too few held-out pairs).',
-    ...(heldOut !== null && heldOut < 30 ? [`With only ${heldOut} held-out pairs this figure moves a lot by chance; a run on more text gives a steadier one.`] : []),
+    ...(heldOut !== null && heldOut < 30
+      ? [`With only ${heldOut} held-out pairs this figure moves a lot by chance; a run on more text gives a steadier one.`]
+      : []),
     'High agreement suggests the two models learned something consistent. It is an indication, not a measurement: both models can agree and still be wrong, and the model you started with has no agreement figure to compare with.',
     'To find out, check a few pairs whose answer you know with the new model and with the built-in one (Check).',
   ];
