@@ -38,7 +38,8 @@ export async function ingestFile(file: WalkedFile, opts: { signal?: AbortSignal;
   const hash = contentHash(r.text);
   // Only punctuation, spaces or invisible characters: nothing a reader or a model could use.
   const noWords = !hasWords(r.text);
-  const spans = noWords ? [] : splitPassages(r.text);
+  // Passages without words (separator lines of dashes) would all be "identical": not kept.
+  const spans = noWords ? [] : splitPassages(r.text).filter((p) => hasWords(p.text));
   if (spans.length === 0) {
     return { status: 'skipped', doc: { ...base, status: 'skipped', skipReason: noWords ? SKIP_NO_WORDS : SKIP_NO_TEXT, format: r.format } };
   }

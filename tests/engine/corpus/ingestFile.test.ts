@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
+import { runDedupScan } from '../../../src/engine/dedup';
+import { createStore, openDatabase, type Store } from '../../../src/engine/store';
 import { ingestFile, SKIP_NO_TEXT, SKIP_NO_WORDS, skippedEntryDocument, walkFolder } from '../../../src/engine/corpus/ingestFile';
 
 const dirs: string[] = [];
@@ -29,6 +31,11 @@ function folder(): string {
   );
   fs.symlinkSync(path.join(docs, 'a.txt'), path.join(docs, 'link.txt'));
   return docs;
+}
+
+async function fileStoreAt(dir: string): Promise<Store> {
+  fs.mkdirSync(dir, { recursive: true });
+  return createStore(await openDatabase(path.join(dir, 'tenc.db')));
 }
 
 describe('ingestFile', () => {
@@ -73,6 +80,17 @@ describe('ingestFile', () => {
       const corpusId = job?.kind === 'corpus.index' ? job.result!.corpusId : -1;
       const stored = await engine.invoke('corpora.documents', { corpusId });
       expect(new Map(stored.map((d) => [d.relPath, { status: d.status, skipReason: d.skipReason }]))).toEqual(expected);
+
+      // A dedup scan of the same folder, in a data folder of its own, stores the same documents.
+      const scanStore = await fileStoreAt(path.join(path.dirname(docs), 'data-scan'));
+      try {
+        await runDedupScan({ roots: [docs], store: scanStore });
+        const [scanCorpus] = await scanStore.corpora.list();
+        const scanned = await scanStore.documents.listByCorpus(scanCorpus!.id, { limit: 100, offset: 0 });
+        expect(new Map(scanned.map((d) => [d.relPath, { status: d.status, skipReason: d.skipReason }]))).toEqual(expected);
+      } finally {
+        await scanStore.db.close();
+      }
     } finally {
       await engine.close();
     }

@@ -4,9 +4,8 @@
  * it read). Unchanged files (same size and mtime) are taken from the store.
  */
 import type { DocumentInput, PassageInput, StoredDocument } from '../../store/types';
-import { contentHash, hasWords } from '../../text/normalize';
 import { isRetryableSkipReason } from '../../text/readDocument';
-import { splitPassages } from '../../text/segment';
+import { ingestFile, skippedEntryDocument } from '../../corpus/ingestFile';
 import { walkFolder, type WalkedFile } from '../../text/walkFolder';
 import type { ScanContext, ScanDoc } from './context';
 
@@ -35,7 +34,7 @@ export async function listFiles(ctx: ScanContext): Promise<ListedRoot[]> {
     const skipped: DocumentInput[] = [];
     for await (const entry of walkFolder(root, ctx.opts.signal)) {
       if ('file' in entry) files.push(entry.file);
-      else skipped.push({ relPath: entry.skipped.relPath, size: 0, mtimeMs: 0, status: 'skipped', skipReason: entry.skipped.reason });
+      else skipped.push(skippedEntryDocument(entry.skipped));
       if (++n % 500 === 0) ctx.progress('listing', n, null);
     }
     ctx.check();
@@ -116,45 +115,13 @@ export async function readFiles(ctx: ScanContext, listed: ListedRoot[]): Promise
   }
 }
 
+/** One file read by the rules corpus indexing uses too (corpus/ingestFile.ts), plus its MinHash signature. */
 async function readOne(ctx: ScanContext, file: WalkedFile): Promise<ReadItem> {
   ctx.stats.read++;
-  const r = await ctx.read(file.absPath, { signal: ctx.opts.signal });
-  const skip = (skipReason: string, format: string | null): ReadItem => ({
-    file,
-    doc: { relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, status: 'skipped', skipReason, format },
-    passages: null,
-    signature: null,
-  });
-  if (!r.ok) return skip(r.reason, r.format ?? null);
-  const noWords = !hasWords(r.text);
-  // Passages without words (separator lines of dashes) would all be "identical": not kept.
-  const spans = noWords ? [] : splitPassages(r.text).filter((p) => hasWords(p.text));
-  if (spans.length === 0) {
-    return skip(noWords ? 'no words in the file (only punctuation or invisible characters)' : 'no text in the file', r.format);
-  }
-  const passages: PassageInput[] = spans.map((p, index) => ({
-    index,
-    text: p.text,
-    charStart: p.start,
-    charEnd: p.end,
-    contentHash: contentHash(p.text),
-  }));
+  const r = await ingestFile(file, { signal: ctx.opts.signal, readDocument: ctx.read });
+  if (r.status === 'skipped') return { file, doc: r.doc, passages: null, signature: null };
   ctx.stats.signaturesComputed++;
-  return {
-    file,
-    // Size and mtime as walked (not as read): the next walk compares against these.
-    doc: {
-      relPath: file.relPath,
-      size: file.size,
-      mtimeMs: file.mtimeMs,
-      status: 'ok',
-      contentHash: contentHash(r.text),
-      encoding: r.encoding,
-      format: r.format,
-    },
-    passages,
-    signature: ctx.hasher.signText(r.text),
-  };
+  return { file, doc: r.doc, passages: r.passages, signature: ctx.hasher.signText(r.text) };
 }
 
 async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[]): Promise<void> {
