@@ -424,27 +424,45 @@ export interface ScanSummary {
   finishedAt: string | null;
 }
 
+/** A scan's thresholds. */
+export interface DedupThresholds {
+  /** MinHash estimated Jaccard, 0..1. */
+  near: number;
+  /** Cosine similarity, -1..1 (in practice 0..1). */
+  semantic: number;
+  /** Half-width of the cross-encoder band around `semantic`. */
+  crossBand: number;
+  /** Cross-encoder acceptance score, 0..1. */
+  cross: number;
+}
+
 /** How a scan was configured (stored with it). */
 export interface ScanSettings {
-  thresholds: { near: number; semantic: number; crossBand: number; cross: number };
+  thresholds: DedupThresholds;
   numPerm: number;
   shingleSize: number;
   semanticK: number;
+  /** Passages shorter than this take no part in passage-level matching. */
   minPassageChars: number;
+  /** Also find duplicate passages across files (default true). */
   passageLevel: boolean;
+  /** Above this many distinct passages, passage-level near/semantic matching is skipped. */
   maxPassagesForFuzzy: number;
   exactMaxItems: number;
+  /** models.id of the bi-encoder (key of the embedding cache); null: embeddings are not cached. */
   embedModelId: number | null;
 }
 
+/** What a member's match with its group's kept file rests on. */
 export interface DedupEvidence {
   jaccard?: number;
   cosine?: number;
   cross?: number;
-  /** [share of the member's text matched in the kept file, share of the kept file matched in the member]. */
+  /** [share of this member's text matched in the kept file, share of the kept file's text matched in this member]. */
   coverage?: [number, number];
   /** Numbers found in both texts / in either. */
   numbers?: [number, number];
+  /** A few matching passages: this member's, the kept file's, and their similarity. */
   passages?: { member: string; keeper: string; score: number }[];
 }
 

@@ -2,6 +2,7 @@
  * Reports of a scan's duplicate clusters: JSON, CSV (one row per member) and a self-contained
  * HTML page (inline CSS, no scripts, every text escaped).
  */
+import type { DedupEvidence } from '../../shared/api';
 import path from 'node:path';
 import type { Store } from '../store';
 import type { ClusterLayer } from '../store/types';
@@ -34,17 +35,8 @@ export interface ReportMember {
   passageText: string | null;
 }
 
-export interface ReportEvidence {
-  jaccard?: number;
-  cosine?: number;
-  cross?: number;
-  /** [share of this member's text matched in the kept file, share of the kept file's text matched in this member]. */
-  coverage?: [number, number];
-  /** Numbers found in both texts / in either. */
-  numbers?: [number, number];
-  /** A few matching passages: this member's, the kept file's, and their similarity. */
-  passages?: { member: string; keeper: string; score: number }[];
-}
+/** What a member's match with the kept file rests on: the API's type, defined once in src/shared. */
+export type ReportEvidence = DedupEvidence;
 
 /** How far a group may be acted on without a look: pre-selected, for review, or for information only. */
 export type ClusterConfidence = 'high' | 'review' | 'info';

@@ -4,6 +4,7 @@
  * `calibrateThreshold` (calibrate.ts).
  */
 
+import type { DedupThresholds } from '../../shared/api';
 import { DEDUP_CROSS_BAND, DEDUP_CROSS_THRESHOLD, DEDUP_NEAR_THRESHOLD, DEDUP_SEMANTIC_THRESHOLD } from '../../shared/thresholds';
 
 // The thresholds a user sees and moves are defined once, in src/shared/thresholds.ts.
@@ -46,16 +47,7 @@ export const DEFAULT_MIN_PASSAGE_CHARS = 40;
  */
 export const DEFAULT_MAX_PASSAGES_FOR_FUZZY = 300_000;
 
-export interface DedupThresholds {
-  /** MinHash estimated Jaccard, 0..1. */
-  near: number;
-  /** Cosine similarity, -1..1 (in practice 0..1). */
-  semantic: number;
-  /** Half-width of the cross-encoder band around `semantic`. */
-  crossBand: number;
-  /** Cross-encoder acceptance score, 0..1. */
-  cross: number;
-}
+export type { DedupThresholds };
 
 export const DEFAULT_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze({
   near: DEFAULT_NEAR_THRESHOLD,

@@ -1,5 +1,5 @@
 /** Public types of the deduplication scan: settings, options, progress and statistics. */
-import type { ScanStats } from '../../../shared/api';
+import type { ScanSettings, ScanStats } from '../../../shared/api';
 import type { Store } from '../../store';
 import type { ReadDocumentResult } from '../../text/readDocument';
 import type { DedupThresholds } from '../thresholds';
@@ -16,21 +16,8 @@ export interface DedupProgress {
 
 export type ReadDocumentFn = (absPath: string, opts: { signal?: AbortSignal }) => Promise<ReadDocumentResult>;
 
-export interface DedupScanSettings {
-  thresholds: DedupThresholds;
-  numPerm: number;
-  shingleSize: number;
-  semanticK: number;
-  /** Passages shorter than this take no part in passage-level matching. */
-  minPassageChars: number;
-  /** Also find duplicate passages across files (default true). */
-  passageLevel: boolean;
-  /** Above this many distinct passages, passage-level near/semantic matching is skipped. */
-  maxPassagesForFuzzy: number;
-  exactMaxItems: number;
-  /** models.id of the bi-encoder (key of the embedding cache); null: embeddings are not cached. */
-  embedModelId: number | null;
-}
+/** How a scan is configured: the API's type, defined once in src/shared. */
+export type DedupScanSettings = ScanSettings;
 
 export interface DedupScanOptions {
   /** Folders to scan (ignored when resuming: the scan's own roots are used). */
