@@ -76,6 +76,11 @@ export async function demo(args: string[]): Promise<number> {
     const result = jobResultOf(trained, 'train');
     if (!result) throw new Error(`training ended without a result (${trained.kind})`);
     out(`  run ${started.runId} done; picked cycle ${result.selection.cycle} by the "${result.selection.rule}" rule`);
+    const c = result.comparison;
+    if (c) {
+      const handedBack = result.handBack?.which === 'start' ? '; the start model is handed back' : '';
+      out(`  against the start (no labels): ${c.verdict} (agreement with the teacher ${c.chosenValue.toFixed(3)} vs ${c.startValue.toFixed(3)})${handedBack}`);
+    }
 
     out('\n5. Paraphrase check with the trained bi- and cross-encoder');
     for (const [i, [a, b]] of EXAMPLES.entries()) {
