@@ -505,17 +505,25 @@ export interface QuarantineOutcome {
   notMoved?: { sourcePath: string }[];
 }
 
-/** One quarantine batch as `tenc undo --list` and the UI log show it. */
+/**
+ * One quarantine batch as `tenc undo --list` and the UI log show it. state: 'moving' (its process is
+ * at work), 'interrupted' (its process stopped midway: undo it or look at it), 'in quarantine',
+ * 'partly restored', 'restored', 'nothing moved'.
+ */
 export interface QuarantineBatch {
   batchId: string;
   scanId: number | null;
+  /** Null for batches logged before schema v6. */
   quarantineDir: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** Files chosen for the batch (null before v6). */
   planned: number | null;
+  /** Files moved into quarantine by it (restored ones included). */
   moved: number;
   inQuarantine: number;
   restored: number;
+  /** Logged but not known to be moved (a crash midway); undo sorts them out. */
   pending: number;
   state: 'moving' | 'interrupted' | 'in quarantine' | 'partly restored' | 'restored' | 'nothing moved';
 }

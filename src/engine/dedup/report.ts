@@ -3,6 +3,7 @@
  * HTML page (inline CSS, no scripts, every text escaped).
  */
 import type { DedupEvidence } from '../../shared/api';
+import { evidenceSummary as sharedEvidenceSummary } from '../../shared/dedupEvidence';
 import path from 'node:path';
 import type { Store } from '../store';
 import type { ClusterLayer } from '../store/types';
@@ -289,17 +290,9 @@ ${rows}
 </div>`;
 }
 
-/** One line of what a match rests on, e.g. "cosine 0.93; passages matched 95% / 90%; numbers 3 of 3". */
+/** One line of what a match rests on, with the report's four decimals. */
 export function evidenceSummary(ev: ReportEvidence | null): string {
-  if (!ev) return '';
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const parts: string[] = [];
-  if (ev.jaccard != null) parts.push(`Jaccard ${num(ev.jaccard)}`);
-  if (ev.cosine != null) parts.push(`cosine ${num(ev.cosine)}`);
-  if (ev.cross != null) parts.push(`cross-encoder ${num(ev.cross)}`);
-  if (ev.coverage) parts.push(`passages matched ${pct(ev.coverage[0])} / ${pct(ev.coverage[1])}`);
-  if (ev.numbers && ev.numbers[1] > 0) parts.push(`numbers shared ${ev.numbers[0]} of ${ev.numbers[1]}`);
-  return parts.join('; ');
+  return sharedEvidenceSummary(ev, 4);
 }
 
 export type ReportFormat = 'json' | 'csv' | 'html';

@@ -6,19 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRandom } from '../../../src/engine/random';
 import { sharedData } from '../../helpers/sharedData';
 
-/** Small deterministic PRNG (mulberry32) so every run sees the same sentences. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded PRNG (mulberry32), so every run sees the same sentences. */
+export const rng = seededRandom;
 
 const WORDS = [
   'the',

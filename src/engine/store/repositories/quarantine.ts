@@ -3,6 +3,7 @@
  * move; each move is logged 'pending' before the file is touched and marked 'done' or 'failed'
  * after, with the SHA-256 of the moved bytes for undo to check.
  */
+import type { QuarantineBatch } from '../../../shared/api';
 import os from 'node:os';
 import { iso, isoOrNull, type RepoContext } from './common';
 
@@ -26,28 +27,8 @@ export interface QuarantineMove {
   undoneAt: string | null;
 }
 
-/**
- * One batch as a person reads it. state: 'moving' (its process is at work), 'interrupted'
- * (its process stopped midway: undo it or look at it), 'in quarantine', 'partly restored',
- * 'restored', 'nothing moved'.
- */
-export interface QuarantineBatchSummary {
-  batchId: string;
-  scanId: number | null;
-  /** Null for batches logged before schema v6. */
-  quarantineDir: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  /** Files chosen for the batch (null before v6). */
-  planned: number | null;
-  /** Files moved into quarantine by it (restored ones included). */
-  moved: number;
-  inQuarantine: number;
-  restored: number;
-  /** Logged but not known to be moved (a crash midway); undo sorts them out. */
-  pending: number;
-  state: 'moving' | 'interrupted' | 'in quarantine' | 'partly restored' | 'restored' | 'nothing moved';
-}
+/** One batch as a person reads it: the API's type, defined once in src/shared. */
+export type QuarantineBatchSummary = QuarantineBatch;
 
 interface MoveRow {
   id: number;

@@ -28,19 +28,8 @@ export const CONFIDENCE: Record<DedupCluster['confidence'], { label: string; exp
   info: { label: 'Information', explain: 'nothing to move' },
 };
 
-/** One line of what a member's match with the kept file rests on. */
-export function evidenceSummary(ev: DedupMember['evidence']): string {
-  if (!ev) return '';
-  const num = (x: number) => String(Math.round(x * 1000) / 1000);
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const parts: string[] = [];
-  if (ev.jaccard != null) parts.push(`Jaccard ${num(ev.jaccard)}`);
-  if (ev.cosine != null) parts.push(`cosine ${num(ev.cosine)}`);
-  if (ev.cross != null) parts.push(`cross-encoder ${num(ev.cross)}`);
-  if (ev.coverage) parts.push(`passages matched ${pct(ev.coverage[0])} / ${pct(ev.coverage[1])}`);
-  if (ev.numbers && ev.numbers[1] > 0) parts.push(`numbers shared ${ev.numbers[0]} of ${ev.numbers[1]}`);
-  return parts.join('; ');
-}
+/** One line of what a member's match with the kept file rests on (defined once in src/shared). */
+export { evidenceSummary } from '../../../shared/dedupEvidence';
 
 /** Whole-file clusters: the members a person may move. Passage clusters and hard links only inform. */
 export function isMovable(cluster: DedupCluster): boolean {
