@@ -3,6 +3,7 @@
  * USE lite graph runs with int8 dense layers and stays close to float32 on real STS sentences
  * (not equal: it is an option, never the default), and other families refuse it clearly.
  */
+import { itWithData } from '../../helpers/sharedData';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/engine/backend';
@@ -35,22 +36,26 @@ describe('int8 ONNX export', () => {
     expect(scales[0]!).toBeLessThan(scales[1]!); // per column, not one scale for all
   });
 
-  it('embeds real STS sentences close to the float32 graph', async () => {
-    const texts = sharedDataSentences(80, 21);
-    const f32 = (await openOnnxEncoder(model, buildOnnxModel(model).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder;
-    const i8 = (await openOnnxEncoder(model, buildOnnxModel(model, { quantize: 'int8' }).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder;
-    try {
-      const a = await f32.embed(texts);
-      const b = await i8.embed(texts);
-      const cos = a.map((v, i) => v.reduce((s, x, k) => s + x * b[i]![k]!, 0));
-      expect(Math.min(...cos)).toBeGreaterThan(0.98);
-      // Quantised for real: not bit-identical to float32.
-      expect(Math.min(...cos)).toBeLessThan(0.999999);
-    } finally {
-      await f32.dispose();
-      await i8.dispose();
-    }
-  }, 120_000);
+  itWithData(
+    'embeds real STS sentences close to the float32 graph',
+    async () => {
+      const texts = sharedDataSentences(80, 21);
+      const f32 = (await openOnnxEncoder(model, buildOnnxModel(model).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder;
+      const i8 = (await openOnnxEncoder(model, buildOnnxModel(model, { quantize: 'int8' }).bytes, { intraOpNumThreads: 1, verify: false })) as OnnxBiEncoder;
+      try {
+        const a = await f32.embed(texts);
+        const b = await i8.embed(texts);
+        const cos = a.map((v, i) => v.reduce((s, x, k) => s + x * b[i]![k]!, 0));
+        expect(Math.min(...cos)).toBeGreaterThan(0.98);
+        // Quantised for real: not bit-identical to float32.
+        expect(Math.min(...cos)).toBeLessThan(0.999999);
+      } finally {
+        await f32.dispose();
+        await i8.dispose();
+      }
+    },
+    120_000,
+  );
 
   it('refuses int8 for a BERT encoder with a clear message', async () => {
     const hf = await loadHfEncoder(path.resolve(__dirname, '../../fixtures/hf/bert-vocab'));

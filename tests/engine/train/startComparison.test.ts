@@ -1,3 +1,4 @@
+import { itWithData } from '../../helpers/sharedData';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,52 +15,56 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  * strongest teacher on held-out pairs, ranks the start with the cycles, and hands back the
  * start model when the trained one is worse (issue 10).
  */
-it('a run without labels ranks the start with every cycle, says better/same/worse, and hands back a model that is not worse', async () => {
-  const dev = await loadScoredPairs('stsb-dev');
-  const pairsDir = path.join(dir, 'pairs');
-  fs.mkdirSync(pairsDir);
-  const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
-  fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
-  const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
-  try {
-    const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
-    // A bad evidence weight is refused by the API before anything starts.
-    await expect(
-      engine.call('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides: { ...overrides, teacher: { alignment: -1 } } }),
-    ).rejects.toBeInstanceOf(ApiError);
-    const { jobId, runId } = await engine.invoke('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides });
-    const job = await engine.jobs.wait(jobId);
-    expect(job?.status).toBe('done');
-    const result = job!.result as {
-      selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] };
-      comparison: { verdict: string; confidence: number; recommended: string; startValue: number; chosenValue: number };
-      handBack: { which: string; biModelId: number };
-      selected: { biModelId: number };
-    };
-    expect(result.selection.rule).toBe('teacher-agreement');
-    // The start (cycle 0) is ranked with the two cycles; the chosen cycle is the best trained one.
-    expect(result.selection.values.map((v) => v.cycle)).toEqual([0, 1, 2]);
-    const trained = result.selection.values.filter((v) => v.cycle > 0);
-    expect(result.selection.cycle).toBe(trained.reduce((a, b) => (b.value > a.value ? b : a)).cycle);
-    expect(['better', 'same', 'worse']).toContain(result.comparison.verdict);
-    expect(result.comparison.startValue).toBeCloseTo(result.selection.values[0]!.value, 10);
-    expect(result.comparison.confidence).toBeGreaterThanOrEqual(0);
-    expect(result.comparison.confidence).toBeLessThanOrEqual(1);
-    // Never a worse model without saying so: the start is handed back exactly when the verdict is worse.
-    const models = await engine.invoke('models.list', {});
-    const handed = models.find((m: { id: number }) => m.id === result.handBack.biModelId) as { kind: string } | undefined;
-    if (result.comparison.verdict === 'worse') {
-      expect(result.handBack.which).toBe('start');
-      expect(handed?.kind).toBe('base');
-    } else {
-      expect(result.handBack).toEqual({ which: 'trained', biModelId: result.selected.biModelId });
+itWithData(
+  'a run without labels ranks the start with every cycle, says better/same/worse, and hands back a model that is not worse',
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairsDir = path.join(dir, 'pairs');
+    fs.mkdirSync(pairsDir);
+    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
+    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
+    try {
+      const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
+      // A bad evidence weight is refused by the API before anything starts.
+      await expect(
+        engine.call('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides: { ...overrides, teacher: { alignment: -1 } } }),
+      ).rejects.toBeInstanceOf(ApiError);
+      const { jobId, runId } = await engine.invoke('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides });
+      const job = await engine.jobs.wait(jobId);
+      expect(job?.status).toBe('done');
+      const result = job!.result as {
+        selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] };
+        comparison: { verdict: string; confidence: number; recommended: string; startValue: number; chosenValue: number };
+        handBack: { which: string; biModelId: number };
+        selected: { biModelId: number };
+      };
+      expect(result.selection.rule).toBe('teacher-agreement');
+      // The start (cycle 0) is ranked with the two cycles; the chosen cycle is the best trained one.
+      expect(result.selection.values.map((v) => v.cycle)).toEqual([0, 1, 2]);
+      const trained = result.selection.values.filter((v) => v.cycle > 0);
+      expect(result.selection.cycle).toBe(trained.reduce((a, b) => (b.value > a.value ? b : a)).cycle);
+      expect(['better', 'same', 'worse']).toContain(result.comparison.verdict);
+      expect(result.comparison.startValue).toBeCloseTo(result.selection.values[0]!.value, 10);
+      expect(result.comparison.confidence).toBeGreaterThanOrEqual(0);
+      expect(result.comparison.confidence).toBeLessThanOrEqual(1);
+      // Never a worse model without saying so: the start is handed back exactly when the verdict is worse.
+      const models = await engine.invoke('models.list', {});
+      const handed = models.find((m: { id: number }) => m.id === result.handBack.biModelId) as { kind: string } | undefined;
+      if (result.comparison.verdict === 'worse') {
+        expect(result.handBack.which).toBe('start');
+        expect(handed?.kind).toBe('base');
+      } else {
+        expect(result.handBack).toEqual({ which: 'trained', biModelId: result.selected.biModelId });
+      }
+      // Teacher against student and start, per cycle, in the run's metrics.
+      const details = await engine.invoke('runs.get', { runId });
+      for (const name of ['teacher_agreement_student', 'teacher_agreement_start']) {
+        expect(details.metrics.filter((m) => m.name === name).map((m) => m.cycle)).toEqual([1, 2]);
+      }
+    } finally {
+      await engine.close();
     }
-    // Teacher against student and start, per cycle, in the run's metrics.
-    const details = await engine.invoke('runs.get', { runId });
-    for (const name of ['teacher_agreement_student', 'teacher_agreement_start']) {
-      expect(details.metrics.filter((m) => m.name === name).map((m) => m.cycle)).toEqual([1, 2]);
-    }
-  } finally {
-    await engine.close();
-  }
-}, 1_500_000);
+  },
+  1_500_000,
+);
