@@ -10,10 +10,10 @@
  * Source shape: {"precision","l2NormIndex":100,"wordIndex":101,"size","dimensions":100,
  *   "words":[...],"vectors":{"word":[100 numbers, norm, index],...},"unkVector":[...]}
  */
+import { writeFileAtomic } from '../io/weightsFile';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { threadId } from 'node:worker_threads';
 import { GloveUnavailableError } from './location';
 import { buildWordTable } from './wordIndex';
 import { vocabularyComponent } from './sif';
@@ -55,15 +55,7 @@ const CHUNK = 1 << 20;
  * (same process id) may both find the folder missing and convert at the same time.
  */
 function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}-${threadId}`;
-  fs.writeFileSync(tmp, data);
-  const fd = fs.openSync(tmp, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, (tmp) => fs.writeFileSync(tmp, data));
 }
 
 /** A pull parser over a file read in chunks; only what this format needs. */

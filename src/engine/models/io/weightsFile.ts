@@ -3,6 +3,7 @@
  * standard, memory-mappable format that other tools read too). Writes are atomic (temporary
  * file, fsync, rename), so a crash leaves either the old file or the new one, never half.
  */
+import { threadId } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,8 @@ export async function loadArrays(file: string): Promise<Map<string, { shape: num
 
 export function writeFileAtomic(file: string, write: (tmpPath: string) => void): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  // Per process and thread: a training worker and the engine may write the same file at once.
+  const tmp = `${file}.tmp-${process.pid}-${threadId}`;
   write(tmp);
   const fd = fs.openSync(tmp, 'r');
   try {
