@@ -5,6 +5,14 @@
  *
  *   npx tsx bench/use-lite-throughput.ts [--backends wasm,cpu] [--steps 3] [--cpu-steps 1]
  *                                        [--lengths 32,64] [--no-before-after] [--ab-rounds 1]
+ *                                        [--matmul native,xnnpack] [--matmul-threads 2]
+ *                                        [--leak-steps 0]
+ *
+ * On wasm, --matmul picks who computes the matrix products (issue 14): "native" = ONNX
+ * Runtime's kernels with --matmul-threads intra-op threads (src/engine/backend/nativeMatMul.ts,
+ * the default), "xnnpack" = tfjs-backend-wasm's own, one thread (the path before). One row set
+ * per mode and thread count. --leak-steps N trains N real fit() steps (tiny batches) and prints
+ * the tensor count at the start, middle and end (it must stay flat).
  *
  * Every training sequence is filled to exactly max length (real STS sentences joined), so
  * tokens/step = batch x length (x 2 for the bi-encoder, which encodes both texts of a pair).
@@ -18,6 +26,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { type BackendName, initBackend, installWasmMatMulPatch, uninstallWasmMatMulPatch } from '../src/engine/backend';
+import { installNativeMatMul, nativeMatMulInfo, uninstallNativeMatMul } from '../src/engine/backend/nativeMatMul';
+import { fit } from '../src/engine/train/fit';
 import {
   type TokenBatch,
   type UseLiteBaseParams,
@@ -41,6 +51,9 @@ const { values } = benchArgs({
   lengths: { type: 'string', default: '32,64' },
   'no-before-after': { type: 'boolean', default: false },
   'ab-rounds': { type: 'string', default: '1' },
+  matmul: { type: 'string', default: 'native,xnnpack' },
+  'matmul-threads': { type: 'string', default: String(Math.min(os.availableParallelism(), 8)) },
+  'leak-steps': { type: 'string', default: '0' },
 });
 const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'tensorflow'];
 const backends = listArg(values.backends, []).map((b) => {
@@ -53,6 +66,12 @@ const cpuSteps = numberArg(values['cpu-steps'], 'cpu-steps', 1, (n) => n >= 0);
 const lengths = numberListArg(values.lengths, 'lengths', [32, 64]);
 const beforeAfter = !values['no-before-after'];
 const abRounds = numberArg(values['ab-rounds'], 'ab-rounds', 1, (n) => n >= 1);
+const matmulModes = listArg(values.matmul, ['native', 'xnnpack']).map((m) => {
+  if (m !== 'native' && m !== 'xnnpack') throw new Error(`--matmul: unknown mode ${m} (native or xnnpack)`);
+  return m;
+});
+const matmulThreads = numberListArg(values['matmul-threads'], 'matmul-threads', [2]);
+const leakSteps = numberArg(values['leak-steps'], 'leak-steps', 0, (n) => Number.isInteger(n) && n >= 0);
 
 function loadSentences(): string[] {
   const p = sharedData ? sharedDataFile('sts', 'stsb-train.tsv') : '';
@@ -180,6 +199,33 @@ async function main(): Promise<void> {
     }
     log(`backend ${info.name}: ${info.reason}`);
     base ??= loadUseLiteBaseParams();
+    const configs: Array<{ label: string; native?: number }> =
+      backend === 'wasm'
+        ? matmulModes.flatMap((m) =>
+            m === 'native' ? matmulThreads.map((t) => ({ label: `wasm + ORT matmul, ${t} thr`, native: t })) : [{ label: 'wasm (XNNPACK, 1 thr)' }],
+          )
+        : [{ label: backend }];
+    for (const config of configs) {
+      if (backend === 'wasm') {
+        if (config.native) {
+          const why = installNativeMatMul({ threads: config.native }, {});
+          if (why) {
+            log(`skipping ${config.label}: ${why}`);
+            continue;
+          }
+        } else uninstallNativeMatMul();
+      }
+      log(`config ${config.label}`);
+      await runConfig(backend, config.label, base, rows, ratios);
+    }
+  }
+  if (leakSteps > 0) await leakCheck(base!);
+  if (base) tf.dispose([...base.params.values(), base.invTimescales]);
+  printTables(rows, ratios, loadStart);
+}
+
+async function runConfig(backend: BackendName, label: string, base: UseLiteBaseParams, rows: Row[], ratios: string[]): Promise<void> {
+  {
     const n = backend === 'cpu' ? cpuSteps : steps;
     const warm = backend !== 'cpu';
     const bi = loadUseLiteBiEncoder({ base, tokenizer });
@@ -190,18 +236,18 @@ async function main(): Promise<void> {
       const biData = biBatches(bi, len, 100);
       const crossData = crossBatch(cross, len, 200);
       const biT = await timeSteps(n, warm, (i) => biTrainStep(bi, biOpt, biData, 100 + i));
-      rows.push({ backend, what: 'bi-encoder train', len, n, units: 2 * BATCH * len, unit: 'tokens/s', t: biT });
+      rows.push({ backend: label, what: 'bi-encoder train', len, n, units: 2 * BATCH * len, unit: 'tokens/s', t: biT });
       log(`bi L=${len}: ${biT.wall.toFixed(2)} s/step wall, ${biT.cpu.toFixed(2)} s cpu`);
       const crossT = await timeSteps(n, warm, (i) => crossTrainStep(cross, crossOpt, crossData, 200 + i));
-      rows.push({ backend, what: 'cross-encoder train', len, n, units: BATCH * len, unit: 'tokens/s', t: crossT });
+      rows.push({ backend: label, what: 'cross-encoder train', len, n, units: BATCH * len, unit: 'tokens/s', t: crossT });
       log(`cross L=${len}: ${crossT.wall.toFixed(2)} s/step wall, ${crossT.cpu.toFixed(2)} s cpu`);
     }
     const infCount = backend === 'cpu' ? 64 : 512;
     const infT = await inference(bi, infCount);
-    rows.push({ backend, what: 'bi-encoder inference (STS sentences)', len: '≤128', n: 1, units: infCount, unit: 'sentences/s', t: infT });
+    rows.push({ backend: label, what: 'bi-encoder inference (STS sentences)', len: '≤128', n: 1, units: infCount, unit: 'sentences/s', t: infT });
     log(`inference: ${(infCount / infT.wall).toFixed(1)} sentences/s wall, ${(infCount / infT.cpu).toFixed(1)} per cpu-s`);
 
-    if (backend === 'wasm' && beforeAfter) {
+    if (backend === 'wasm' && beforeAfter && !nativeMatMulInfo()) {
       // After/before pairs (one step each, after a warm-up step), repeated --ab-rounds times.
       const len = 32;
       const biData = biBatches(bi, len, 300);
@@ -246,8 +292,48 @@ async function main(): Promise<void> {
     bi.dispose();
     cross.dispose();
   }
-  if (base) tf.dispose([...base.params.values(), base.invTimescales]);
+}
 
+/** fit() on the real bi-encoder, tiny batches: the tensor count must not grow with the steps. */
+async function leakCheck(base: UseLiteBaseParams): Promise<void> {
+  const bi = loadUseLiteBiEncoder({ base, tokenizer });
+  const texts = sentences.slice(0, 400);
+  const labels = Float32Array.from(texts, (_, i) => (i % 10) / 10);
+  const counts: string[] = [];
+  const t0 = performance.now();
+  await fit({
+    model: bi,
+    examples: texts.length / 2,
+    batchSize: 4,
+    epochs: Math.ceil((leakSteps * 4) / (texts.length / 2)),
+    learningRate: 1e-5,
+    warmupFraction: 0.1,
+    seed: 1,
+    lossOf: (batch) => {
+      const idx = Array.from(batch);
+      const ea = bi.forward(
+        idx.map((i) => texts[2 * i]!),
+        { training: true, maxLength: 8 },
+      ).embeddings;
+      const eb = bi.forward(
+        idx.map((i) => texts[2 * i + 1]!),
+        { training: true, maxLength: 8 },
+      ).embeddings;
+      const y = tf.tensor1d(idx.map((i) => labels[i]!));
+      return tf.mean(tf.square(tf.sub(tf.sum(tf.mul(ea, eb), 1), y))) as tf.Scalar;
+    },
+    onStep: (step) => {
+      if (step === 1 || step === Math.round(leakSteps / 2) || step === leakSteps) counts.push(`step ${step}: ${tf.memory().numTensors} tensors`);
+      if (step >= leakSteps) throw new Error('leak-check-done');
+    },
+  }).catch((err: unknown) => {
+    if (!(err instanceof Error && err.message === 'leak-check-done')) throw err;
+  });
+  bi.dispose();
+  console.log(`\nfit() over ${leakSteps} steps (batch 4, max length 8, ${((performance.now() - t0) / 1000).toFixed(0)} s): ${counts.join(', ')}`);
+}
+
+function printTables(rows: Row[], ratios: string[], loadStart: number): void {
   const loadEnd = os.loadavg()[0]!;
   console.log(
     `\nUSE lite throughput, batch ${BATCH}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ` +

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { installWasmMatMulPatch } from './wasmMatMulPatch';
+import { installNativeMatMul, nativeMatMulInfo } from './nativeMatMul';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -119,7 +120,8 @@ async function tryWebgpu(): Promise<Attempt> {
   return { ok: false, why: 'tfjs webgpu backend failed to initialise' };
 }
 
-async function tryWasm(wasmDir: string | undefined): Promise<Attempt> {
+async function tryWasm(options: InitBackendOptions): Promise<Attempt> {
+  const wasmDir = options.wasmDir;
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet) {
@@ -134,7 +136,9 @@ async function tryWasm(wasmDir: string | undefined): Promise<Attempt> {
   }
   if (!(await activate('wasm'))) return { ok: false, why: 'wasm backend failed to initialise' };
   installWasmMatMulPatch();
-  return { ok: true, detail: 'WebAssembly (XNNPACK), transposed matMul patch on' };
+  const nativeOff = installNativeMatMul({}, options.env ?? process.env);
+  const products = nativeOff ? `matrix products on XNNPACK (native: ${nativeOff})` : `matrix products on ONNX Runtime, ${nativeMatMulInfo()!.threads} threads`;
+  return { ok: true, detail: `WebAssembly (XNNPACK), transposed matMul patch on, ${products}` };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -152,7 +156,7 @@ async function choose(preference: BackendPreference, options: InitBackendOptions
   if (preference === 'auto' && env['TENC_WEBGPU'] !== '1') skipped.push('webgpu: off unless TENC_WEBGPU=1');
   for (const name of order) {
     const attempt =
-      name === 'tensorflow' ? await tryTensorflow() : name === 'webgpu' ? await tryWebgpu() : name === 'wasm' ? await tryWasm(options.wasmDir) : await tryCpu();
+      name === 'tensorflow' ? await tryTensorflow() : name === 'webgpu' ? await tryWebgpu() : name === 'wasm' ? await tryWasm(options) : await tryCpu();
     if (attempt.ok) {
       const asked = preference === 'auto' ? 'auto' : preference === name ? 'requested' : `fallback from ${preference}`;
       const reason = [`${name} (${asked}): ${attempt.detail}`, ...skipped].join('; ');

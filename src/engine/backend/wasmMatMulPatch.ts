@@ -16,6 +16,7 @@
  * tf.matMul gradients, tf.layers and graph models.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MIN_NATIVE_MACS, type NativeProduct, nativeMatMulProvider } from './nativeMatMul';
 
 const KERNEL = 'BatchMatMul';
 const BACKEND = 'wasm';
@@ -52,6 +53,51 @@ interface Kernels {
   concat: tf.KernelConfig;
 }
 
+/**
+ * The product on ONNX Runtime's native kernels (nativeMatMul.ts) when its shape is one they
+ * take: 2-D, a batch against one matrix (folded into 2-D), or equal batches (rank 3). Returns
+ * undefined to leave it to XNNPACK (too small, unequal batches, or the native call failed).
+ */
+function runNative(
+  native: { run(p: NativeProduct): void },
+  wasm: WasmBackend,
+  a: Info,
+  b: Info,
+  transposeA: boolean,
+  transposeB: boolean,
+): Info | undefined {
+  const [a0, a1] = a.shape.slice(-2) as [number, number];
+  const [b0, b1] = b.shape.slice(-2) as [number, number];
+  const m = transposeA ? a1 : a0;
+  const inner = transposeA ? a0 : a1;
+  const n = transposeB ? b0 : b1;
+  const batchA = product(a.shape.slice(0, -2));
+  const batchB = product(b.shape.slice(0, -2));
+  if (Math.max(batchA, batchB) * m * inner * n < MIN_NATIVE_MACS) return undefined;
+  let aDims: number[];
+  let bDims: number[];
+  let outDims: number[];
+  if (batchB === 1 && !transposeA && a.shape.length >= b.shape.length) {
+    aDims = [batchA * a0, a1];
+    bDims = [b0, b1];
+    outDims = [batchA * m, n];
+  } else if (batchA === batchB && tf.util.arraysEqual(a.shape.slice(0, -2), b.shape.slice(0, -2))) {
+    aDims = [batchA, a0, a1];
+    bDims = [batchB, b0, b1];
+    outDims = [batchA, m, n];
+  } else return undefined;
+  const outShape = [...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), m, n];
+  const out = wasm.makeOutput(outShape, 'float32');
+  try {
+    // Heap views after allocating the output: allocation may grow (move) the heap.
+    native.run({ a: wasm.typedArrayFromHeap(a), b: wasm.typedArrayFromHeap(b), aDims, bDims, transposeA, transposeB, out: wasm.typedArrayFromHeap(out), outDims });
+    return out;
+  } catch {
+    wasm.disposeData(out.dataId);
+    return undefined;
+  }
+}
+
 function makePatchedKernel(k: Kernels): tf.KernelFunc {
   return (args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
@@ -61,6 +107,12 @@ function makePatchedKernel(k: Kernels): tf.KernelFunc {
     const transposeB = Boolean(attrs?.['transposeB']);
     const batchA = product(a.shape.slice(0, -2));
     const batchB = product(b.shape.slice(0, -2));
+    const native = nativeMatMulProvider();
+    if (native && a.dtype === 'float32' && b.dtype === 'float32') {
+      const out = runNative(native, backend as unknown as WasmBackend, a, b, transposeA, transposeB);
+      if (out) return out;
+      native.info.fallbacks++;
+    }
     if (!transposeA && !transposeB && batchA === 1 && batchB === 1) return k.orig.kernelFunc(args);
 
     const temporaries: Info[] = [];
