@@ -15,6 +15,7 @@ export default defineConfig({
           engineHost: resolve(import.meta.dirname, 'src/engine/host/engineHost.ts'),
           trainWorker: resolve(import.meta.dirname, 'src/engine/train/trainWorker.ts'),
           estimateWorker: resolve(import.meta.dirname, 'src/engine/train/estimateWorker.ts'),
+          gradWorker: resolve(import.meta.dirname, 'src/engine/train/parallel/gradWorker.ts'),
         },
         output: { entryFileNames: '[name].js' },
       },

@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     for (const config of configs) {
       if (backend === 'wasm') {
         if (config.native) {
-          const why = installNativeMatMul({ threads: config.native }, {});
+          const why = installNativeMatMul({ threads: config.native }, { TENC_MATMUL_SPIN: process.env['TENC_MATMUL_SPIN'] });
           if (why) {
             log(`skipping ${config.label}: ${why}`);
             continue;

@@ -20,7 +20,7 @@
  * nothing changes.
  *
  * Opt out with TENC_NATIVE_MATMUL=0; TENC_MATMUL_THREADS sets the thread count (default: the
- * machine's cores, at most 8).
+ * machine's cores, at most 8); TENC_MATMUL_SPIN=1 keeps idle threads spinning between products.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -126,6 +126,20 @@ function productGraph(rank: 2 | 3, tA: boolean, tB: boolean): Uint8Array {
   return g.toModelProto({ producer: 'transencoder-studio native matmul' });
 }
 
+/**
+ * What computes the wasm backend's products in a process started with `env`, as a short tag
+ * ("ort2", "xnnpack"): step costs measured on one path say nothing about the other, so the
+ * training estimator keys its cached measurements by it.
+ */
+export function plannedMatMulTag(env: Record<string, string | undefined> = process.env): string {
+  if (env['TENC_NATIVE_MATMUL'] === '0') return 'xnnpack';
+  return `ort${threadsFromEnv(env) ?? defaultThreads()}`;
+}
+
+function defaultThreads(): number {
+  return Math.min(os.availableParallelism?.() ?? os.cpus().length, 8);
+}
+
 function threadsFromEnv(env: Record<string, string | undefined>): number | undefined {
   const raw = env['TENC_MATMUL_THREADS'];
   if (raw === undefined || raw === '') return undefined;
@@ -140,7 +154,7 @@ function threadsFromEnv(env: Record<string, string | undefined>): number | undef
  */
 export function installNativeMatMul(options: NativeMatMulOptions = {}, env: Record<string, string | undefined> = process.env): string | null {
   if (env['TENC_NATIVE_MATMUL'] === '0') return 'off (TENC_NATIVE_MATMUL=0)';
-  const threads = Math.max(1, Math.floor(options.threads ?? threadsFromEnv(env) ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 8)));
+  const threads = Math.max(1, Math.floor(options.threads ?? threadsFromEnv(env) ?? defaultThreads()));
   let mod: Binding;
   try {
     mod = createRequire(import.meta.url)('onnxruntime-node/dist/binding') as Binding;
@@ -153,7 +167,7 @@ export function installNativeMatMul(options: NativeMatMulOptions = {}, env: Reco
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: (options.spinning ?? env['TENC_MATMUL_SPIN'] === '1') ? '1' : '0' } } },
   };
   const next = new NativeMatMul(mod, sessionOptions, threads);
   try {

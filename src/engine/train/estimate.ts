@@ -34,6 +34,7 @@ import { planModelFolder } from '../models/hf/folder';
 import { isSentenceEncoderBase, type BaseSpec } from '../models/modelFiles';
 import { loadUseLiteTokenizer } from '../models/use-lite/biEncoder';
 import { APP_VERSION } from '../version';
+import { plannedMatMulTag } from '../backend/nativeMatMul';
 import { fitSteps } from './fit';
 import { mineCandidatePairs, DEFAULT_MINING } from './mining';
 import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
@@ -366,7 +367,9 @@ export class TrainingEstimator {
   /** Cached measurements of `items` for `base`, measuring the missing ones. */
   private async ensure(backend: string, base: BaseSpec, items: CostItem[]): Promise<Map<string, CacheEntry>> {
     const entries = this.load();
-    const keyOf = (b: string, item: CostItem) => `${APP_VERSION}|${machine()}|${b}|${baseKey(base)}|${costItemKey(item)}`;
+    // On wasm the products run natively or on XNNPACK (backend/nativeMatMul.ts): 2-3x apart.
+    const keyOf = (b: string, item: CostItem) =>
+      `${APP_VERSION}|${machine()}|${b === 'wasm' ? `wasm+${plannedMatMulTag()}` : b}|${baseKey(base)}|${costItemKey(item)}`;
     const fresh = (e: CacheEntry | undefined) => e !== undefined && Date.now() - Date.parse(e.measuredAt) < MAX_AGE_MS;
     const missing = items.filter((i) => !fresh(entries[keyOf(backend, i)]) && !this.inflight.has(keyOf(backend, i)));
     if (missing.length) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainableModel } from '../models/encoder';
 import { CancelledError } from '../jobs/jobRunner';
 import { planBatches, warmupLinear } from './schedule';
+import { DataParallelSteps, type ParallelTask } from './parallel/dataParallel';
 
 /** What tfjs optimizers give from getWeights() and take in setWeights(), in order. */
 export type OptimizerState = { name: string; tensor: tf.Tensor }[];
@@ -25,11 +26,22 @@ export interface FitOptions {
   /** Called every `checkpointEvery` steps and, when cancelled, before stopping. */
   checkpointEvery?: number;
   onCheckpoint?(step: number, optimizer: tf.Optimizer): Promise<void>;
+  /**
+   * The same loss as plain data (issue 14): with it, and a model a worker thread can rebuild
+   * (the built-in USE lite on wasm), each step is split over every core (parallel/dataParallel.ts),
+   * with the same losses, weights and checkpoints as the single-threaded loop. `lossOf` must
+   * compute exactly `taskLoss(model, parallel, batch)`; this thread's share still goes through it.
+   */
+  parallel?: ParallelTask;
+  /** Participants of a parallel step (default: TENC_TRAIN_THREADS, else the cores, at most 4). */
+  parallelThreads?: number;
 }
 
 export interface FitResult {
   steps: number;
   meanLoss: number;
+  /** Threads each step ran on (1: single-threaded). */
+  threads: number;
 }
 
 export function fitSteps(examples: number, batchSize: number, epochs: number): number {
@@ -47,8 +59,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   if (o.optimizerState?.length) await optimizer.setWeights(o.optimizerState);
   let lossSum = 0;
   let lossCount = 0;
+  const startStep = o.startStep ?? 0;
+  const parallel = o.parallel && startStep < plan.totalSteps ? await DataParallelSteps.start(o.model, o.parallel, o.parallelThreads) : undefined;
   try {
-    for (let step = o.startStep ?? 0; step < plan.totalSteps; step++) {
+    for (let step = startStep; step < plan.totalSteps; step++) {
       if (o.signal?.aborted) {
         await o.onCheckpoint?.(step, optimizer);
         throw new CancelledError();
@@ -56,9 +70,19 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       // AdamOptimizer reads its learning rate at every update.
       (optimizer as unknown as { learningRate: number }).learningRate = warmupLinear(step, plan.totalSteps, o.learningRate, o.warmupFraction);
       const batch = plan.batchAt(step);
-      const lossTensor = optimizer.minimize(() => o.lossOf(batch), true, variables);
-      const loss = lossTensor ? (await lossTensor.data())[0]! : NaN;
-      lossTensor?.dispose();
+      let loss: number;
+      if (parallel) {
+        const r = await parallel.step(step, batch, o.lossOf, variables);
+        loss = r.loss;
+        // A name -> gradient map, keyed in variable order as minimize() builds it (Adam's slot order
+        // follows it, so checkpoints are interchangeable); tfjs types the map as variables.
+        if (Number.isFinite(loss)) optimizer.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
+        tf.dispose(Object.values(r.grads));
+      } else {
+        const lossTensor = optimizer.minimize(() => o.lossOf(batch), true, variables);
+        loss = lossTensor ? (await lossTensor.data())[0]! : NaN;
+        lossTensor?.dispose();
+      }
       if (!Number.isFinite(loss)) throw new Error(`training diverged: the loss became ${loss} at step ${step + 1}`);
       lossSum += loss;
       lossCount++;
@@ -68,7 +92,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       }
     }
   } finally {
+    parallel?.dispose();
     optimizer.dispose();
   }
-  return { steps: plan.totalSteps, meanLoss: lossCount ? lossSum / lossCount : NaN };
+  return { steps: plan.totalSteps, meanLoss: lossCount ? lossSum / lossCount : NaN, threads: parallel?.participants ?? 1 };
 }

@@ -58,10 +58,13 @@ export class UseLiteBiEncoder implements BiEncoder {
   readonly dim = USE_LITE.hiddenDim;
   readonly maxLength: number;
   readonly tokenizer: SentencePieceTokenizer;
+  /** The model folder it was read from (undefined: the built-in package); a training worker rebuilds it from there. */
+  readonly modelDir?: string;
   protected readonly core: UseLiteCore;
 
   constructor(options: UseLiteLoadOptions = {}) {
     this.maxLength = options.maxLength ?? USE_LITE.maxPositions;
+    this.modelDir = options.modelDir;
     this.tokenizer = options.tokenizer ?? loadUseLiteTokenizer(options.modelDir);
     this.core = buildCore(options);
   }
