@@ -6,12 +6,14 @@
  *   npx tsx bench/use-lite-throughput.ts [--backends wasm,cpu] [--steps 3] [--cpu-steps 1]
  *                                        [--lengths 32,64] [--no-before-after] [--ab-rounds 1]
  *                                        [--matmul native,xnnpack] [--matmul-threads 2]
- *                                        [--leak-steps 0]
+ *                                        [--leak-steps 0] [--parallel 2]
  *
  * On wasm, --matmul picks who computes the matrix products (issue 14): "native" = ONNX
  * Runtime's kernels with --matmul-threads intra-op threads (src/engine/backend/nativeMatMul.ts,
  * the default), "xnnpack" = tfjs-backend-wasm's own, one thread (the path before). One row set
- * per mode and thread count. --leak-steps N trains N real fit() steps (tiny batches) and prints
+ * per mode and thread count. --parallel P adds rows for data-parallel training steps over P
+ * threads (src/engine/train/parallel: P-1 gradient workers + this thread, one native matmul
+ * thread each; the step fit() runs when given a parallel task). --leak-steps N trains N real fit() steps (tiny batches) and prints
  * the tensor count at the start, middle and end (it must stay flat).
  *
  * Every training sequence is filled to exactly max length (real STS sentences joined), so
@@ -28,6 +30,8 @@ import os from 'node:os';
 import { type BackendName, initBackend, installWasmMatMulPatch, uninstallWasmMatMulPatch } from '../src/engine/backend';
 import { installNativeMatMul, nativeMatMulInfo, uninstallNativeMatMul } from '../src/engine/backend/nativeMatMul';
 import { fit } from '../src/engine/train/fit';
+import { DataParallelSteps } from '../src/engine/train/parallel/dataParallel';
+import { type ParallelTask, taskLoss } from '../src/engine/train/parallel/task';
 import {
   type TokenBatch,
   type UseLiteBaseParams,
@@ -54,6 +58,7 @@ const { values } = benchArgs({
   matmul: { type: 'string', default: 'native,xnnpack' },
   'matmul-threads': { type: 'string', default: String(Math.min(os.availableParallelism(), 8)) },
   'leak-steps': { type: 'string', default: '0' },
+  parallel: { type: 'string', default: '2' },
 });
 const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'tensorflow'];
 const backends = listArg(values.backends, []).map((b) => {
@@ -71,6 +76,7 @@ const matmulModes = listArg(values.matmul, ['native', 'xnnpack']).map((m) => {
   return m;
 });
 const matmulThreads = numberListArg(values['matmul-threads'], 'matmul-threads', [2]);
+const parallelCounts = numberListArg(values.parallel, 'parallel', [2]).filter((p) => p >= 2);
 const leakSteps = numberArg(values['leak-steps'], 'leak-steps', 0, (n) => Number.isInteger(n) && n >= 0);
 
 function loadSentences(): string[] {
@@ -199,11 +205,14 @@ async function main(): Promise<void> {
     }
     log(`backend ${info.name}: ${info.reason}`);
     base ??= loadUseLiteBaseParams();
-    const configs: Array<{ label: string; native?: number }> =
+    const configs: Array<{ label: string; native?: number; parallel?: number }> =
       backend === 'wasm'
-        ? matmulModes.flatMap((m) =>
-            m === 'native' ? matmulThreads.map((t) => ({ label: `wasm + ORT matmul, ${t} thr`, native: t })) : [{ label: 'wasm (XNNPACK, 1 thr)' }],
-          )
+        ? [
+            ...parallelCounts.map((p) => ({ label: `wasm + ORT matmul, data-parallel ${p} x 1 thr`, native: 1, parallel: p })),
+            ...matmulModes.flatMap((m) =>
+              m === 'native' ? matmulThreads.map((t) => ({ label: `wasm + ORT matmul, ${t} thr`, native: t })) : [{ label: 'wasm (XNNPACK, 1 thr)' }],
+            ),
+          ]
         : [{ label: backend }];
     for (const config of configs) {
       if (backend === 'wasm') {
@@ -216,7 +225,8 @@ async function main(): Promise<void> {
         } else uninstallNativeMatMul();
       }
       log(`config ${config.label}`);
-      await runConfig(backend, config.label, base, rows, ratios);
+      if (config.parallel) await runParallelConfig(config.label, config.parallel, base, rows);
+      else await runConfig(backend, config.label, base, rows, ratios);
     }
   }
   if (leakSteps > 0) await leakCheck(base!);
@@ -291,6 +301,43 @@ async function runConfig(backend: BackendName, label: string, base: UseLiteBaseP
     crossOpt.dispose();
     bi.dispose();
     cross.dispose();
+  }
+}
+
+/** Data-parallel training steps (what fit() runs with a parallel task), same shapes as runConfig. */
+async function runParallelConfig(label: string, participants: number, base: UseLiteBaseParams, rows: Row[]): Promise<void> {
+  for (const len of lengths) {
+    for (const kind of ['bi', 'cross'] as const) {
+      const model = kind === 'bi' ? loadUseLiteBiEncoder({ base, tokenizer }) : loadUseLiteCrossEncoder({ base, tokenizer });
+      const seed = kind === 'bi' ? 100 : 200;
+      const task: ParallelTask = {
+        loss: kind === 'bi' ? 'bi-cosine-mse' : 'cross-bce',
+        a: longTexts(BATCH, len, seed),
+        b: longTexts(BATCH, len, seed + 997),
+        labels: Float32Array.from({ length: BATCH }, (_, i) => (i % 10) / 10),
+        maxLength: len,
+        dropout: 0.1,
+      };
+      const opt = tf.train.adam(1e-5);
+      const variables = model.trainableVariables();
+      const steps_ = await DataParallelSteps.start(model, task, participants);
+      if (!steps_) throw new Error('data-parallel steps did not start');
+      const batch = Uint32Array.from({ length: BATCH }, (_, i) => i);
+      try {
+        const t = await timeSteps(steps, true, async (i) => {
+          const r = await steps_.step(i + 1, batch, (b) => taskLoss(model, task, b), variables);
+          opt.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
+          tf.dispose(Object.values(r.grads));
+        });
+        const units = (kind === 'bi' ? 2 : 1) * BATCH * len;
+        rows.push({ backend: label, what: `${kind}-encoder train`, len, n: steps, units, unit: 'tokens/s', t });
+        log(`${kind} L=${len}: ${t.wall.toFixed(2)} s/step wall, ${t.cpu.toFixed(2)} s cpu`);
+      } finally {
+        steps_.dispose();
+        opt.dispose();
+        model.dispose();
+      }
+    }
   }
 }
 

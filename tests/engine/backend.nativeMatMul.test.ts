@@ -9,7 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, matMul } from '../../src/engine/backend';
 import { installNativeMatMul, nativeMatMulInfo, uninstallNativeMatMul } from '../../src/engine/backend/nativeMatMul';
-import { type UseLiteBaseParams, loadUseLiteBaseParams, loadUseLiteBiEncoder, loadUseLiteCrossEncoder, loadUseLiteTokenizer } from '../../src/engine/models/use-lite';
+import {
+  type UseLiteBaseParams,
+  loadUseLiteBaseParams,
+  loadUseLiteBiEncoder,
+  loadUseLiteCrossEncoder,
+  loadUseLiteTokenizer,
+} from '../../src/engine/models/use-lite';
 import { fit } from '../../src/engine/train/fit';
 import { cosineMse, softBceWithLogits } from '../../src/engine/train/losses';
 import { generateSentences, rng } from './models/use-lite-fixtures';
@@ -142,10 +148,22 @@ describe('training on native products: same losses as the single-threaded path',
           // Dropout off: both paths see exactly the same function.
           const opts = { training: false, maxLength: 12 };
           if (model.kind === 'cross-encoder') {
-            return softBceWithLogits(model.forward(idx.map((i) => [texts[2 * i]!, texts[2 * i + 1]!] as const), opts).logits, y);
+            return softBceWithLogits(
+              model.forward(
+                idx.map((i) => [texts[2 * i]!, texts[2 * i + 1]!] as const),
+                opts,
+              ).logits,
+              y,
+            );
           }
-          const ea = model.forward(idx.map((i) => texts[2 * i]!), opts).embeddings;
-          const eb = model.forward(idx.map((i) => texts[2 * i + 1]!), opts).embeddings;
+          const ea = model.forward(
+            idx.map((i) => texts[2 * i]!),
+            opts,
+          ).embeddings;
+          const eb = model.forward(
+            idx.map((i) => texts[2 * i + 1]!),
+            opts,
+          ).embeddings;
           return cosineMse(ea, eb, y);
         },
         onStep: (step, _total, loss) => {

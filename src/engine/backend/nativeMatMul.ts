@@ -95,11 +95,7 @@ class NativeMatMul {
   run(p: NativeProduct): void {
     const rank = p.aDims.length as 2 | 3;
     const s = this.session(rank, p.transposeA, p.transposeB);
-    s.run(
-      { A: new ort.Tensor('float32', p.a, p.aDims), B: new ort.Tensor('float32', p.b, p.bDims) },
-      { Y: new ort.Tensor('float32', p.out, p.outDims) },
-      {},
-    );
+    s.run({ A: new ort.Tensor('float32', p.a, p.aDims), B: new ort.Tensor('float32', p.b, p.bDims) }, { Y: new ort.Tensor('float32', p.out, p.outDims) }, {});
     this.info.calls++;
   }
 
@@ -173,7 +169,16 @@ export function installNativeMatMul(options: NativeMatMulOptions = {}, env: Reco
   try {
     // Fail here, not inside a kernel, if the binding does not run a product as expected.
     const out = new Float32Array(4);
-    next.run({ a: Float32Array.of(1, 2, 3, 4), b: Float32Array.of(1, 0, 0, 1), aDims: [2, 2], bDims: [2, 2], transposeA: true, transposeB: false, out, outDims: [2, 2] });
+    next.run({
+      a: Float32Array.of(1, 2, 3, 4),
+      b: Float32Array.of(1, 0, 0, 1),
+      aDims: [2, 2],
+      bDims: [2, 2],
+      transposeA: true,
+      transposeB: false,
+      out,
+      outDims: [2, 2],
+    });
     if (out[0] !== 1 || out[1] !== 3 || out[2] !== 2 || out[3] !== 4) throw new Error(`self-check gave [${Array.from(out)}]`);
     next.info.calls = 0;
   } catch (err) {

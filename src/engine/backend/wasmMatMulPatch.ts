@@ -58,14 +58,7 @@ interface Kernels {
  * take: 2-D, a batch against one matrix (folded into 2-D), or equal batches (rank 3). Returns
  * undefined to leave it to XNNPACK (too small, unequal batches, or the native call failed).
  */
-function runNative(
-  native: { run(p: NativeProduct): void },
-  wasm: WasmBackend,
-  a: Info,
-  b: Info,
-  transposeA: boolean,
-  transposeB: boolean,
-): Info | undefined {
+function runNative(native: { run(p: NativeProduct): void }, wasm: WasmBackend, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info | undefined {
   const [a0, a1] = a.shape.slice(-2) as [number, number];
   const [b0, b1] = b.shape.slice(-2) as [number, number];
   const m = transposeA ? a1 : a0;
@@ -90,7 +83,16 @@ function runNative(
   const out = wasm.makeOutput(outShape, 'float32');
   try {
     // Heap views after allocating the output: allocation may grow (move) the heap.
-    native.run({ a: wasm.typedArrayFromHeap(a), b: wasm.typedArrayFromHeap(b), aDims, bDims, transposeA, transposeB, out: wasm.typedArrayFromHeap(out), outDims });
+    native.run({
+      a: wasm.typedArrayFromHeap(a),
+      b: wasm.typedArrayFromHeap(b),
+      aDims,
+      bDims,
+      transposeA,
+      transposeB,
+      out: wasm.typedArrayFromHeap(out),
+      outDims,
+    });
     return out;
   } catch {
     wasm.disposeData(out.dataId);

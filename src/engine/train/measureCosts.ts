@@ -14,6 +14,8 @@ import type { BiEncoder, CrossEncoder, TextPair } from '../models/encoder';
 import { saveArrays, saveWeights } from '../models/io/weightsFile';
 import { createBiEncoder, createCrossEncoder, type BaseSpec } from '../models/modelFiles';
 import { cosineMse, softBceWithLogits } from './losses';
+import { DataParallelSteps } from './parallel/dataParallel';
+import { type ParallelTask, taskLoss } from './parallel/task';
 
 /**
  * One thing to time. `train`: seconds of one optimisation step at batch x length tokens;
@@ -174,17 +176,40 @@ export async function measureCosts(base: BaseSpec, items: readonly CostItem[], o
       let seconds: number;
       if (item.what === 'train') {
         const opt = await optimizerFor(item.kind, item.length);
-        const variables = modelOf(item.kind).trainableVariables();
+        const model = modelOf(item.kind);
+        const variables = model.trainableVariables();
         const lossOf = lossFor(item.kind, item.batch, item.length, item.dropout);
-        // The first full-size step also grows the backend's memory: untimed when a step is cheap.
-        const first = await timeAsync(() => step(opt, variables, lossOf));
-        const times: number[] = [];
-        if (first > enough) times.push(first);
-        while (times.length < maxTimed && times.reduce((a, b) => a + b, 0) < enough) {
-          await pause();
-          times.push(await timeAsync(() => step(opt, variables, lossOf)));
+        // Where fit() will split steps over every core (issue 14), time that step instead.
+        const task: ParallelTask = {
+          loss: item.kind === 'bi' ? 'bi-cosine-mse' : 'cross-bce',
+          a: fixedTexts(item.batch),
+          b: fixedTexts(item.batch, 1000),
+          labels: Float32Array.from({ length: item.batch }, (_, i) => (i % 5) / 5),
+          maxLength: item.length,
+          dropout: item.dropout,
+        };
+        const parallel = await DataParallelSteps.start(model, task).catch(() => undefined);
+        const rows = Uint32Array.from({ length: item.batch }, (_, i) => i);
+        const oneStep = parallel
+          ? async () => {
+              const r = await parallel.step(0, rows, (b) => taskLoss(model, task, b), variables);
+              opt.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
+              tf.dispose(Object.values(r.grads));
+            }
+          : () => step(opt, variables, lossOf);
+        try {
+          // The first full-size step also grows the backend's memory: untimed when a step is cheap.
+          const first = await timeAsync(oneStep);
+          const times: number[] = [];
+          if (first > enough) times.push(first);
+          while (times.length < maxTimed && times.reduce((a, b) => a + b, 0) < enough) {
+            await pause();
+            times.push(await timeAsync(oneStep));
+          }
+          seconds = times.reduce((a, b) => a + b, 0) / times.length;
+        } finally {
+          parallel?.dispose();
         }
-        seconds = times.reduce((a, b) => a + b, 0) / times.length;
       } else if (item.what === 'infer') {
         const texts = fixedTexts(item.batch);
         const run =

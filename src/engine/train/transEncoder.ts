@@ -19,6 +19,7 @@ import type { BiEncoder, CrossEncoder } from '../models/encoder';
 import { loadArrays, loadWeights, saveArrays, saveWeights, writeJsonAtomic } from '../models/io/weightsFile';
 import { CancelledError } from '../jobs/jobRunner';
 import { fit, fitSteps, type OptimizerState } from './fit';
+import type { ParallelTask } from './parallel/task';
 import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { spearman } from '../eval/metrics';
 import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
@@ -200,6 +201,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     examples: number;
     seed: number;
     lossOf: (batch: Uint32Array) => tf.Scalar;
+    /** Issue 14: the same loss as data, so fit() can split steps over every core. */
+    parallel?: ParallelTask;
     progress: (loss: number) => Omit<TrainProgress, 'step' | 'totalSteps' | 'loss'>;
     /** Records the slot's mean loss in the state (saved with the slot's end). */
     record?: (meanLoss: number) => void;
@@ -238,6 +241,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         writeJsonAtomic(f(runDir, 'state.json'), st);
       },
       lossOf: a.lossOf,
+      parallel: a.parallel,
       onStep: async (step, _total, loss) => {
         st.globalStep = stepsBefore + step;
         const p: TrainProgress = { ...a.progress(loss), loss, step: st.globalStep, totalSteps: st.totalSteps };
@@ -391,6 +395,15 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
               { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength },
             ).embeddings;
             return cosineMse(ea, eb, y);
+          },
+          // Issue 14: the loss above as data (parallel/task.ts mirrors it), for data-parallel steps.
+          parallel: {
+            loss: phase === 'bi->cross' ? 'cross-bce' : 'bi-cosine-mse',
+            a: pairs.a,
+            b: pairs.b,
+            labels,
+            maxLength: cfg.maxLength,
+            dropout: s.dropout,
           },
           progress: () => ({ stage: `cycle ${cycle + 1}/${s.cycles}: ${phase}${members.length > 1 ? ` (${m.name})` : ''}`, cycle, phase, member: m.name }),
           record: (meanLoss) => {

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/engine/backend';
 import { installNativeMatMul } from '../../../src/engine/backend/nativeMatMul';
 import { CancelledError } from '../../../src/engine/jobs/jobRunner';
-import { type UseLiteBaseParams, loadUseLiteBaseParams, loadUseLiteBiEncoder, loadUseLiteCrossEncoder, loadUseLiteTokenizer } from '../../../src/engine/models/use-lite';
+import {
+  type UseLiteBaseParams,
+  loadUseLiteBaseParams,
+  loadUseLiteBiEncoder,
+  loadUseLiteCrossEncoder,
+  loadUseLiteTokenizer,
+} from '../../../src/engine/models/use-lite';
 import { fit } from '../../../src/engine/train/fit';
 import { type ParallelTask, splitBatch, taskLoss } from '../../../src/engine/train/parallel/task';
 import { generateSentences } from '../models/use-lite-fixtures';
@@ -140,7 +146,18 @@ describe('data-parallel fit()', () => {
     try {
       const t = task('cross-bce');
       await expect(
-        fit({ model, examples: n, batchSize: 6, epochs: 1, learningRate: 1e-5, warmupFraction: 0, seed: 1, lossOf: (b) => taskLoss(model, task('bi-cosine-mse'), b), parallel: t, parallelThreads: 2 }),
+        fit({
+          model,
+          examples: n,
+          batchSize: 6,
+          epochs: 1,
+          learningRate: 1e-5,
+          warmupFraction: 0,
+          seed: 1,
+          lossOf: (b) => taskLoss(model, task('bi-cosine-mse'), b),
+          parallel: t,
+          parallelThreads: 2,
+        }),
       ).rejects.toThrow(/cross-bce task cannot train a bi-encoder/);
     } finally {
       model.dispose();

@@ -35,7 +35,8 @@ export type { ParallelTask } from './task';
 /** The worker-side description of `model`, or undefined when a worker cannot rebuild it. */
 export function parallelRecipe(model: TrainableModel): ModelRecipe | undefined {
   if (model instanceof UseLiteBiEncoder && model.constructor === UseLiteBiEncoder) return { kind: 'bi', modelDir: model.modelDir, maxLength: model.maxLength };
-  if (model instanceof UseLiteCrossEncoder && model.constructor === UseLiteCrossEncoder) return { kind: 'cross', modelDir: model.modelDir, maxLength: model.maxLength };
+  if (model instanceof UseLiteCrossEncoder && model.constructor === UseLiteCrossEncoder)
+    return { kind: 'cross', modelDir: model.modelDir, maxLength: model.maxLength };
   return undefined;
 }
 
@@ -154,7 +155,12 @@ export class DataParallelSteps {
    * One step's loss and gradients over `batch`: this thread computes its share with `lossOf`
    * (the caller's own loss), the workers theirs with the task's. The caller owns the gradients.
    */
-  async step(step: number, batch: Uint32Array, lossOf: (batch: Uint32Array) => tf.Scalar, variables: tf.Variable[]): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+  async step(
+    step: number,
+    batch: Uint32Array,
+    lossOf: (batch: Uint32Array) => tf.Scalar,
+    variables: tf.Variable[],
+  ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
     if (this.failure) throw this.failure;
     const shares = splitBatch(batch, (i) => this.lengthOf(i), this.participants);
     // This thread takes the shortest share: it also sums the gradients and steps the optimizer.
