@@ -35,6 +35,8 @@ import { isSentenceEncoderBase, type BaseSpec } from '../models/modelFiles';
 import { loadUseLiteTokenizer } from '../models/use-lite/biEncoder';
 import { APP_VERSION } from '../version';
 import { plannedMatMulTag } from '../backend/nativeMatMul';
+import { trainThreads } from './parallel/dataParallel';
+import { splitBatch } from './parallel/task';
 import { fitSteps } from './fit';
 import { mineCandidatePairs, DEFAULT_MINING } from './mining';
 import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
@@ -283,6 +285,25 @@ export function expectedBatchMax(lengths: readonly number[], batch: number, seed
   return sum / trials;
 }
 
+/**
+ * The length a full, evenly split batch would need to cost what a data-parallel step of random
+ * rows costs (parallel/task.ts `splitBatch`: rows sorted by length, each share padded to its own
+ * longest row; the step waits for the costliest share): participants x costliest share / batch.
+ */
+export function expectedSplitLength(lengths: readonly number[], batch: number, participants: number, seed = 7): number {
+  if (!lengths.length) return 0;
+  const rand = seededRandom(seed);
+  const trials = 64;
+  let sum = 0;
+  for (let t = 0; t < trials; t++) {
+    const rows = Array.from({ length: batch }, () => lengths[Math.floor(rand() * lengths.length)]!);
+    const shares = splitBatch([...rows.keys()], (i) => rows[i]!, participants);
+    const worst = Math.max(...shares.map((sh) => sh.length * Math.max(0, ...sh.map((i) => rows[i]!))));
+    sum += (worst * participants) / batch;
+  }
+  return sum / trials;
+}
+
 function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
@@ -302,10 +323,12 @@ interface Shapes {
   inferCrossLength: number;
 }
 
-function shapesFor(lengths: LengthSample, s: TransEncoderSettings): Shapes {
-  const biPadded = (expectedBatchMax(lengths.a, s.crossToBi.batchSize) + expectedBatchMax(lengths.b, s.crossToBi.batchSize, 11)) / 2;
+function shapesFor(lengths: LengthSample, s: TransEncoderSettings, participants = 1): Shapes {
+  const padded = (ls: readonly number[], batch: number, seed?: number) =>
+    participants > 1 ? expectedSplitLength(ls, batch, participants, seed) : expectedBatchMax(ls, batch, seed);
+  const biPadded = (padded(lengths.a, s.crossToBi.batchSize) + padded(lengths.b, s.crossToBi.batchSize, 11)) / 2;
   return {
-    crossStep: { batch: s.biToCross.batchSize, length: lengthBucket(expectedBatchMax(lengths.pairs, s.biToCross.batchSize), s.biToCross.maxLength) },
+    crossStep: { batch: s.biToCross.batchSize, length: lengthBucket(padded(lengths.pairs, s.biToCross.batchSize), s.biToCross.maxLength) },
     biStep: { batch: s.crossToBi.batchSize, length: lengthBucket(biPadded, s.crossToBi.maxLength) },
     inferBiLength: lengthBucket(mean([...lengths.a, ...lengths.b]), s.crossToBi.maxLength),
     inferCrossLength: lengthBucket(mean(lengths.pairs), s.biToCross.maxLength),
@@ -356,7 +379,8 @@ export class TrainingEstimator {
       const key = baseKey(base);
       if (perBase.has(key)) continue;
       const lengths = sampleLengths(req.source, base, s);
-      const shapes = shapesFor(lengths, s);
+      // Data-parallel steps (issue 14) split each batch by length: fewer padded tokens per step.
+      const shapes = shapesFor(lengths, s, backend === 'wasm' && base.kind === 'builtin' ? trainThreads() : 1);
       const items = itemsFor(shapes, s, k === 0 && plan.minedTexts > 0);
       const costs = await this.ensure(backend, base, items);
       perBase.set(key, { shapes, costs, sampled: lengths.sampled });
