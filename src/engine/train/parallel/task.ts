@@ -59,11 +59,13 @@ export function taskLoss(model: BiEncoder | CrossEncoder, task: ParallelTask, ba
 /**
  * Splits a batch into `parts` shares of similar cost: the rows sorted by length (so each share
  * pads to its own, shorter, longest row), cut where the padded work (rows x longest row) of
- * the shares is most even. Returns the shares as index lists (some may be empty).
+ * the shares is most even. Returns exactly `parts` shares as index lists (some may be empty).
  */
 export function splitBatch(batch: ArrayLike<number>, lengthOf: (i: number) => number, parts: number): number[][] {
   const rows = Array.from(batch).sort((x, y) => lengthOf(x) - lengthOf(y) || x - y);
-  if (parts <= 1 || rows.length <= 1) return [rows];
+  if (parts <= 1) return [rows];
+  // Always `parts` shares (a one-row last batch of an epoch leaves the others empty).
+  if (rows.length <= 1) return [rows, ...Array.from({ length: parts - 1 }, (): number[] => [])];
   const lengths = rows.map(lengthOf);
   const cost = (from: number, to: number) => (to > from ? (to - from) * Math.max(1, lengths[to - 1]!) : 0);
   // Cuts from the long end: the last share starts where the larger of its work and the mean
