@@ -35,9 +35,11 @@ export interface TransEncoderSettings {
    * teachers/alignment.ts) against 1 for the model's own scores, both z-scored; the mix's
    * ranking is put back on the model scores' scale. `sif`: the same for GloVe SIF cosines
    * (teachers/sifEvidence.ts; skipped with a note when GloVe cannot be loaded). 0 and 0 are
-   * the paper's plain teachers.
+   * the paper's plain teachers. `negation`: on pairs where one text holds more negation words
+   * than the other, the teacher keeps the model's own score (the evidence is not trusted there)
+   * lowered by this many standard deviations (teachers/negationEvidence.ts); 0 = off.
    */
-  teacher: { alignment: number; sif: number };
+  teacher: { alignment: number; sif: number; negation: number };
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {
@@ -53,7 +55,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   heldOutFraction: 0.05,
   checkpointEverySteps: 50,
   mutualLabels: 'mean',
-  teacher: { alignment: 0, sif: 0 },
+  teacher: { alignment: 0, sif: 0, negation: 0 },
 };
 
 export type PartialSettings = {

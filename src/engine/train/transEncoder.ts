@@ -24,6 +24,7 @@ import { spearman } from '../eval/metrics';
 import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
 import { computeEvidence, weightOf } from './teachers/evidence';
+import { negationFlags } from './teachers/negationEvidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
 
 export interface Member {
@@ -285,11 +286,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   // computed once per run and kept in the run folder.
   let evidence: Evidence[] = [];
   const evidenceFile = f(runDir, 'evidence.safetensors');
-  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0;
+  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0 || (s.teacher?.negation ?? 0) > 0;
   if (wantsEvidence && st.cycle < s.cycles) {
     if (fs.existsSync(evidenceFile)) {
       const arrays = await loadArrays(evidenceFile);
       evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
+      // A run folder from before negation evidence existed: the flags come from the texts alone.
+      if ((s.teacher?.negation ?? 0) > 0 && !arrays.has('negation')) evidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
     } else {
       report({
         stage: 'scoring the pairs for the teachers (token alignment, word vectors)',

@@ -14,6 +14,7 @@ import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/setting
 import { alignmentScores, Idf, alignmentF1 } from '../../../src/engine/train/teachers/alignment';
 import { mixZ, quantileMap, zScore } from '../../../src/engine/train/teachers/combine';
 import { teacherScores } from '../../../src/engine/train/teachers/teacher';
+import { negationFlags } from '../../../src/engine/train/teachers/negationEvidence';
 import { runTransEncoder } from '../../../src/engine/train/transEncoder';
 import { seededRandom } from '../../../src/engine/random';
 
@@ -45,6 +46,26 @@ describe('combining teacher evidence', () => {
     const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
     expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
     expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('negation evidence', () => {
+  it('flags pairs that differ by a negation; the teacher keeps the model score there, lowered, and ignores the other evidence', () => {
+    const pairs = {
+      a: ['A man is playing a guitar', 'The cat sleeps', 'It is not raining', 'Dogs run'],
+      b: ['A man is not playing a guitar', 'The cat is sleeping', "It isn't raining", 'Dogs never run'],
+    };
+    expect(Array.from(negationFlags(pairs))).toEqual([1, 0, 0, 1]);
+    const model = Float32Array.of(0.9, 0.6, 0.7, 0.8);
+    // Alignment calls pairs 0 and 3 near-identical; with negation it may not lift them.
+    const align = { name: 'alignment' as const, scores: Float32Array.of(1, 0.2, 0.3, 0.95), weight: 1 };
+    const withNeg = teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 3 }]);
+    expect(Array.from(withNeg).sort()).toEqual(Array.from(model).sort());
+    // Flagged pairs drop below the unflagged ones (the model's z of 1.34 and 0.45, minus 3 SDs).
+    expect(withNeg[0]! < withNeg[1]! && withNeg[3]! < withNeg[2]!).toBe(true);
+    // Weight 0 is the teacher without it.
+    expect(Array.from(teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 0 }]))).toEqual(Array.from(teacherScores(model, [align])));
+    expect(() => teacherScores(model, [{ name: 'negation', scores: Float32Array.of(1), weight: 1 }])).toThrow(/negation flags/);
   });
 });
 
