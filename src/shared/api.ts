@@ -279,7 +279,11 @@ const TrainRunInput = z
         /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
         teacher: z
           // issue 10: negation = penalty (in SDs) on pairs whose texts differ by a negation
-          .object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional(), negation: z.number().min(0).max(10).optional() })
+          .object({
+            alignment: z.number().min(0).max(10).optional(),
+            sif: z.number().min(0).max(10).optional(),
+            negation: z.number().min(0).max(10).optional(),
+          })
           .strict()
           .optional(),
         biToCross: Phase.optional(),

@@ -292,7 +292,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       const arrays = await loadArrays(evidenceFile);
       evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
       // A run folder from before negation evidence existed: the flags come from the texts alone.
-      if ((s.teacher?.negation ?? 0) > 0 && !arrays.has('negation')) evidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
+      if ((s.teacher?.negation ?? 0) > 0 && !arrays.has('negation'))
+        evidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
     } else {
       report({
         stage: 'scoring the pairs for the teachers (token alignment, word vectors)',

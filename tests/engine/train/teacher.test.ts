@@ -64,7 +64,9 @@ describe('negation evidence', () => {
     // Flagged pairs drop below the unflagged ones (the model's z of 1.34 and 0.45, minus 3 SDs).
     expect(withNeg[0]! < withNeg[1]! && withNeg[3]! < withNeg[2]!).toBe(true);
     // Weight 0 is the teacher without it.
-    expect(Array.from(teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 0 }]))).toEqual(Array.from(teacherScores(model, [align])));
+    expect(Array.from(teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 0 }]))).toEqual(
+      Array.from(teacherScores(model, [align])),
+    );
     expect(() => teacherScores(model, [{ name: 'negation', scores: Float32Array.of(1), weight: 1 }])).toThrow(/negation flags/);
   });
 });
