@@ -19,6 +19,12 @@ export interface TransEncoderSettings {
   seed: number;
   /** Unlabelled pairs used at most (mined pairs beyond it are dropped at random). */
   maxPairs: number;
+  /**
+   * Share of the pairs the cross-encoder trains on in bi->cross (a seeded sample; 1 = all, the
+   * paper's). cross->bi always uses every pair, labelled by the cross-encoder: the student then
+   * learns from more distinct pairs for the same number of cross-encoder steps (issue 10).
+   */
+  crossPairShare: number;
   /** Share of pairs kept out of training, for the label-free model selection. */
   heldOutFraction: number;
   checkpointEverySteps: number;
@@ -52,6 +58,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   dropout: 0.1,
   seed: 42,
   maxPairs: 1_000_000,
+  crossPairShare: 1,
   heldOutFraction: 0.05,
   checkpointEverySteps: 50,
   mutualLabels: 'mean',
