@@ -35,6 +35,7 @@ const { values } = benchArgs({
   eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
   train: { type: 'string', default: STS_DATASETS.join(',') },
   'max-pairs': { type: 'string' },
+  'cross-pair-share': { type: 'string' },
   cycles: { type: 'string' },
   dropout: { type: 'string' },
   'c2b-lr': { type: 'string' },
@@ -62,6 +63,7 @@ if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.prese
 const preset = PRESETS[values.preset];
 const settings = mergeSettings(preset.settings, {
   maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+  crossPairShare: values['cross-pair-share'] ? Number(values['cross-pair-share']) : undefined,
   cycles: values.cycles ? Number(values.cycles) : undefined,
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
@@ -152,7 +154,7 @@ const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(F
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(
-  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
+  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
 );
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
