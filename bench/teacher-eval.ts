@@ -1,7 +1,8 @@
 /**
  * Teacher evidence on the STS evaluation sets, score only (no training): Spearman x100 of the
  * built-in bi-encoder's cosine, USE-lite token alignment (teachers/alignment.ts), and z-scored
- * mixes of them, per set, at max length 64 as bench/sts-baseline.ts. Scores are cached in
+ * mixes of them (with GloVe SIF and negation evidence when --glove-data-dir is given), per set,
+ * at max length 64 as bench/sts-baseline.ts. Scores are cached in
  * --cache (JSON) so mixes can be re-weighed without recomputing.
  *   npx tsx bench/teacher-eval.ts [--sets sts12,...] [--cache bench/results/teacher-scores.json]
  */
@@ -16,6 +17,8 @@ import { biScores } from '../src/engine/train/scoring';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
 import { mixZ } from '../src/engine/train/teachers/combine';
 import { sifScores } from '../src/engine/train/teachers/sifEvidence';
+import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
+import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
 import path from 'node:path';
 
 const { values } = parseArgs({
@@ -86,6 +89,21 @@ for (const name of values.sets!.split(',')) {
         ]),
       );
     }
+  }
+  if (c.sif) {
+    // Negation evidence (teachers/negationEvidence.ts): on pairs whose texts differ by a negation
+    // the teacher keeps the cosine, lowered by p standard deviations; the run's teacher function.
+    const row = rows[name]!;
+    const flags = negationFlags(data);
+    const model = Float32Array.from(c.cos);
+    const ev = (wa: number, ws: number, p: number): Evidence[] => [
+      { name: 'alignment', scores: Float32Array.from(c.align), weight: wa },
+      { name: 'sif', scores: Float32Array.from(c.sif!), weight: ws },
+      { name: 'negation', scores: flags, weight: p },
+    ];
+    row['negation-flagged %'] = (100 * flags.reduce((a, b) => a + b, 0)) / flags.length;
+    row['cos, negation 0.5'] = r(teacherScores(model, ev(0, 0, 0.5)));
+    for (const p of [0, 0.25, 0.5, 0.75, 1]) row[`cos 1, align 0.4, sif 0.4, negation ${p}`] = r(teacherScores(model, ev(0.4, 0.4, p)));
   }
   console.error(`${name}: ${JSON.stringify(rows[name])} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 }

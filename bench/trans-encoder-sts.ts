@@ -26,6 +26,7 @@ import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
 import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
 import { sifScores } from '../src/engine/train/teachers/sifEvidence';
+import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
 
@@ -34,6 +35,7 @@ const { values } = benchArgs({
   eval: { type: 'string', default: STS_EVAL_DATASETS.join(',') },
   train: { type: 'string', default: STS_DATASETS.join(',') },
   'max-pairs': { type: 'string' },
+  'cross-pair-share': { type: 'string' },
   cycles: { type: 'string' },
   dropout: { type: 'string' },
   'c2b-lr': { type: 'string' },
@@ -49,6 +51,7 @@ const { values } = benchArgs({
   'mutual-labels': { type: 'string' },
   align: { type: 'string' },
   sif: { type: 'string' },
+  negation: { type: 'string' },
   'glove-data-dir': { type: 'string' },
   'eval-max-length': { type: 'string', default: '64' },
   'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
@@ -60,11 +63,16 @@ if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.prese
 const preset = PRESETS[values.preset];
 const settings = mergeSettings(preset.settings, {
   maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+  crossPairShare: values['cross-pair-share'] ? Number(values['cross-pair-share']) : undefined,
   cycles: values.cycles ? Number(values.cycles) : undefined,
   dropout: values.dropout !== undefined ? Number(values.dropout) : undefined,
   crossToBi: { learningRate: values['c2b-lr'] ? Number(values['c2b-lr']) : undefined, epochs: values['c2b-epochs'] ? Number(values['c2b-epochs']) : undefined },
   biToCross: values['b2c-lr'] ? { learningRate: Number(values['b2c-lr']) } : undefined,
-  teacher: { alignment: values.align !== undefined ? Number(values.align) : undefined, sif: values.sif !== undefined ? Number(values.sif) : undefined },
+  teacher: {
+    alignment: values.align !== undefined ? Number(values.align) : undefined,
+    sif: values.sif !== undefined ? Number(values.sif) : undefined,
+    negation: values.negation !== undefined ? Number(values.negation) : undefined,
+  },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
     epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined,
@@ -137,6 +145,8 @@ const crossEval = async (cross: CrossEncoder) => {
 // of the start model), so each cycle's teacher gets a gold score next to its student's.
 const alignWeight = settings.teacher.alignment;
 const sifWeight = settings.teacher.sif;
+const negationWeight = settings.teacher.negation;
+const hasEvidence = alignWeight > 0 || sifWeight > 0 || negationWeight > 0;
 const evidenceEval = new Map<string, Evidence[]>();
 const teacherSets = () => evalSets.filter((s) => evidenceEval.has(s.name));
 const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), evidenceEval.get(s.name) ?? []);
@@ -144,13 +154,13 @@ const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(F
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(
-  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
+  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
 );
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
 const cross = loadUseLiteCrossEncoder();
 await evaluate('start (USE lite)', await biEval(bi));
-if (alignWeight > 0 || sifWeight > 0) {
+if (hasEvidence) {
   // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
   const cacheFile = values['align-cache']!;
   const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
@@ -166,6 +176,7 @@ if (alignWeight > 0 || sifWeight > 0) {
       c.sif ??= Array.from(sifScores(s));
       ev.push({ name: 'sif', scores: Float32Array.from(c.sif), weight: sifWeight });
     }
+    if (negationWeight > 0) ev.push({ name: 'negation', scores: negationFlags(s), weight: negationWeight });
     evidenceEval.set(s.name, ev);
   }
   if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
@@ -214,11 +225,10 @@ await runTransEncoder({
       const tag = ms.length > 1 ? ` (${m.name})` : '';
       if (values['eval-cross'] === '1') {
         await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
-        if ((alignWeight > 0 || sifWeight > 0) && m === ms[0])
-          await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
+        if (hasEvidence && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
       }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
-      if ((alignWeight > 0 || sifWeight > 0) && m === ms[0] && result.cycle + 1 < settings.cycles)
+      if (hasEvidence && m === ms[0] && result.cycle + 1 < settings.cycles)
         await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!), teacherSets());
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).

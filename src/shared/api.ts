@@ -278,7 +278,12 @@ const TrainRunInput = z
         mutualLabels: z.enum(['mean', 'fidelity']).optional(),
         /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
         teacher: z
-          .object({ alignment: z.number().min(0).max(10).optional(), sif: z.number().min(0).max(10).optional() })
+          // issue 10: negation = penalty (in SDs) on pairs whose texts differ by a negation
+          .object({
+            alignment: z.number().min(0).max(10).optional(),
+            sif: z.number().min(0).max(10).optional(),
+            negation: z.number().min(0).max(10).optional(),
+          })
           .strict()
           .optional(),
         biToCross: Phase.optional(),

@@ -22,9 +22,11 @@ import { fit, fitSteps, type OptimizerState } from './fit';
 import type { ParallelTask } from './parallel/task';
 import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { spearman } from '../eval/metrics';
+import { seededRandom, shuffleInPlace } from '../random';
 import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
 import { computeEvidence, weightOf } from './teachers/evidence';
+import { negationFlags } from './teachers/negationEvidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
 
 export interface Member {
@@ -105,9 +107,28 @@ export function planTotalSteps(
   s: TransEncoderSettings,
   simcse: { members: number; sentences: number } = { members: 0, sentences: 0 },
 ): number {
-  const perCycle = fitSteps(2 * pairs, s.biToCross.batchSize, s.biToCross.epochs) + fitSteps(pairs, s.crossToBi.batchSize, s.crossToBi.epochs);
+  const perCycle =
+    fitSteps(2 * crossPairCount(pairs, s), s.biToCross.batchSize, s.biToCross.epochs) + fitSteps(pairs, s.crossToBi.batchSize, s.crossToBi.epochs);
   const simcseSteps = s.simcse.epochs > 0 ? simcse.members * fitSteps(simcse.sentences, s.simcse.batchSize, s.simcse.epochs) : 0;
   return simcseSteps + s.cycles * members * perCycle;
+}
+
+/** How many of the run's pairs the cross-encoder trains on (settings.crossPairShare; at least 1). */
+export function crossPairCount(pairs: number, s: Pick<TransEncoderSettings, 'crossPairShare'>): number {
+  const share = s.crossPairShare ?? 1;
+  return Math.max(1, Math.min(pairs, Math.round(pairs * share)));
+}
+
+/**
+ * The pairs the cross-encoder trains on: all of them in order, or a seeded sample of
+ * crossPairCount of them (mined pairs come grouped by kind, so not simply the first ones).
+ */
+export function crossPairIndices(pairs: number, s: Pick<TransEncoderSettings, 'crossPairShare' | 'seed'>): Uint32Array {
+  const k = crossPairCount(pairs, s);
+  const all = Uint32Array.from({ length: pairs }, (_, i) => i);
+  if (k === pairs) return all;
+  shuffleInPlace(all, seededRandom(s.seed + 31));
+  return all.subarray(0, k).sort();
 }
 
 /** The distinct texts of a pair list, in first-seen order (SimCSE trains on sentences). */
@@ -157,6 +178,9 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     writeJsonAtomic(f(runDir, 'state.json'), state);
   }
   const st = state;
+  // bi->cross trains on these pairs (both orders); cross->bi on all n, labelled by the cross-encoder.
+  const crossIdx = crossPairIndices(n, s);
+  const nCross = crossIdx.length;
 
   const report = (p: Omit<TrainProgress, 'totalSteps' | 'step'>) => o.onProgress?.({ ...p, step: st.globalStep, totalSteps: st.totalSteps });
 
@@ -289,11 +313,14 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   // computed once per run and kept in the run folder.
   let evidence: Evidence[] = [];
   const evidenceFile = f(runDir, 'evidence.safetensors');
-  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0;
+  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0 || (s.teacher?.negation ?? 0) > 0;
   if (wantsEvidence && st.cycle < s.cycles) {
     if (fs.existsSync(evidenceFile)) {
       const arrays = await loadArrays(evidenceFile);
       evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
+      // A run folder from before negation evidence existed: the flags come from the texts alone.
+      if ((s.teacher?.negation ?? 0) > 0 && !arrays.has('negation'))
+        evidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
     } else {
       report({
         stage: 'scoring the pairs for the teachers (token alignment, word vectors)',
@@ -375,14 +402,17 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           from: f(runDir, `start-${kind}-${m.name}.safetensors`),
           output: f(runDir, `cycle${cycle}-${kind}-${m.name}.safetensors`),
           cfg,
-          examples: phase === 'bi->cross' ? 2 * n : n,
+          examples: phase === 'bi->cross' ? 2 * nCross : n,
           seed: s.seed + 1000 * cycle + (phase === 'bi->cross' ? 0 : 500) + k,
           lossOf: (batch) => {
-            const idx = Array.from(batch, (i) => i % n);
+            const idx = phase === 'bi->cross' ? Array.from(batch, (i) => crossIdx[i % nCross]!) : Array.from(batch);
             const y = tf.tensor1d(idx.map((i) => labels[i]!));
             if (phase === 'bi->cross') {
-              // Examples n..2n-1 are the reversed pairs: the cross-encoder sees both orders.
-              const input = Array.from(batch, (i) => (i < n ? ([pairs.a[i]!, pairs.b[i]!] as const) : ([pairs.b[i - n]!, pairs.a[i - n]!] as const)));
+              // Examples nCross..2nCross-1 are the reversed pairs: the cross-encoder sees both orders.
+              const input = Array.from(batch, (i, j) => {
+                const p = idx[j]!;
+                return i < nCross ? ([pairs.a[p]!, pairs.b[p]!] as const) : ([pairs.b[p]!, pairs.a[p]!] as const);
+              });
               const { logits } = m.cross.forward(input, { training: true, dropoutRate: s.dropout, maxLength: cfg.maxLength });
               return softBceWithLogits(logits, y);
             }

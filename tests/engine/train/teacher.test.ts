@@ -14,7 +14,8 @@ import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/setting
 import { alignmentScores, Idf, alignmentF1 } from '../../../src/engine/train/teachers/alignment';
 import { mixZ, quantileMap, zScore } from '../../../src/engine/train/teachers/combine';
 import { teacherScores } from '../../../src/engine/train/teachers/teacher';
-import { runTransEncoder } from '../../../src/engine/train/transEncoder';
+import { negationFlags } from '../../../src/engine/train/teachers/negationEvidence';
+import { crossPairCount, crossPairIndices, planTotalSteps, runTransEncoder } from '../../../src/engine/train/transEncoder';
 import { seededRandom } from '../../../src/engine/random';
 
 describe('combining teacher evidence', () => {
@@ -45,6 +46,28 @@ describe('combining teacher evidence', () => {
     const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
     expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
     expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('negation evidence', () => {
+  it('flags pairs that differ by a negation; the teacher keeps the model score there, lowered, and ignores the other evidence', () => {
+    const pairs = {
+      a: ['A man is playing a guitar', 'The cat sleeps', 'It is not raining', 'Dogs run'],
+      b: ['A man is not playing a guitar', 'The cat is sleeping', "It isn't raining", 'Dogs never run'],
+    };
+    expect(Array.from(negationFlags(pairs))).toEqual([1, 0, 0, 1]);
+    const model = Float32Array.of(0.9, 0.6, 0.7, 0.8);
+    // Alignment calls pairs 0 and 3 near-identical; with negation it may not lift them.
+    const align = { name: 'alignment' as const, scores: Float32Array.of(1, 0.2, 0.3, 0.95), weight: 1 };
+    const withNeg = teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 3 }]);
+    expect(Array.from(withNeg).sort()).toEqual(Array.from(model).sort());
+    // Flagged pairs drop below the unflagged ones (the model's z of 1.34 and 0.45, minus 3 SDs).
+    expect(withNeg[0]! < withNeg[1]! && withNeg[3]! < withNeg[2]!).toBe(true);
+    // Weight 0 is the teacher without it.
+    expect(Array.from(teacherScores(model, [align, { name: 'negation', scores: negationFlags(pairs), weight: 0 }]))).toEqual(
+      Array.from(teacherScores(model, [align])),
+    );
+    expect(() => teacherScores(model, [{ name: 'negation', scores: Float32Array.of(1), weight: 1 }])).toThrow(/negation flags/);
   });
 });
 
@@ -178,6 +201,52 @@ itWithData(
     const expected = teacherScores(crossNow, ev);
     Array.from(c2b).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
     [bi, cross, fresh, trainedCross].forEach((m) => m.dispose());
+  },
+  300_000,
+);
+
+itWithData(
+  'crossPairShare: the cross-encoder trains on a seeded share of the pairs, the bi-encoder on all of them, labelled by it',
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 16), b: dev.b.slice(0, 16) };
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      dropout: 0,
+      crossPairShare: 0.5,
+      teacher: { negation: 0.5 },
+      biToCross: { batchSize: 8, maxLength: 32 },
+      crossToBi: { batchSize: 8, epochs: 1, maxLength: 32 },
+    });
+    expect(crossPairCount(16, settings)).toBe(8);
+    const idx = crossPairIndices(16, settings);
+    expect(new Set(idx).size).toBe(8);
+    expect(Array.from(crossPairIndices(16, settings))).toEqual(Array.from(idx));
+    expect(Array.from(crossPairIndices(16, { ...settings, crossPairShare: 1 }))).toEqual([...Array(16).keys()]);
+    // bi->cross: 8 pairs in both orders = 2 steps of 8; cross->bi: 16 pairs = 2 steps (6 with every pair).
+    expect(planTotalSteps(16, 1, settings)).toBe(4);
+    const runDir = fs.mkdtempSync(path.join(dir, 'share-'));
+    const bi = loadUseLiteBiEncoder();
+    const cross = loadUseLiteCrossEncoder();
+    const steps: Record<string, number> = {};
+    const state = await runTransEncoder({
+      members: [{ name: 'use-lite', bi, cross }],
+      pairs,
+      settings,
+      runDir,
+      onStep: (p) => {
+        steps[p.phase] = (steps[p.phase] ?? 0) + 1;
+      },
+    });
+    expect(state).toMatchObject({ phase: 'done', globalStep: 4, totalSteps: 4 });
+    expect(steps).toEqual({ 'bi->cross': 2, 'cross->bi': 2 });
+    const saved = await loadArrays(path.join(runDir, 'evidence.safetensors'));
+    expect([...saved.keys()]).toEqual(['negation']);
+    expect(Array.from(saved.get('negation')!.data)).toEqual(Array.from(negationFlags(pairs)));
+    // cross->bi labels cover every pair, the 8 the cross-encoder never trained on included.
+    const c2b = (await loadArrays(path.join(runDir, 'labels-c0-c2b.safetensors'))).get('labels')!.data;
+    expect(c2b.length).toBe(16);
+    [bi, cross].forEach((m) => m.dispose());
   },
   300_000,
 );

@@ -1,11 +1,12 @@
 /**
  * The evidence a run's teachers mix in, computed once per pair set from the start model
- * (token alignment) and GloVe (SIF), per the run's settings.
+ * (token alignment), GloVe (SIF) and the texts themselves (negation), per the run's settings.
  */
 import type { BiEncoder } from '../../models/encoder';
 import type { PairList } from '../scoring';
 import type { TransEncoderSettings } from '../settings';
 import { alignmentScores } from './alignment';
+import { negationFlags } from './negationEvidence';
 import { sifScores } from './sifEvidence';
 import { asTokenStateEncoder, type Evidence } from './teacher';
 
@@ -19,6 +20,7 @@ export async function computeEvidence(startBi: BiEncoder, pairs: PairList, s: Tr
   const out: EvidenceResult = { evidence: [], skipped: [] };
   const wa = s.teacher?.alignment ?? 0;
   const ws = s.teacher?.sif ?? 0;
+  const wn = s.teacher?.negation ?? 0;
   if (wa > 0) {
     const encoder = asTokenStateEncoder(startBi);
     if (encoder)
@@ -34,10 +36,11 @@ export async function computeEvidence(startBi: BiEncoder, pairs: PairList, s: Tr
       out.skipped.push({ name: 'sif', reason: err instanceof Error ? err.message : String(err) });
     }
   }
+  if (wn > 0) out.evidence.push({ name: 'negation', weight: wn, scores: negationFlags(pairs) });
   return out;
 }
 
 /** Weights from the settings for evidence loaded back from a file. */
 export function weightOf(name: Evidence['name'], s: TransEncoderSettings): number {
-  return name === 'alignment' ? (s.teacher?.alignment ?? 0) : (s.teacher?.sif ?? 0);
+  return s.teacher?.[name] ?? 0;
 }
