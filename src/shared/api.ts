@@ -458,6 +458,8 @@ export interface DedupEvidence {
   jaccard?: number;
   cosine?: number;
   cross?: number;
+  /** Dedup (issue 11): probability from the built-in pair judge that decided a borderline pair. */
+  judge?: number;
   /** [share of this member's text matched in the kept file, share of the kept file's text matched in this member]. */
   coverage?: [number, number];
   /** Numbers found in both texts / in either. */

@@ -7,6 +7,7 @@ import {
   DedupScanCancelledError,
   QuarantineUnavailableError,
   failStaleScans,
+  loadBuiltinPairJudge,
   loadScanReport,
   quarantineFiles,
   renderScanReport,
@@ -45,7 +46,11 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
             throw new ApiError('not_found', err.message);
           })
         : null;
+    // The built-in model without a cross-encoder: borderline pairs go to the built-in pair judge,
+    // fitted on its cosines (GloVe word vectors, converted once into the data folder on first use).
+    const judge = cross || biModelId !== null ? undefined : loadBuiltinPairJudge();
     return {
+      judge,
       embedModelId: biModelId ?? (await baseModelId(store, BUILTIN_BASE)),
       embed: (texts: string[]) => bi.embed(texts, { maxLength: 128, batchSize: 32 }),
       score: cross ? async (pairs: [string, string][]) => Array.from(await cross.score(pairs, { maxLength: 128 })) : undefined,
@@ -77,6 +82,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         roots: allowed,
         embed: fns.embed,
         score: fns.score,
+        judge: fns.judge,
         thresholds,
         settings: { passageLevel, embedModelId: fns.embedModelId },
       });
@@ -91,7 +97,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const embedModelId = settings?.embedModelId ?? null;
       const builtinId = await baseModelId(store, BUILTIN_BASE);
       const fns = await modelFns(embedModelId === builtinId ? null : embedModelId, null, embedModelId !== null);
-      const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score });
+      const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score, judge: fns.judge });
       return { jobId: job.id };
     },
     'dedup.scans': async () => {

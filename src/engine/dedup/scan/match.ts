@@ -5,7 +5,7 @@
  */
 import type { SemanticLevel } from '../../store/repositories/caches';
 import { documentPassageTexts } from '../../store/repositories/scanData';
-import { candidateFloor, rescoreBorderline, splitByBand } from '../crossRescore';
+import { candidateFloor, judgeBorderline, rescoreBorderline, splitAt } from '../crossRescore';
 import type { EvidencedMatch, MatchDetail } from '../keeperGroups';
 import { findNearDuplicatePairs, type SignaturePool } from '../minhash';
 import { numbersAgree, passageCoverage } from '../passageEvidence';
@@ -45,12 +45,17 @@ export async function semanticMatches(
   if (count < 2 || data.length === 0) return [];
   const t = ctx.settings.thresholds;
   const scorer = ctx.opts.score;
+  // The cross-encoder the user picked decides the band; without one, the built-in pair judge
+  // decides from its own candidate floor.
+  const judge = scorer ? undefined : ctx.opts.judge;
+  const floor = judge ? Math.min(judge.candidateFloor, t.semantic) : candidateFloor(t.semantic, t.crossBand, !!scorer);
+  const ceiling = scorer || judge ? t.semantic + t.crossBand : t.semantic;
   const dim = data.length / count;
   ctx.check();
   ctx.progress('semantic', 0, null);
   const matrix = { data, dim, count };
   const searchOpts = {
-    threshold: candidateFloor(t.semantic, t.crossBand, !!scorer),
+    threshold: floor,
     k: ctx.settings.semanticK,
     exactMaxItems: ctx.settings.exactMaxItems,
     signal: ctx.opts.signal,
@@ -63,13 +68,23 @@ export async function semanticMatches(
       : await searchSemanticPairsCached(matrix, searchOpts, { cache: ctx.store.semanticPairsCache, modelId, level, hashes });
   if ('fromCache' in found && found.fromCache) ctx.stats.semanticFromCache++;
   ctx.stats.semanticMethod = ctx.stats.semanticMethod === 'ann' ? 'ann' : found.method;
-  const split = splitByBand(found.pairs, t.semantic, t.crossBand, !!scorer);
+  const split = splitAt(found.pairs, floor, ceiling);
   ctx.stats.semanticPairs += split.confident.length;
   const out: Match[] = split.confident.map((p) => ({ a: p.a, b: p.b, layer: 'semantic', score: p.similarity }));
   if (scorer && split.borderline.length) {
     ctx.progress('rescoring', 0, split.borderline.length);
     const r = await rescoreBorderline(split.borderline, textOf, scorer, {
       accept: t.cross,
+      batchSize: ctx.opts.crossBatchSize,
+      signal: ctx.opts.signal,
+      onProgress: (d, n) => ctx.progress('rescoring', d, n),
+    });
+    ctx.stats.crossScored += split.borderline.length;
+    ctx.stats.crossAccepted += r.accepted.length;
+    out.push(...r.accepted);
+  } else if (judge && split.borderline.length) {
+    ctx.progress('rescoring', 0, split.borderline.length);
+    const r = await judgeBorderline(split.borderline, textOf, judge, {
       batchSize: ctx.opts.crossBatchSize,
       signal: ctx.opts.signal,
       onProgress: (d, n) => ctx.progress('rescoring', d, n),
@@ -124,7 +139,7 @@ export async function fileMatches(
   const sem = await semanticMatches(ctx, 'file', vectors.docVectors, contentHashes, async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS));
   for (const m of sem) {
     ctx.check();
-    const detail: MatchDetail = m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };
+    const detail: MatchDetail = m.judged ? { cosine: m.cosine, judge: m.score } : m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };
     // Long documents: the whole-text vectors of one genre are alike; each side's passages must
     // have matches on the other side.
     const a = side(m.a);

@@ -3,6 +3,7 @@ import type { ScanSettings, ScanStats } from '../../../shared/api';
 import type { Store } from '../../store';
 import type { ReadDocumentResult } from '../../text/readDocument';
 import type { DedupThresholds } from '../thresholds';
+import type { PairJudge } from '../pairJudge';
 import type { CrossScoreFn, EmbedFn } from '../types';
 
 export type DedupStage = 'listing' | 'reading' | 'signatures' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
@@ -27,6 +28,13 @@ export interface DedupScanOptions {
   embed?: EmbedFn;
   /** Cross-encoder for borderline semantic candidates; without it there is no band. */
   score?: CrossScoreFn;
+  /**
+   * Pair judge for borderline semantic candidates when there is no cross-encoder (the built-in
+   * one: loadBuiltinPairJudge): pairs from its candidate floor up to semantic + crossBand are
+   * accepted when it says so; above that the cosine alone accepts. Without `score` or `judge`
+   * only cosine ≥ semantic counts.
+   */
+  judge?: PairJudge;
   thresholds?: Partial<DedupThresholds>;
   settings?: Partial<Omit<DedupScanSettings, 'thresholds'>>;
   /**
