@@ -467,7 +467,7 @@ const CONFIGS: ScanConfig[] = [
   },
   {
     key: 'semantic+judge',
-    label: `semantic + pair judge (cos ≥ ${r2(D.semantic + D.crossBand)}, or ≥ the judge's floor and judge ≥ its threshold)`,
+    label: `semantic + pair judge (cos ≥ ${D.semantic}, or ≥ the judge's floor and judge ≥ its threshold)`,
     semantic: true,
     cross: false,
     judge: true,
@@ -757,7 +757,7 @@ for (const m of models) {
   const biSts = calibrate(cosOf, calibHalf, testHalf, 'sts');
   const cross = crossOf ? calibrate(crossOf, calibHalf, testHalf) : null;
   const judgeCal = calibrate(judgeOf, calibHalf, testHalf);
-  const judgeAtShipped = figures((p) => judgeOf.get(p.id)! >= builtinJudge.accept || cosOf.get(p.id)! >= D.semantic + D.crossBand, testHalf);
+  const judgeAtShipped = figures((p) => judgeOf.get(p.id)! >= builtinJudge.accept || cosOf.get(p.id)! >= D.semantic, testHalf);
   const sweep = SWEEP.map((t) => ({
     threshold: t,
     cosine: figures((p) => cosOf.get(p.id)! >= t, testHalf),
@@ -937,7 +937,7 @@ for (const m of models) {
   }
   md.push('');
   md.push(
-    `Pair judge at its shipped threshold (${builtinJudge.accept}, fitted and calibrated on other data; candidate floor cos ${builtinJudge.candidateFloor}; cos ≥ ${r2(D.semantic + D.crossBand)} accepted without it), raw pairs of the test half: MRPC + STS ${prf(judgeAtShipped.all)}, MRPC ${prf(judgeAtShipped.mrpc)}, STS ${prf(judgeAtShipped.sts)}, STS FP rate 3–4 / < 3 ${fmt(judgeAtShipped.stsHardFpRate)} / ${fmt(judgeAtShipped.stsEasyFpRate)}.`,
+    `Pair judge at its shipped threshold (${builtinJudge.accept}, fitted and calibrated on other data; candidate floor cos ${builtinJudge.candidateFloor}; cos ≥ ${D.semantic} accepted without it), raw pairs of the test half: MRPC + STS ${prf(judgeAtShipped.all)}, MRPC ${prf(judgeAtShipped.mrpc)}, STS ${prf(judgeAtShipped.sts)}, STS FP rate 3–4 / < 3 ${fmt(judgeAtShipped.stsHardFpRate)} / ${fmt(judgeAtShipped.stsEasyFpRate)}.`,
     '',
   );
   md.push('Raw scores on the test half (MRPC + STS) by threshold ("score ≥ t" = duplicate; no clustering):', '');

@@ -8,8 +8,8 @@
  *      cosine above which --floor-recall of the same-meaning pairs lie);
  *   2. 5-fold cross-validation on those candidates: out-of-fold probabilities give the accept
  *      threshold and the figures printed, so the threshold is not tuned on the rows it was
- *      fitted on. The scan's rule is "cosine >= semantic + band (0.95) accepts alone, else the
- *      judge decides from the floor up"; the accept threshold is the one that gives that rule
+ *      fitted on. The scan's rule is "cosine >= the semantic threshold (0.9) accepts alone, as
+ *      before; below it the judge decides from the floor up" (the judge only adds); the accept threshold is the one that gives that rule
  *      the most recall at no less precision than the old default (cosine >= 0.9) on the same
  *      pairs (--accept-rule precision), or the best F1 (--accept-rule f1);
  *   3. fits on all candidates and writes the file.
@@ -22,7 +22,7 @@ import { initBackend } from '../src/engine/backend';
 import { bestF1Cut } from '../src/engine/eval/thresholdSearch';
 import { classificationAt, rocAuc } from '../src/engine/eval/metrics';
 import { thresholdForPrecision } from '../src/engine/dedup/pairMetrics';
-import { DEDUP_CROSS_BAND, DEDUP_SEMANTIC_THRESHOLD } from '../src/shared/thresholds';
+import { DEDUP_SEMANTIC_THRESHOLD } from '../src/shared/thresholds';
 import { loadGloveVectors } from '../src/engine/models/glove';
 import { OnnxBiEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
@@ -49,8 +49,8 @@ const { values } = benchArgs({
 const FLOOR_RECALL = Number(values['floor-recall']);
 const L2 = Number(values.l2);
 const started = Date.now();
-/** Above this cosine the scan accepts without asking the judge (semantic + band). */
-const CEILING = Math.round((DEDUP_SEMANTIC_THRESHOLD + DEDUP_CROSS_BAND) * 100) / 100;
+/** From this cosine on the scan accepts without asking the judge (the semantic threshold). */
+const CEILING = DEDUP_SEMANTIC_THRESHOLD;
 const log = (...a: unknown[]) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s]`, ...a);
 
 const rows = await judgeFitRows();

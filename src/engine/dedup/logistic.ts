@@ -30,11 +30,12 @@ export function fitLogistic(
   const scale = new Array<number>(dim).fill(0);
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) mean[k] += x[i * dim + k] / n;
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) scale[k] += (x[i * dim + k] - mean[k]) ** 2 / n;
-  for (let k = 0; k < dim; k++) scale[k] = Math.sqrt(scale[k]) > 1e-9 ? Math.sqrt(scale[k]) : 1;
+  const constant = scale.map((v) => Math.sqrt(v) <= 1e-9);
+  for (let k = 0; k < dim; k++) scale[k] = constant[k] ? 1 : Math.sqrt(scale[k]);
   const p = dim + 1; // intercept last
   const z = new Float64Array(n * p);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < dim; k++) z[i * p + k] = (x[i * dim + k] - mean[k]) / scale[k];
+    for (let k = 0; k < dim; k++) z[i * p + k] = constant[k] ? 0 : (x[i * dim + k] - mean[k]) / scale[k];
     z[i * p + dim] = 1;
   }
   const w = new Float64Array(p);
@@ -57,7 +58,8 @@ export function fitLogistic(
     for (let k = 0; k < p; k++) for (let m = 0; m < k; m++) hess[m * p + k] = hess[k * p + m];
     for (let k = 0; k < dim; k++) {
       grad[k] += l2 * n * w[k];
-      hess[k * p + k] += l2 * n;
+      // A constant column carries nothing: its weight stays 0 (and the system stays solvable).
+      hess[k * p + k] += constant[k] ? 1 : l2 * n;
     }
     const step = solve(hess, grad, p);
     let change = 0;

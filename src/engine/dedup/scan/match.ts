@@ -49,7 +49,8 @@ export async function semanticMatches(
   // decides from its own candidate floor.
   const judge = scorer ? undefined : ctx.opts.judge;
   const floor = judge ? Math.min(judge.candidateFloor, t.semantic) : candidateFloor(t.semantic, t.crossBand, !!scorer);
-  const ceiling = scorer || judge ? t.semantic + t.crossBand : t.semantic;
+  // The judge only adds: what the cosine alone accepts (≥ semantic) stays accepted.
+  const ceiling = scorer ? t.semantic + t.crossBand : t.semantic;
   const dim = data.length / count;
   ctx.check();
   ctx.progress('semantic', 0, null);

@@ -30,9 +30,9 @@ export interface DedupScanOptions {
   score?: CrossScoreFn;
   /**
    * Pair judge for borderline semantic candidates when there is no cross-encoder (the built-in
-   * one: loadBuiltinPairJudge): pairs from its candidate floor up to semantic + crossBand are
-   * accepted when it says so; above that the cosine alone accepts. Without `score` or `judge`
-   * only cosine ≥ semantic counts.
+   * one: loadBuiltinPairJudge): pairs from its candidate floor up to the semantic threshold are
+   * accepted when it says so; from the threshold on the cosine alone accepts, as without it.
+   * Without `score` or `judge` only cosine ≥ semantic counts.
    */
   judge?: PairJudge;
   thresholds?: Partial<DedupThresholds>;
