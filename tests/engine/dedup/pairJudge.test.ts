@@ -9,7 +9,7 @@ import { checkJudgeWeights, JUDGE_FEATURE_NAMES, surfaceFeatures, type PairJudge
 import { runDedupScan } from '../../../src/engine/dedup/scan';
 import { seededRandom } from '../../../src/engine/random';
 import { sharedGloveDir } from '../../helpers/gloveDir';
-import { tempDir, tempStore, toyEmbed, writeFiles } from './helpers';
+import { tempDir, tempStore, toyEmbed, toyVector, writeFiles } from './helpers';
 
 describe('fitLogistic', () => {
   it('recovers the coefficients that generated the labels', () => {
@@ -69,13 +69,20 @@ describe('the scan with a pair judge', () => {
     const root = await tempDir('tenc-dedup-judge-');
     await writeFiles(root, {
       'p1.txt': 'The committee must approve the new budget before Friday morning, said the chair.',
-      'p2.txt': 'Before Friday morning the chair said the committee must approve the new budget.',
+      'p2.txt': P2,
       'q.txt': 'Heavy rain flooded the valley roads and closed three schools for the week.',
     });
     return root;
   }
-  // semantic 0.99 with a 0.05 band: every candidate (the shuffled pair has toy cosine 1.0) is borderline.
-  const thresholds = { semantic: 0.99, crossBand: 0.05 };
+  const P1 = 'The committee must approve the new budget before Friday morning, said the chair.';
+  const P2 = 'The committee has to approve the new budget by Friday morning, the chair said.';
+  // The reworded pair sits just below the semantic threshold: the judge's to decide (and, with
+  // a 0.1 band, the cross-encoder's when there is one).
+  const toyCos = (() => {
+    const [u, v] = [toyVector(P1), toyVector(P2)];
+    return u.reduce((s, x, i) => s + x * v[i], 0);
+  })();
+  const thresholds = { semantic: Math.round((toyCos + 0.05) * 1000) / 1000, crossBand: 0.1 };
   const judgeOf = (prob: number, asked: Array<{ a: string; b: string; cos: number }>): PairJudge => ({
     name: 'test judge',
     candidateFloor: 0.5,
@@ -99,7 +106,8 @@ describe('the scan with a pair judge', () => {
       settings: { passageLevel: false },
     });
     expect(asked.length).toBe(stats.crossScored);
-    expect(asked.some((q) => q.a.includes('committee') && q.b.includes('committee') && q.cos > 0.99)).toBe(true);
+    expect(toyCos).toBeGreaterThan(0.5);
+    expect(asked.some((q) => q.a.includes('committee') && q.b.includes('committee') && Math.abs(q.cos - toyCos) < 1e-4)).toBe(true);
     const clusters = await store.scans.listClusters(scanId);
     expect(clusters).toHaveLength(1);
     const [c] = clusters;
@@ -107,7 +115,7 @@ describe('the scan with a pair judge', () => {
     expect(c.preselect).toBe(false);
     const member = c.members.find((m) => m.documentId !== c.keepDocumentId)!;
     expect(member.evidence).toMatchObject({ judge: 0.8 });
-    expect((member.evidence as { cosine: number }).cosine).toBeGreaterThan(0.99);
+    expect((member.evidence as { cosine: number }).cosine).toBeCloseTo(toyCos, 4);
   });
 
   it('keeps nothing the judge rejects, and leaves the band to a cross-encoder when one is given', async () => {
