@@ -145,6 +145,8 @@ export interface ScanStats {
   passageClusters: number;
   /** Why passage-level near/semantic matching did not run, if it did not. */
   passageFuzzySkipped: string | null;
+  /** Dedup (issue 11): distinct contents the cheap-vector stage sent to the bi-encoder; absent when that stage did not run. */
+  candidateContents?: number;
   elapsedMs: number;
 }
 

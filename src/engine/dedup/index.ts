@@ -95,3 +95,5 @@ export {
   type PairJudgeWeights,
 } from './pairJudge';
 export { loadBuiltinPairJudge, builtinJudgeWeights } from './builtinPairJudge';
+export { gloveCandidateStage, DEFAULT_CANDIDATE_FLOOR } from './cheapVectors';
+export type { CandidateStage, CheapEmbedFn } from './scan/candidates';

@@ -40,7 +40,24 @@ export async function semanticMatches(
   data: Float32Array,
   hashes: readonly string[],
   textOf: (i: number) => Promise<string>,
+  present: Uint8Array | null = null,
 ): Promise<Match[]> {
+  if (present) {
+    // Only the rows that have vectors (the candidate stage's choice) are searched.
+    const rows: number[] = [];
+    present.forEach((x, i) => x && rows.push(i));
+    const dimOf = hashes.length ? data.length / hashes.length : 0;
+    const sub = new Float32Array(rows.length * dimOf);
+    rows.forEach((r, i) => sub.set(data.subarray(r * dimOf, (r + 1) * dimOf), i * dimOf));
+    const found = await semanticMatches(
+      ctx,
+      level,
+      sub,
+      rows.map((r) => hashes[r]),
+      (i) => textOf(rows[i]),
+    );
+    return found.map((m) => ({ ...m, a: rows[m.a], b: rows[m.b] }));
+  }
   const count = hashes.length;
   if (count < 2 || data.length === 0) return [];
   const t = ctx.settings.thresholds;
@@ -121,11 +138,18 @@ export async function fileMatches(
     for (let k = 0, ox = x * dim, oy = y * dim; k < dim; k++) s += pv[ox + k] * pv[oy + k];
     return s;
   };
+  const pp = vectors?.passagesPresent ?? null;
   const coverageOf = (a: number, b: number) => passageCoverage(side(a), side(b), similarity, t.semantic);
+  // Passage vectors are there for both sides (not left out by the candidate stage).
+  const comparable = (a: number, b: number) => !!pv && (!pp || [...side(a).rows, ...side(b).rows].every((r) => pp[r]));
 
   const out: EvidencedMatch[] = [];
   for (const m of await nearMatches(ctx, docSignatures, true)) {
     // Shown as evidence only: near is decided on the whole text's shingles.
+    if (!comparable(m.a, m.b)) {
+      out.push(m);
+      continue;
+    }
     const cov = coverageOf(m.a, m.b);
     out.push({ ...m, detail: { ...m.detail, coverage: [cov.ab, cov.ba], passages: cov.pairs } });
   }
@@ -137,7 +161,14 @@ export async function fileMatches(
     if (!p) fullText.set(c, (p = documentPassageTexts(ctx.store.db, ctx.docs[rep(c)].id).then((ts) => ts.join('\n\n'))));
     return p;
   };
-  const sem = await semanticMatches(ctx, 'file', vectors.docVectors, contentHashes, async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS));
+  const sem = await semanticMatches(
+    ctx,
+    'file',
+    vectors.docVectors,
+    contentHashes,
+    async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS),
+    vectors.contentsPresent,
+  );
   for (const m of sem) {
     ctx.check();
     const detail: MatchDetail = m.judged ? { cosine: m.cosine, judge: m.score } : m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };

@@ -4,9 +4,10 @@ import type { Store } from '../../store';
 import type { ReadDocumentResult } from '../../text/readDocument';
 import type { DedupThresholds } from '../thresholds';
 import type { PairJudge } from '../pairJudge';
+import type { CandidateStage } from './candidates';
 import type { CrossScoreFn, EmbedFn } from '../types';
 
-export type DedupStage = 'listing' | 'reading' | 'signatures' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
+export type DedupStage = 'listing' | 'reading' | 'signatures' | 'candidates' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
 
 export interface DedupProgress {
   stage: DedupStage;
@@ -35,6 +36,11 @@ export interface DedupScanOptions {
    * Without `score` or `judge` only cosine ≥ semantic counts.
    */
   judge?: PairJudge;
+  /**
+   * Cheap document vectors that choose which documents the bi-encoder reads (cheapVectors.ts:
+   * gloveCandidateStage). Without it every passage is embedded.
+   */
+  candidates?: CandidateStage;
   thresholds?: Partial<DedupThresholds>;
   settings?: Partial<Omit<DedupScanSettings, 'thresholds'>>;
   /**
