@@ -49,7 +49,7 @@ import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store, type StoredDocument } from '../src/engine/store';
 import { contentHash } from '../src/engine/text/normalize';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
-import { loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
+import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
 import { benchArgs } from './lib/args';
 import { judgeHeldOutRows } from './lib/judgeSplit';
 
@@ -441,6 +441,8 @@ interface ScanConfig {
   cross: boolean;
   /** The built-in pair judge decides the band (when there is no cross-encoder), as in the app. */
   judge?: boolean;
+  /** The cheap candidate stage (SIF document vectors choose what the bi-encoder reads), as in the app. */
+  candidates?: boolean;
   thresholds: Partial<DedupThresholds>;
   passageLevel: boolean;
 }
@@ -474,7 +476,25 @@ const CONFIGS: ScanConfig[] = [
     thresholds: { near: NEAR_OFF },
     passageLevel: false,
   },
-  { key: 'full', label: 'full pipeline (all layers, app defaults)', semantic: true, cross: true, judge: true, thresholds: {}, passageLevel: true },
+  {
+    key: 'full-all-passages',
+    label: 'full pipeline without the candidate stage (every passage embedded)',
+    semantic: true,
+    cross: true,
+    judge: true,
+    thresholds: {},
+    passageLevel: true,
+  },
+  {
+    key: 'full',
+    label: 'full pipeline (all layers, app defaults)',
+    semantic: true,
+    cross: true,
+    judge: true,
+    candidates: true,
+    thresholds: {},
+    passageLevel: true,
+  },
 ];
 /** The app's default judge (src/engine/api/dedupHandlers.ts): used when a scan has no cross-encoder. */
 const builtinJudge: PairJudge = loadBuiltinPairJudge();
@@ -572,6 +592,7 @@ async function scan(config: ScanConfig, embed: EmbedFn | undefined, score: Cross
     embed: config.semantic ? embed : undefined,
     score: config.cross ? score : undefined,
     judge: judge && config.judge && !(config.cross && score) ? builtinJudge : undefined,
+    candidates: config.candidates ? gloveCandidateStage() : undefined,
     thresholds: config.thresholds,
     settings: { passageLevel: config.passageLevel },
   });
@@ -690,11 +711,12 @@ for (const m of models) {
   for (const config of CONFIGS) {
     if (config.cross && !score && !(config.judge && m.builtin)) continue;
     if (config.judge && !config.cross && !m.builtin) continue;
+    if (config.key === 'full-all-passages' && !m.builtin) continue;
     log(`  scan: ${config.label}`);
     const o = await scan(config, embed, score, m.builtin);
     outcomes.set(config.key, o);
     log(
-      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`,
+      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}, embedded ${o.stats.embedded}, candidate contents ${o.stats.candidateContents ?? '–'}`,
     );
     if (rows.length === 0) rows.push({ key: 'exact', label: 'exact only (same normalised-text hash)', figures: figures(predictExact) });
     const { index: _i, config: _c, ...scanInfo } = o;
@@ -830,7 +852,7 @@ for (const m of models) {
       crossScored: o.stats.crossScored,
       crossAccepted: o.stats.crossAccepted,
     });
-  for (const key of ['semantic', 'semantic+cross', 'semantic+judge', 'full']) {
+  for (const key of ['semantic', 'semantic+cross', 'semantic+judge', 'full-all-passages', 'full']) {
     const o = outcomes.get(key);
     if (o) held(key, `${o.config.label} [default]`, o);
   }
