@@ -49,7 +49,7 @@ import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../sr
 import type { CrossScoreFn, EmbedFn } from '../src/engine/dedup/types';
 import { ModelCache } from '../src/engine/models/modelCache';
 import { BUILTIN_BASE, loadModel } from '../src/engine/models/modelFiles';
-import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
+import { OnnxBiEncoder, OnnxCrossEncoder, ParallelOnnxBiEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
@@ -767,7 +767,10 @@ async function loadModels(store: Store, args: Args) {
   }
   const info = {
     backend: backend.name,
-    biEncoder: bi instanceof OnnxBiEncoder ? 'ONNX Runtime (USE lite, built-in)' : `TF.js fallback (ONNX failed: ${models.lastOnnxError})`,
+    biEncoder:
+      bi instanceof OnnxBiEncoder || bi instanceof ParallelOnnxBiEncoder
+        ? `ONNX Runtime (USE lite, built-in${bi instanceof ParallelOnnxBiEncoder ? ', worker pool' : ''})`
+        : `TF.js fallback (ONNX failed: ${models.lastOnnxError})`,
     crossEncoder: crossInfo,
     loadSeconds: round((performance.now() - t0) / 1000, 2),
   };
@@ -794,7 +797,7 @@ async function loadModels(store: Store, args: Args) {
   const candidates = args.candidates ? gloveCandidateStage() : undefined;
   return {
     fns: { embedModelId, embed, score: timedScore, judge, candidates },
-    info: { ...info, pairJudge: !!judge, candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor}` : null },
+    info: { ...info, pairJudge: !!judge, candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer)` : null },
   };
 }
 
