@@ -97,19 +97,17 @@ export function surfaceFeatures(a: string, b: string): [number, number, number, 
 
 /** Computes the judge's raw inputs for pairs of texts with their bi-encoder cosines. */
 export class JudgeFeaturizer {
-  private readonly glove: PairFeaturizer;
-
   constructor(
-    vectors: GloveVectors,
+    readonly vectors: GloveVectors,
     readonly maxWords = JUDGE_MAX_WORDS,
-  ) {
-    this.glove = new PairFeaturizer(vectors);
-  }
+  ) {}
 
   /** Row-major [pairs, JUDGE_FEATURES]. */
   features(pairs: readonly (readonly [string, string])[], cosines: ArrayLike<number>): Float32Array {
     if (cosines.length !== pairs.length) throw new RangeError(`${cosines.length} cosines for ${pairs.length} pairs`);
-    const g = this.glove.features(pairs, this.maxWords).data;
+    // A featurizer per call: its cache of word vectors per text (up to maxWords x dim floats a
+    // text, kept for 20,000 texts) would hold about 1 GB over a scan of 1 KB files.
+    const g = new PairFeaturizer(this.vectors).features(pairs, this.maxWords).data;
     const gw = PAIR_FEATURE_NAMES.length;
     const out = new Float32Array(pairs.length * JUDGE_FEATURES);
     pairs.forEach(([a, b], p) => {

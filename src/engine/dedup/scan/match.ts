@@ -41,6 +41,8 @@ export async function semanticMatches(
   hashes: readonly string[],
   textOf: (i: number) => Promise<string>,
   present: Uint8Array | null = null,
+  /** Borderline pairs that fail it are dropped before the judge or cross-encoder reads them. */
+  worthJudging?: (a: number, b: number) => boolean,
 ): Promise<Match[]> {
   if (present) {
     // Only the rows that have vectors (the candidate stage's choice) are searched.
@@ -55,6 +57,8 @@ export async function semanticMatches(
       sub,
       rows.map((r) => hashes[r]),
       (i) => textOf(rows[i]),
+      null,
+      worthJudging ? (a, b) => worthJudging(rows[a], rows[b]) : undefined,
     );
     return found.map((m) => ({ ...m, a: rows[m.a], b: rows[m.b] }));
   }
@@ -87,6 +91,7 @@ export async function semanticMatches(
   if ('fromCache' in found && found.fromCache) ctx.stats.semanticFromCache++;
   ctx.stats.semanticMethod = ctx.stats.semanticMethod === 'ann' ? 'ann' : found.method;
   const split = splitAt(found.pairs, floor, ceiling);
+  if (worthJudging) split.borderline = split.borderline.filter((p) => worthJudging(p.a, p.b));
   ctx.stats.semanticPairs += split.confident.length;
   const out: Match[] = split.confident.map((p) => ({ a: p.a, b: p.b, layer: 'semantic', score: p.similarity }));
   if (scorer && split.borderline.length) {
@@ -168,6 +173,16 @@ export async function fileMatches(
     contentHashes,
     async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS),
     vectors.contentsPresent,
+    // Long documents must hold passage by passage (checked below for every match): a borderline
+    // pair that cannot is not worth the judge's time (at 10,000 files of 1 KB most are such).
+    (a, b) => {
+      const sa = side(a);
+      const sb = side(b);
+      if (sa.rows.length <= 1 && sb.rows.length <= 1) return true;
+      if (!pv) return false;
+      const cov = passageCoverage(sa, sb, similarity, t.semantic);
+      return Math.max(cov.ab, cov.ba) >= DEFAULT_PASSAGE_COVERAGE;
+    },
   );
   for (const m of sem) {
     ctx.check();
