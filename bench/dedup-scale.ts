@@ -797,7 +797,11 @@ async function loadModels(store: Store, args: Args) {
   const candidates = args.candidates ? gloveCandidateStage() : undefined;
   return {
     fns: { embedModelId, embed, score: timedScore, judge, candidates },
-    info: { ...info, pairJudge: !!judge, candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer)` : null },
+    info: {
+      ...info,
+      pairJudge: !!judge,
+      candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer)` : null,
+    },
   };
 }
 
