@@ -1,8 +1,11 @@
 /**
  * Duplicate-detection quality of the real dedup scan (runDedupScan) on labelled pairs. A seeded
- * sample of MRPC train pairs (label 1 = duplicate) and STS pairs (stsb-train, sts12-16; gold >= 4
- * = duplicate, < 4 not; 3-4 is reported as the "hard" negative band) keeps each source's class
- * balance; planted copies (exact copies, case/space/punctuation variants, documents and
+ * sample of MRPC pairs (label 1 = duplicate) and STS pairs (gold >= 4 = duplicate, < 4 not; 3-4
+ * is reported as the "hard" negative band) keeps each source's class balance. By default
+ * (--data held-out) the pairs are the ones the built-in pair judge was NOT fitted on
+ * (bench/lib/judgeSplit.ts: MRPC train rows 3077-4076, STS-B dev and STS12-16, minus every pair
+ * sharing a sentence with the fitting pairs); --data legacy samples MRPC train and
+ * stsb-train + sts12-16 as the earlier runs did; planted copies (exact copies, case/space/punctuation variants, documents and
  * sentences with a few words changed) are a separate group. Every text is written as its own
  * file, one folder per pair, in mixed formats and encodings (.txt as UTF-8, UTF-8 with BOM,
  * UTF-16LE with BOM and windows-1252, .md, .html, .json, .csv, .docx); the bench checks that
@@ -12,7 +15,8 @@
  * raw bi-encoder cosines (and cross-encoder scores) it calibrates the best-F1 threshold and the
  * thresholds for precision >= 0.8 / 0.9 on one half of the labelled pairs, reports them on the
  * other half with a threshold sweep, and rescans the folder at those values (held-out figures).
- * The built-in USE lite model runs through ONNX Runtime; --bi/--cross add a trained model.
+ * The built-in USE lite model runs through ONNX Runtime with the built-in pair judge, as the app
+ * runs it (no cross-encoder); --bi/--cross add a trained model.
  *   npx tsx bench/dedup-quality.ts [--pairs 1500] [--planted 60] [--seed 7]
  *        [--bi DIR --cross DIR] [--skip-builtin] [--out bench/results/dedup-quality-x.json] [--keep]
  * With --out x.json the markdown report is also written to x.md.
@@ -41,17 +45,20 @@ import { loadScoredPairs } from '../src/engine/eval/stsData';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { loadModel } from '../src/engine/models/modelFiles';
 import { OnnxBiEncoder, OnnxCrossEncoder, type InferenceBiEncoder, type InferenceCrossEncoder } from '../src/engine/models/onnx';
-import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
+import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store, type StoredDocument } from '../src/engine/store';
 import { contentHash } from '../src/engine/text/normalize';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
+import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
 import { benchArgs } from './lib/args';
+import { judgeHeldOutRows } from './lib/judgeSplit';
 
 const { values } = benchArgs({
   pairs: { type: 'string', default: '1500' },
   planted: { type: 'string', default: '60' },
   seed: { type: 'string', default: '7' },
   'mrpc-share': { type: 'string', default: '0.5' },
+  data: { type: 'string', default: 'held-out' },
   bi: { type: 'string' },
   cross: { type: 'string' },
   'skip-builtin': { type: 'boolean', default: false },
@@ -65,6 +72,7 @@ const MRPC_SHARE = Number(values['mrpc-share']);
 if (!(N_PAIRS >= 10) || !(N_PLANTED >= 0) || !Number.isFinite(SEED) || !(MRPC_SHARE >= 0 && MRPC_SHARE <= 1)) {
   throw new Error('--pairs must be >= 10, --planted >= 0, --mrpc-share in [0, 1]');
 }
+if (values.data !== 'held-out' && values.data !== 'legacy') throw new Error('--data must be held-out or legacy');
 if (values.cross && !values.bi) throw new Error('--cross needs --bi');
 if (values['skip-builtin'] && !values.bi) throw new Error('--skip-builtin needs --bi');
 
@@ -150,12 +158,21 @@ function sampleBalanced(rows: SourceRow[], n: number): { picked: SourceRow[]; sk
   return { picked, skippedShared };
 }
 
-const mrpc = await loadScoredPairs('mrpc-train');
-const mrpcRows: SourceRow[] = mrpc.a.map((a, i) => ({ source: 'mrpc-train', a, b: mrpc.b[i], gold: mrpc.gold[i], dup: mrpc.gold[i] === 1 }));
+const mrpcRows: SourceRow[] = [];
 const stsRows: SourceRow[] = [];
-for (const name of STS_SOURCES) {
-  const d = await loadScoredPairs(name);
-  d.a.forEach((a, i) => stsRows.push({ source: name, a, b: d.b[i], gold: d.gold[i], dup: d.gold[i] >= DUP_GOLD }));
+let heldOutDropped = 0;
+if (values.data === 'held-out') {
+  const h = await judgeHeldOutRows();
+  mrpcRows.push(...h.mrpc);
+  stsRows.push(...h.sts);
+  heldOutDropped = h.droppedShared;
+} else {
+  const mrpc = await loadScoredPairs('mrpc-train');
+  mrpc.a.forEach((a, i) => mrpcRows.push({ source: 'mrpc-train', a, b: mrpc.b[i], gold: mrpc.gold[i], dup: mrpc.gold[i] === 1 }));
+  for (const name of STS_SOURCES) {
+    const d = await loadScoredPairs(name);
+    d.a.forEach((a, i) => stsRows.push({ source: name, a, b: d.b[i], gold: d.gold[i], dup: d.gold[i] >= DUP_GOLD }));
+  }
 }
 const nMrpc = Math.round(N_PAIRS * MRPC_SHARE);
 const mrpcSample = sampleBalanced(mrpcRows, nMrpc);
@@ -201,7 +218,9 @@ function normaliseVariant(text: string): string {
 }
 
 // Planted copies are built from MRPC sentences no sampled pair uses.
-const spare = shuffle([...new Set(mrpcRows.flatMap((r) => [r.a, r.b]))].filter((t) => !usedTexts.has(textKey(t)) && t.split(' ').length >= 12));
+const spare = shuffle(
+  [...new Set([...mrpcRows, ...stsRows].flatMap((r) => [r.a, r.b]))].filter((t) => !usedTexts.has(textKey(t)) && t.split(' ').length >= 12),
+);
 const vocabulary = [
   ...new Set(
     spare
@@ -385,6 +404,7 @@ interface ModelUnderTest {
   label: string;
   bi: InferenceBiEncoder;
   cross: InferenceCrossEncoder | null;
+  builtin: boolean;
 }
 
 /** Embeds each distinct text once per model: the scans and the calibration see the same vectors. */
@@ -419,6 +439,10 @@ interface ScanConfig {
   label: string;
   semantic: boolean;
   cross: boolean;
+  /** The built-in pair judge decides the band (when there is no cross-encoder), as in the app. */
+  judge?: boolean;
+  /** The cheap candidate stage (SIF document vectors choose what the bi-encoder reads), as in the app. */
+  candidates?: boolean;
   thresholds: Partial<DedupThresholds>;
   passageLevel: boolean;
 }
@@ -443,8 +467,37 @@ const CONFIGS: ScanConfig[] = [
     thresholds: { near: NEAR_OFF },
     passageLevel: false,
   },
-  { key: 'full', label: 'full pipeline (all layers, app defaults)', semantic: true, cross: true, thresholds: {}, passageLevel: true },
+  {
+    key: 'semantic+judge',
+    label: `semantic + pair judge (cos ≥ ${D.semantic}, or ≥ the judge's floor and judge ≥ its threshold)`,
+    semantic: true,
+    cross: false,
+    judge: true,
+    thresholds: { near: NEAR_OFF },
+    passageLevel: false,
+  },
+  {
+    key: 'full-all-passages',
+    label: 'full pipeline without the candidate stage (every passage embedded)',
+    semantic: true,
+    cross: true,
+    judge: true,
+    thresholds: {},
+    passageLevel: true,
+  },
+  {
+    key: 'full',
+    label: 'full pipeline (all layers, app defaults)',
+    semantic: true,
+    cross: true,
+    judge: true,
+    candidates: true,
+    thresholds: {},
+    passageLevel: true,
+  },
 ];
+/** The app's default judge (src/engine/api/dedupHandlers.ts): used when a scan has no cross-encoder. */
+const builtinJudge: PairJudge = loadBuiltinPairJudge();
 
 let corpusDocs: Map<string, StoredDocument> | null = null;
 let readCheck: Record<string, unknown> | null = null;
@@ -530,13 +583,16 @@ interface ScanOutcome {
   clusterLayers: Record<string, number>;
 }
 
-async function scan(config: ScanConfig, embed: EmbedFn | undefined, score: CrossScoreFn | undefined): Promise<ScanOutcome> {
+/** `judge`: the model is the built-in one (the judge was fitted on its cosines), as the app decides. */
+async function scan(config: ScanConfig, embed: EmbedFn | undefined, score: CrossScoreFn | undefined, judge = false): Promise<ScanOutcome> {
   const t0 = Date.now();
   const { scanId, stats } = await runDedupScan({
     roots: [root],
     store,
     embed: config.semantic ? embed : undefined,
     score: config.cross ? score : undefined,
+    judge: judge && config.judge && !(config.cross && score) ? builtinJudge : undefined,
+    candidates: config.candidates ? gloveCandidateStage() : undefined,
     thresholds: config.thresholds,
     settings: { passageLevel: config.passageLevel },
   });
@@ -618,9 +674,11 @@ await initBackend('auto');
 const models: ModelUnderTest[] = [];
 async function onnxPair(label: string, bi: BiEncoder, cross: CrossEncoder | null): Promise<ModelUnderTest> {
   // ONNX Runtime: the same outputs as TF.js to 1e-6 (onnx-parity tests), several times faster.
-  return { label, bi: await OnnxBiEncoder.fromModel(bi), cross: cross ? await OnnxCrossEncoder.fromModel(cross) : null };
+  return { label, bi: await OnnxBiEncoder.fromModel(bi), cross: cross ? await OnnxCrossEncoder.fromModel(cross) : null, builtin: label.startsWith('built-in') };
 }
-if (!values['skip-builtin']) models.push(await onnxPair('built-in USE lite', loadUseLiteBiEncoder(), loadUseLiteCrossEncoder()));
+// The app runs the built-in model without a cross-encoder (its untrained cross head only echoes
+// the cosine); the built-in pair judge decides the band instead.
+if (!values['skip-builtin']) models.push(await onnxPair('built-in USE lite + pair judge', loadUseLiteBiEncoder(), null));
 if (values.bi) {
   const bi = (await loadModel(values.bi)).model;
   if (bi.kind !== 'bi-encoder') throw new Error(`${values.bi} holds a ${bi.kind}, not a bi-encoder`);
@@ -651,12 +709,14 @@ for (const m of models) {
   const rows: { key: string; label: string; figures: GroupFigures; scan?: Omit<ScanOutcome, 'index' | 'config'> }[] = [];
   const outcomes = new Map<string, ScanOutcome>();
   for (const config of CONFIGS) {
-    if (config.cross && !score) continue;
+    if (config.cross && !score && !(config.judge && m.builtin)) continue;
+    if (config.judge && !config.cross && !m.builtin) continue;
+    if (config.key === 'full-all-passages' && !m.builtin) continue;
     log(`  scan: ${config.label}`);
-    const o = await scan(config, embed, score);
+    const o = await scan(config, embed, score, m.builtin);
     outcomes.set(config.key, o);
     log(
-      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`,
+      `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}, embedded ${o.stats.embedded}, candidate contents ${o.stats.candidateContents ?? '–'}`,
     );
     if (rows.length === 0) rows.push({ key: 'exact', label: 'exact only (same normalised-text hash)', figures: figures(predictExact) });
     const { index: _i, config: _c, ...scanInfo } = o;
@@ -683,6 +743,12 @@ for (const m of models) {
   })();
   const crossVec = score ? await score(labelled.map((p) => [...texts(p)] as [string, string])) : null;
   const cosOf = new Map(labelled.map((p, i) => [p.id, cosVec[i]]));
+  // The pair judge's probability of every labelled pair (below its candidate floor a scan never asks it: 0 there).
+  const judgeVec = await builtinJudge.judge(
+    labelled.map((p) => [...texts(p)] as [string, string]),
+    cosVec,
+  );
+  const judgeOf = new Map(labelled.map((p, i) => [p.id, cosVec[i] >= builtinJudge.candidateFloor ? judgeVec[i] : 0]));
   const crossOf = crossVec ? new Map(labelled.map((p, i) => [p.id, crossVec[i]])) : null;
 
   const labelsOf = (ps: LabelledPair[]) => ps.map((p) => (p.dup ? 1 : 0));
@@ -712,6 +778,8 @@ for (const m of models) {
   const biMrpc = calibrate(cosOf, calibHalf, testHalf, 'mrpc');
   const biSts = calibrate(cosOf, calibHalf, testHalf, 'sts');
   const cross = crossOf ? calibrate(crossOf, calibHalf, testHalf) : null;
+  const judgeCal = calibrate(judgeOf, calibHalf, testHalf);
+  const judgeAtShipped = figures((p) => judgeOf.get(p.id)! >= builtinJudge.accept || cosOf.get(p.id)! >= D.semantic, testHalf);
   const sweep = SWEEP.map((t) => ({
     threshold: t,
     cosine: figures((p) => cosOf.get(p.id)! >= t, testHalf),
@@ -784,7 +852,7 @@ for (const m of models) {
       crossScored: o.stats.crossScored,
       crossAccepted: o.stats.crossAccepted,
     });
-  for (const key of ['semantic', 'semantic+cross', 'full']) {
+  for (const key of ['semantic', 'semantic+cross', 'semantic+judge', 'full-all-passages', 'full']) {
     const o = outcomes.get(key);
     if (o) held(key, `${o.config.label} [default]`, o);
   }
@@ -802,7 +870,7 @@ for (const m of models) {
   }
   for (const config of calibratedConfigs) {
     log(`  scan: ${config.label}`);
-    const o = await scan(config, embed, score);
+    const o = await scan(config, embed, score, m.builtin);
     log(
       `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}`,
     );
@@ -820,6 +888,12 @@ for (const m of models) {
       biEncoderMrpcOnly: biMrpc,
       biEncoderStsOnly: biSts,
       crossEncoder: cross,
+      pairJudge: {
+        calibratedOnHalfA: judgeCal,
+        atShippedThreshold: pick(judgeAtShipped),
+        accept: builtinJudge.accept,
+        candidateFloor: builtinJudge.candidateFloor,
+      },
       candidates: { bestF1, precision80: p80, crossPrecision80: crossP80 },
       sweepTestHalf: sweep.map((w) => ({ threshold: w.threshold, cosine: pick(w.cosine), cross: w.cross ? pick(w.cross) : null })),
       cosineQuantiles: {
@@ -874,6 +948,7 @@ for (const m of models) {
     ['cosine, STS only', biSts],
   ];
   if (cross) calRows.push(['cross-encoder, MRPC + STS half A', cross]);
+  calRows.push(['pair judge probability, MRPC + STS half A', judgeCal]);
   for (const [name, c] of calRows) {
     const pt = c.precisionTargets.map((t) =>
       t.test ? `${fmt(t.threshold!)} | ${fmt(t.test.precision)} / ${fmt(t.test.recall)} / ${fmt(t.test.f1)}` : '– | –',
@@ -883,6 +958,10 @@ for (const m of models) {
     );
   }
   md.push('');
+  md.push(
+    `Pair judge at its shipped threshold (${builtinJudge.accept}, fitted and calibrated on other data; candidate floor cos ${builtinJudge.candidateFloor}; cos ≥ ${D.semantic} accepted without it), raw pairs of the test half: MRPC + STS ${prf(judgeAtShipped.all)}, MRPC ${prf(judgeAtShipped.mrpc)}, STS ${prf(judgeAtShipped.sts)}, STS FP rate 3–4 / < 3 ${fmt(judgeAtShipped.stsHardFpRate)} / ${fmt(judgeAtShipped.stsEasyFpRate)}.`,
+    '',
+  );
   md.push('Raw scores on the test half (MRPC + STS) by threshold ("score ≥ t" = duplicate; no clustering):', '');
   md.push(
     `| t | cosine: P / R / F1 | cosine: MRPC P / R | cosine: STS P / R | cosine: STS FP rate 3–4 / < 3 |${crossOf ? ' cross: P / R / F1 | cross: STS FP rate 3–4 / < 3 |' : ''}`,
@@ -953,7 +1032,9 @@ const dataset = {
 const header = [
   `## Dedup quality: ${pairs.length} labelled pairs, ${files.length} files (seed ${SEED})`,
   '',
-  `Pairs: MRPC train ${dataset.mrpc.pairs} (${dataset.mrpc.duplicates} duplicates), STS ${dataset.sts.pairs} (${dataset.sts.duplicates} with gold ≥ ${DUP_GOLD}, ${dataset.sts.hardNegatives} hard negatives with gold ${HARD_LOW}–${DUP_GOLD}; ${Object.entries(
+  `Data: ${values.data === 'held-out' ? `held out from the pair judge's fitting (MRPC train rows 3077-4076, STS-B dev, STS12-16; ${heldOutDropped} pairs sharing a sentence with the fitting pairs dropped)` : 'legacy (MRPC train, STS-B train, STS12-16: the pair judge was fitted on part of this)'}.`,
+  '',
+  `Pairs: MRPC ${dataset.mrpc.pairs} (${dataset.mrpc.duplicates} duplicates), STS ${dataset.sts.pairs} (${dataset.sts.duplicates} with gold ≥ ${DUP_GOLD}, ${dataset.sts.hardNegatives} hard negatives with gold ${HARD_LOW}–${DUP_GOLD}; ${Object.entries(
     dataset.sts.bySource,
   )
     .map(([k, v]) => `${k} ${v}`)

@@ -4,6 +4,9 @@
  * copied into a scratch folder. Reports groups per layer, how many files are pre-selected for
  * moving at the defaults, the exact layer against `fdupes -r` on the same folder, and checks that
  * every pre-selected file has an identical or near-identical twin (the kept file) left in place.
+ * The scan runs as the app runs it with the built-in model: bi-encoder plus the built-in pair
+ * judge for pairs below the semantic threshold (--no-judge: without it), and the cheap candidate
+ * stage choosing what the bi-encoder reads (--no-candidates: every passage embedded).
  *   npx tsx bench/dedup-real-folder.ts [--dir .scratch/real-folder] [--no-semantic] [--reuse]
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +16,8 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { loadScanReport } from '../src/engine/dedup/report';
 import { runDedupScan } from '../src/engine/dedup/scan';
+import { loadBuiltinPairJudge } from '../src/engine/dedup/builtinPairJudge';
+import { gloveCandidateStage } from '../src/engine/dedup/cheapVectors';
 import { exactJaccard } from '../src/engine/dedup/minhash';
 import { shingleHashes } from '../src/engine/dedup/shingles';
 import { DEFAULT_NEAR_THRESHOLD } from '../src/engine/dedup/thresholds';
@@ -28,6 +33,8 @@ const { values } = parseArgs({
   options: {
     dir: { type: 'string', default: '.scratch/real-folder' },
     'no-semantic': { type: 'boolean', default: false },
+    'no-judge': { type: 'boolean', default: false },
+    'no-candidates': { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
   },
 });
@@ -73,7 +80,9 @@ const db = await openDatabase(path.join(work, 'store.sqlite'));
 const store = createStore(db);
 const t0 = Date.now();
 const embedModelId = embed ? await baseModelId(store, BUILTIN_BASE) : null;
-const { scanId, stats } = await runDedupScan({ roots: [root], store, embed, settings: { embedModelId } });
+const judge = embed && !values['no-judge'] ? loadBuiltinPairJudge() : undefined;
+const candidates = embed && !values['no-candidates'] ? gloveCandidateStage() : undefined;
+const { scanId, stats } = await runDedupScan({ roots: [root], store, embed, judge, candidates, settings: { embedModelId } });
 const seconds = (Date.now() - t0) / 1000;
 const report = await loadScanReport(store, scanId);
 const files = report.clusters.filter((c) => c.level === 'file');
@@ -119,6 +128,12 @@ console.log(
       duplicateFiles: stats.duplicateFiles,
       preselectedFiles: stats.preselectedFiles,
       passageClusters: stats.passageClusters,
+      pairJudge: judge ? { judged: stats.crossScored, accepted: stats.crossAccepted } : null,
+      candidateContents: stats.candidateContents ?? null,
+      distinctContents: stats.distinctContents,
+      embeddedPassages: stats.embedded,
+      distinctPassages: stats.distinctPassages,
+      semanticPairs: stats.semanticPairs,
       semanticRejectedCoverage: stats.semanticRejectedCoverage,
       semanticRejectedNumbers: stats.semanticRejectedNumbers,
       fdupes: { groups: fdGroups.length, duplicateFiles: fdDupFiles, setsInsideOneExactGroup: fdCovered, setsInsideOneGroup: fdInOneGroup },

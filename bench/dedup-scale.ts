@@ -30,6 +30,11 @@
  * size as USE lite), to profile the scan's memory and speed without hours of inference; its
  * semantic verdicts mean nothing.
  *
+ * By default the scan runs as the app runs it with the built-in model: the cheap candidate stage
+ * (SIF over GloVe document vectors; only candidates' passages go to the transformer) and the
+ * built-in pair judge below the semantic threshold. `--no-candidates` embeds every passage (the
+ * earlier behaviour), `--no-judge` leaves the judge out.
+ *
  * `--cross` adds the cross-encoder band: with `--cross-dir MODEL_DIR` a trained cross-encoder
  * folder; without it the built-in USE lite cross-encoder, whose head is untrained (timing only, its verdicts
  * mean nothing).
@@ -39,11 +44,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runDedupScan, type DedupProgress, type DedupScanResult } from '../src/engine/dedup/scan';
+import { runDedupScan, type CandidateStage, type DedupProgress, type DedupScanResult } from '../src/engine/dedup/scan';
+import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
 import type { CrossScoreFn, EmbedFn } from '../src/engine/dedup/types';
 import { ModelCache } from '../src/engine/models/modelCache';
 import { BUILTIN_BASE, loadModel } from '../src/engine/models/modelFiles';
-import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
+import { OnnxBiEncoder, OnnxCrossEncoder, ParallelOnnxBiEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
@@ -65,6 +71,8 @@ interface Args {
   perFolder: number;
   /** `onnx` (default): the built-in model; `toy`: hashed word trigrams, 512-d (memory profiling only). */
   embedder: 'onnx' | 'toy';
+  candidates: boolean;
+  judge: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -80,6 +88,8 @@ function parseArgs(argv: string[]): Args {
       planted: { type: 'string', default: '0.08' },
       'per-folder': { type: 'string', default: '1000' },
       embedder: { type: 'string', default: 'onnx' },
+      'no-candidates': { type: 'boolean', default: false },
+      'no-judge': { type: 'boolean', default: false },
     },
     argv,
   );
@@ -96,6 +106,8 @@ function parseArgs(argv: string[]): Args {
     planted: numberArg(values.planted, 'planted', 0.08),
     perFolder: numberArg(values['per-folder'], 'per-folder', 1000),
     embedder,
+    candidates: !values['no-candidates'],
+    judge: !values['no-judge'],
   };
   if (!Number.isInteger(a.files) || a.files < 20) throw new Error('--files must be an integer >= 20');
   if (!(a.planted > 0 && a.planted < 0.5)) throw new Error('--planted must be a fraction between 0 and 0.5');
@@ -491,7 +503,7 @@ async function measuredScan(
   label: string,
   root: string,
   store: Store,
-  fns: { embed?: EmbedFn; score?: CrossScoreFn; embedModelId: number | null },
+  fns: { embed?: EmbedFn; score?: CrossScoreFn; judge?: PairJudge; candidates?: CandidateStage; embedModelId: number | null },
   sampler: MemorySampler,
 ): Promise<ScanMeasure> {
   let lastLog = 0;
@@ -508,6 +520,8 @@ async function measuredScan(
     store,
     embed: fns.embed,
     score: fns.score,
+    judge: fns.judge,
+    candidates: fns.candidates,
     settings: { embedModelId: fns.embedModelId },
     progress: (p) => {
       timer.progress(p);
@@ -753,7 +767,10 @@ async function loadModels(store: Store, args: Args) {
   }
   const info = {
     backend: backend.name,
-    biEncoder: bi instanceof OnnxBiEncoder ? 'ONNX Runtime (USE lite, built-in)' : `TF.js fallback (ONNX failed: ${models.lastOnnxError})`,
+    biEncoder:
+      bi instanceof OnnxBiEncoder || bi instanceof ParallelOnnxBiEncoder
+        ? `ONNX Runtime (USE lite, built-in${bi instanceof ParallelOnnxBiEncoder ? ', worker pool' : ''})`
+        : `TF.js fallback (ONNX failed: ${models.lastOnnxError})`,
     crossEncoder: crossInfo,
     loadSeconds: round((performance.now() - t0) / 1000, 2),
   };
@@ -775,7 +792,17 @@ async function loadModels(store: Store, args: Args) {
         return out;
       }
     : undefined;
-  return { fns: { embedModelId, embed, score: timedScore }, info };
+  // As the app (src/engine/api/dedupHandlers.ts): the built-in judge without a cross-encoder, and the candidate stage.
+  const judge = args.judge && !timedScore ? loadBuiltinPairJudge() : undefined;
+  const candidates = args.candidates ? gloveCandidateStage() : undefined;
+  return {
+    fns: { embedModelId, embed, score: timedScore, judge, candidates },
+    info: {
+      ...info,
+      pairJudge: !!judge,
+      candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer)` : null,
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -829,6 +856,8 @@ async function main(): Promise<void> {
           seed: args.seed,
           planted: args.planted,
           perFolder: args.perFolder,
+          candidates: args.candidates,
+          judge: args.judge,
         },
         machine: {
           cpus: os.cpus().length,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { linkGloveInto, sharedGloveDir } from '../../tests/helpers/gloveDir';
 
 export interface ServerUnderTest {
   url: string;
@@ -21,6 +22,10 @@ export async function startServerProcess(opts: { allowedDir?: string } = {}): Pr
   const dataDir = path.join(base, 'data');
   const allowedDir = opts.allowedDir ?? path.join(base, 'docs');
   fs.mkdirSync(allowedDir, { recursive: true });
+  // Dedup scans read the GloVe word vectors (pair judge, candidate stage): use the copy converted
+  // once for the tests instead of converting 307 MB of JSON inside a scan's time limit.
+  const glove = sharedGloveDir();
+  if (glove.dir) linkGloveInto(dataDir, glove.dir);
   const root = path.resolve(import.meta.dirname, '../..');
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin/tenc.mjs'), 'serve', '--port', '0', '--data-dir', dataDir, '--allow', allowedDir], {
     cwd: root,

@@ -145,6 +145,8 @@ export interface ScanStats {
   passageClusters: number;
   /** Why passage-level near/semantic matching did not run, if it did not. */
   passageFuzzySkipped: string | null;
+  /** Dedup (issue 11): distinct contents the cheap-vector stage sent to the bi-encoder; absent when that stage did not run. */
+  candidateContents?: number;
   elapsedMs: number;
 }
 
@@ -463,6 +465,8 @@ export interface DedupEvidence {
   jaccard?: number;
   cosine?: number;
   cross?: number;
+  /** Dedup (issue 11): probability from the built-in pair judge that decided a borderline pair. */
+  judge?: number;
   /** [share of this member's text matched in the kept file, share of the kept file's text matched in this member]. */
   coverage?: [number, number];
   /** Numbers found in both texts / in either. */

@@ -13,6 +13,7 @@ export function evidenceSummary(ev: DedupEvidence | null, decimals = 3): string 
   if (ev.jaccard != null) parts.push(`Jaccard ${num(ev.jaccard)}`);
   if (ev.cosine != null) parts.push(`cosine ${num(ev.cosine)}`);
   if (ev.cross != null) parts.push(`cross-encoder ${num(ev.cross)}`);
+  if (ev.judge != null) parts.push(`pair judge ${num(ev.judge)}`);
   if (ev.coverage) parts.push(`passages matched ${pct(ev.coverage[0])} / ${pct(ev.coverage[1])}`);
   if (ev.numbers && ev.numbers[1] > 0) parts.push(`numbers shared ${ev.numbers[0]} of ${ev.numbers[1]}`);
   return parts.join('; ');

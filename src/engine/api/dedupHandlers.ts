@@ -7,6 +7,8 @@ import {
   DedupScanCancelledError,
   QuarantineUnavailableError,
   failStaleScans,
+  gloveCandidateStage,
+  loadBuiltinPairJudge,
   loadScanReport,
   quarantineFiles,
   renderScanReport,
@@ -45,7 +47,13 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
             throw new ApiError('not_found', err.message);
           })
         : null;
+    // The built-in model without a cross-encoder: borderline pairs go to the built-in pair judge,
+    // fitted on its cosines (GloVe word vectors, converted once into the data folder on first use).
+    const judge = cross || biModelId !== null ? undefined : loadBuiltinPairJudge();
     return {
+      judge,
+      // Cheap SIF document vectors choose which documents the bi-encoder reads (issue 11: speed).
+      candidates: gloveCandidateStage(),
       embedModelId: biModelId ?? (await baseModelId(store, BUILTIN_BASE)),
       embed: (texts: string[]) => bi.embed(texts, { maxLength: 128, batchSize: 32 }),
       score: cross ? async (pairs: [string, string][]) => Array.from(await cross.score(pairs, { maxLength: 128 })) : undefined,
@@ -77,6 +85,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         roots: allowed,
         embed: fns.embed,
         score: fns.score,
+        judge: fns.judge,
+        candidates: fns.candidates,
         thresholds,
         settings: { passageLevel, embedModelId: fns.embedModelId },
       });
@@ -91,7 +101,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const embedModelId = settings?.embedModelId ?? null;
       const builtinId = await baseModelId(store, BUILTIN_BASE);
       const fns = await modelFns(embedModelId === builtinId ? null : embedModelId, null, embedModelId !== null);
-      const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score });
+      const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score, judge: fns.judge, candidates: fns.candidates });
       return { jobId: job.id };
     },
     'dedup.scans': async () => {

@@ -3,6 +3,7 @@
  * coarse near its threshold; the cross-encoder reads both texts together and decides those.
  */
 import type { SemanticPair } from './exactSearch';
+import type { PairJudge } from './pairJudge';
 import type { CrossScoreFn, Match } from './types';
 
 export interface BandSplit {
@@ -25,6 +26,16 @@ export function splitByBand(pairs: readonly SemanticPair[], semantic: number, ba
   const out: BandSplit = { confident: [], borderline: [] };
   const floor = candidateFloor(semantic, band, hasScorer);
   const ceiling = hasScorer ? semantic + band : semantic;
+  for (const p of pairs) {
+    if (p.similarity >= ceiling) out.confident.push(p);
+    else if (p.similarity >= floor) out.borderline.push(p);
+  }
+  return out;
+}
+
+/** Splits candidates at explicit edges: [ceiling, ∞) confident, [floor, ceiling) borderline. */
+export function splitAt(pairs: readonly SemanticPair[], floor: number, ceiling: number): BandSplit {
+  const out: BandSplit = { confident: [], borderline: [] };
   for (const p of pairs) {
     if (p.similarity >= ceiling) out.confident.push(p);
     else if (p.similarity >= floor) out.borderline.push(p);
@@ -70,6 +81,38 @@ export async function rescoreBorderline(
     batch.forEach((p, i) => {
       const s = scores[i];
       if (Number.isFinite(s) && s >= opts.accept) result.accepted.push({ a: p.a, b: p.b, layer: 'cross', score: s });
+      else result.rejected++;
+    });
+    opts.onProgress?.(Math.min(pairs.length, start + batchSize), pairs.length);
+  }
+  return result;
+}
+
+/**
+ * Decides borderline pairs with the pair judge (pairJudge.ts), which sees both texts and the
+ * bi-encoder cosine. Accepted pairs are `cross` matches scored by the judge's probability, with
+ * their cosine kept as evidence.
+ */
+export async function judgeBorderline(
+  pairs: readonly SemanticPair[],
+  textOf: (item: number) => string | Promise<string>,
+  judge: PairJudge,
+  opts: Omit<RescoreOptions, 'accept'>,
+): Promise<RescoreResult> {
+  const batchSize = opts.batchSize ?? 32;
+  const result: RescoreResult = { accepted: [], rejected: 0 };
+  for (let start = 0; start < pairs.length; start += batchSize) {
+    opts.signal?.throwIfAborted();
+    const batch = pairs.slice(start, start + batchSize);
+    const texts: Array<[string, string]> = [];
+    for (const p of batch) texts.push([await textOf(p.a), await textOf(p.b)]);
+    const probs = await judge.judge(
+      texts,
+      batch.map((p) => p.similarity),
+    );
+    batch.forEach((p, i) => {
+      const s = probs[i];
+      if (Number.isFinite(s) && s >= judge.accept) result.accepted.push({ a: p.a, b: p.b, layer: 'cross', score: s, cosine: p.similarity, judged: true });
       else result.rejected++;
     });
     opts.onProgress?.(Math.min(pairs.length, start + batchSize), pairs.length);

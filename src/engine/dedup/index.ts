@@ -22,7 +22,16 @@ export { toMatrix, VectorPool, normalizeInPlace, type VectorMatrix } from './vec
 export { exactKnn, exactThresholdPairs, type SemanticPair, type KnnResult } from './exactSearch';
 export { annThresholdPairs, loadAnnLibrary, type AnnOptions } from './annSearch';
 export { findSemanticCandidates, searchSemanticPairs, type SemanticSearchOptions, type SemanticSearchResult } from './semantic';
-export { splitByBand, rescoreBorderline, candidateFloor, type BandSplit, type RescoreOptions, type RescoreResult } from './crossRescore';
+export {
+  splitByBand,
+  splitAt,
+  rescoreBorderline,
+  judgeBorderline,
+  candidateFloor,
+  type BandSplit,
+  type RescoreOptions,
+  type RescoreResult,
+} from './crossRescore';
 export { UnionFind } from './unionFind';
 export { clusterMatches, isBetterMatch, type MatchCluster, type ClusterMemberInfo } from './clustering';
 export { suggestKeep, compareForKeep, type KeepCandidate } from './keepRule';
@@ -75,3 +84,16 @@ export {
   type ReportMember,
 } from './report';
 export { calibrateThreshold, calibrateThresholdDetailed, type ThresholdCalibration } from './calibrate';
+export {
+  JudgeFeaturizer,
+  JUDGE_FEATURE_NAMES,
+  JUDGE_FEATURES,
+  pairJudgeFrom,
+  checkJudgeWeights,
+  judgeProbabilities,
+  type PairJudge,
+  type PairJudgeWeights,
+} from './pairJudge';
+export { loadBuiltinPairJudge, builtinJudgeWeights } from './builtinPairJudge';
+export { gloveCandidateStage, DEFAULT_CANDIDATE_FLOOR } from './cheapVectors';
+export type { CandidateStage, CheapEmbedFn } from './scan/candidates';

@@ -20,6 +20,8 @@ export interface MatchDetail {
   cosine?: number;
   /** Cross-encoder score of a borderline pair. */
   cross?: number;
+  /** Pair judge probability of a borderline pair (the built-in model's judge, pairJudge.ts). */
+  judge?: number;
   /**
    * Share of each side's passages (by characters) that have a matching passage on the other
    * side: [member's share covered by the keeper, keeper's share covered by the member].

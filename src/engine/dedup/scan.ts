@@ -31,6 +31,7 @@ import { passageTextsByHash } from '../store/repositories/scanData';
 import type { EvidencedMatch } from './keeperGroups';
 import { numbersAgree } from './passageEvidence';
 import { ScanContext } from './scan/context';
+import { selectCandidates } from './scan/candidates';
 import { embedAll } from './scan/embed';
 import { fileGroups, keepChooser, passageGroups } from './scan/group';
 import { listFiles, readFiles, separateHardLinks } from './scan/listRead';
@@ -141,7 +142,8 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
 
   const docSignatures = await documentSignatures(ctx, contentHashes, contentDocs);
   const passages = await loadPassages(ctx);
-  const vectors = ctx.opts.embed ? await embedAll(ctx, passages, contentDocs) : null;
+  const wanted = ctx.opts.embed && ctx.opts.candidates ? await selectCandidates(ctx, passages, contentDocs, ctx.opts.candidates) : null;
+  const vectors = ctx.opts.embed ? await embedAll(ctx, passages, contentDocs, wanted) : null;
   const passageFuzzy = settings.passageLevel && passages.fuzzy;
   const passageSigs = passageFuzzy ? await passageSignatures(ctx, passages) : null;
 
@@ -160,7 +162,7 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
     const pm: EvidencedMatch[] = passageSigs ? await nearMatches(ctx, passageSigs, false) : [];
     if (passageFuzzy && vectors?.passageVectors && passages.eligibleHashes.length > 1) {
       const textOf = async (e: number) => (await passageTextsByHash(ctx.store.db, [passages.eligibleHashes[e]])).get(passages.eligibleHashes[e]) ?? '';
-      for (const m of await semanticMatches(ctx, 'passage', vectors.passageVectors, passages.eligibleHashes, textOf)) {
+      for (const m of await semanticMatches(ctx, 'passage', vectors.passageVectors, passages.eligibleHashes, textOf, vectors.passagesPresent)) {
         if (numbersAgree(await textOf(m.a), await textOf(m.b)).agree) pm.push(m);
       }
     }
@@ -204,3 +206,4 @@ async function checkRoots(input: readonly string[]): Promise<string[]> {
   }
   return roots;
 }
+export type { CandidateStage } from './scan/candidates';

@@ -18,8 +18,12 @@ export interface Match {
   a: number;
   b: number;
   layer: MatchLayer;
-  /** Similarity in the layer's own scale: 1 for exact, estimated Jaccard, cosine, cross-encoder score. */
+  /** Similarity in the layer's own scale: 1 for exact, estimated Jaccard, cosine, cross-encoder score (or pair judge probability). */
   score: number;
+  /** The bi-encoder cosine of a pair the pair judge decided. */
+  cosine?: number;
+  /** Decided by the pair judge (score is its probability), not by a cross-encoder. */
+  judged?: boolean;
 }
 
 /** Bi-encoder: L2-normalised embeddings, one per text, in order. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
+import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
 
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-dedup-api-')));
 const docs = path.join(base, 'docs');
@@ -11,6 +12,9 @@ let engine: Engine;
 beforeAll(async () => {
   fs.cpSync(path.resolve('resources/sample-corpus'), docs, { recursive: true });
   fs.writeFileSync(path.join(docs, 'garden-copy.txt'), fs.readFileSync(path.join(docs, 'garden.txt')));
+  // The built-in pair judge (on by default) reads the GloVe vectors: use the copy converted once for the tests.
+  const glove = sharedGloveDir();
+  if (glove.dir) linkGloveInto(path.join(base, 'data'), glove.dir);
   engine = await Engine.open({ dataDir: path.join(base, 'data'), transport: 'direct', allowedRoots: [docs] });
 });
 afterAll(async () => {
@@ -22,7 +26,14 @@ it('finds duplicates through the API, moves them to quarantine, refuses changed 
   const { jobId } = await engine.invoke('dedup.scan', { roots: [docs] });
   const job = await engine.jobs.wait(jobId);
   expect(job?.status).toBe('done');
-  const { scanId } = job!.result as { scanId: number };
+  const { scanId, stats } = job!.result as { scanId: number; stats: { candidateContents?: number; distinctContents: number; crossScored: number } };
+  // By default the cheap candidate stage chooses what the bi-encoder reads, and the built-in pair
+  // judge decides the pairs below the semantic threshold (issue 11).
+  if (sharedGloveDir().dir) {
+    expect(stats.candidateContents).toBeGreaterThan(0);
+    expect(stats.candidateContents).toBeLessThanOrEqual(stats.distinctContents);
+    expect(stats.crossScored).toBeGreaterThan(0);
+  }
   const report = await engine.invoke('dedup.report', { scanId });
   const fileClusters = report.clusters.filter((c) => c.level === 'file');
   const paths = fileClusters.map((c) => c.members.map((m) => path.basename(m.path)).sort());

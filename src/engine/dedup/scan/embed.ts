@@ -2,6 +2,7 @@
 import { passageTextsByHash } from '../../store/repositories/scanData';
 import { normalizeInPlace } from '../vectors';
 import type { ScanContext } from './context';
+import type { CandidateSelection } from './candidates';
 import type { PassageSet } from './passages';
 
 const CACHE_CHUNK = 256;
@@ -12,6 +13,9 @@ export interface ScanVectors {
   /** One per eligible distinct passage (null when passages do not fit in memory). */
   passageVectors: Float32Array | null;
   dim: number;
+  /** With a candidate stage: which contents / eligible passages have vectors (the others are zero). */
+  contentsPresent: Uint8Array | null;
+  passagesPresent: Uint8Array | null;
 }
 
 /**
@@ -22,11 +26,19 @@ export interface ScanVectors {
  * if passage-level matching needs it; keeping every one (distinct passages × dim × 4 bytes)
  * took 1.1 GB at 100,000 files of 1 KB (bench/dedup-scale.ts).
  */
-export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDocs: number[][]): Promise<ScanVectors> {
+export async function embedAll(
+  ctx: ScanContext,
+  passages: PassageSet,
+  contentDocs: number[][],
+  wanted: CandidateSelection | null = null,
+): Promise<ScanVectors> {
   const embed = ctx.opts.embed!;
   const modelId = ctx.settings.embedModelId;
+  // With a candidate stage only the candidates' passages are embedded (in the same order).
+  const order: number[] = [];
+  for (let h = 0; h < passages.hashes.length; h++) if (!wanted || wanted.passages[h]) order.push(h);
   const hashes = passages.hashes;
-  const total = hashes.length;
+  const total = order.length;
   const batchSize = ctx.opts.embedBatchSize ?? 32;
   // Which document vectors (one per distinct content: its first document's passages) each
   // distinct passage adds to, and with what weight (its length), as rows by passage hash.
@@ -42,12 +54,13 @@ export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDo
       const doc = docs[0];
       for (let p = firstPassage[doc]; p >= 0 && p < firstPassage[doc] + passageCount[doc]; p++) fn(p, c);
     });
-  const useStart = new Int32Array(total + 1);
+  const nHashes = hashes.length;
+  const useStart = new Int32Array(nHashes + 1);
   eachUse((p) => useStart[passages.hashIndex[p] + 1]++);
-  for (let h = 0; h < total; h++) useStart[h + 1] += useStart[h];
-  const useContent = new Int32Array(useStart[total]);
-  const useWeight = new Float32Array(useStart[total]);
-  const next = useStart.slice(0, total);
+  for (let h = 0; h < nHashes; h++) useStart[h + 1] += useStart[h];
+  const useContent = new Int32Array(useStart[nHashes]);
+  const useWeight = new Float32Array(useStart[nHashes]);
+  const next = useStart.slice(0, nHashes);
   eachUse((p, c) => {
     const u = next[passages.hashIndex[p]]++;
     useContent[u] = c;
@@ -79,13 +92,14 @@ export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDo
   ctx.progress('embedding', 0, total);
   for (let start = 0; start < total; start += CACHE_CHUNK) {
     ctx.check();
-    const part = hashes.slice(start, start + CACHE_CHUNK);
+    const rows = order.slice(start, start + CACHE_CHUNK);
+    const part = rows.map((h) => hashes[h]);
     const cached = modelId != null ? await ctx.store.embeddingCache.getMany(modelId, part) : new Map<string, Float32Array>();
     const missing: number[] = [];
     part.forEach((h, i) => {
       const v = cached.get(h);
-      if (v) put(start + i, v);
-      else missing.push(start + i);
+      if (v) put(rows[i], v);
+      else missing.push(rows[i]);
     });
     ctx.stats.embeddingsCached += part.length - missing.length;
     if (missing.length) {
@@ -116,5 +130,10 @@ export async function embedAll(ctx: ScanContext, passages: PassageSet, contentDo
   }
   if (dim < 0) dim = 0;
   for (let c = 0; c < contentDocs.length && dim > 0; c++) normalizeInPlace(docVectors.subarray(c * dim, (c + 1) * dim));
-  return { docVectors, passageVectors, dim };
+  let passagesPresent: Uint8Array | null = null;
+  if (wanted) {
+    passagesPresent = new Uint8Array(passages.eligibleHashes.length);
+    for (const h of order) if (passages.eligibleIndex[h] >= 0) passagesPresent[passages.eligibleIndex[h]] = 1;
+  }
+  return { docVectors, passageVectors, dim, contentsPresent: wanted?.contents ?? null, passagesPresent };
 }

@@ -5,7 +5,7 @@
  */
 import type { SemanticLevel } from '../../store/repositories/caches';
 import { documentPassageTexts } from '../../store/repositories/scanData';
-import { candidateFloor, rescoreBorderline, splitByBand } from '../crossRescore';
+import { candidateFloor, judgeBorderline, rescoreBorderline, splitAt } from '../crossRescore';
 import type { EvidencedMatch, MatchDetail } from '../keeperGroups';
 import { findNearDuplicatePairs, type SignaturePool } from '../minhash';
 import { numbersAgree, passageCoverage } from '../passageEvidence';
@@ -40,17 +40,44 @@ export async function semanticMatches(
   data: Float32Array,
   hashes: readonly string[],
   textOf: (i: number) => Promise<string>,
+  present: Uint8Array | null = null,
+  /** Borderline pairs that fail it are dropped before the judge or cross-encoder reads them. */
+  worthJudging?: (a: number, b: number) => boolean,
 ): Promise<Match[]> {
+  if (present) {
+    // Only the rows that have vectors (the candidate stage's choice) are searched.
+    const rows: number[] = [];
+    present.forEach((x, i) => x && rows.push(i));
+    const dimOf = hashes.length ? data.length / hashes.length : 0;
+    const sub = new Float32Array(rows.length * dimOf);
+    rows.forEach((r, i) => sub.set(data.subarray(r * dimOf, (r + 1) * dimOf), i * dimOf));
+    const found = await semanticMatches(
+      ctx,
+      level,
+      sub,
+      rows.map((r) => hashes[r]),
+      (i) => textOf(rows[i]),
+      null,
+      worthJudging ? (a, b) => worthJudging(rows[a], rows[b]) : undefined,
+    );
+    return found.map((m) => ({ ...m, a: rows[m.a], b: rows[m.b] }));
+  }
   const count = hashes.length;
   if (count < 2 || data.length === 0) return [];
   const t = ctx.settings.thresholds;
   const scorer = ctx.opts.score;
+  // The cross-encoder the user picked decides the band; without one, the built-in pair judge
+  // decides from its own candidate floor.
+  const judge = scorer ? undefined : ctx.opts.judge;
+  const floor = judge ? Math.min(judge.candidateFloor, t.semantic) : candidateFloor(t.semantic, t.crossBand, !!scorer);
+  // The judge only adds: what the cosine alone accepts (≥ semantic) stays accepted.
+  const ceiling = scorer ? t.semantic + t.crossBand : t.semantic;
   const dim = data.length / count;
   ctx.check();
   ctx.progress('semantic', 0, null);
   const matrix = { data, dim, count };
   const searchOpts = {
-    threshold: candidateFloor(t.semantic, t.crossBand, !!scorer),
+    threshold: floor,
     k: ctx.settings.semanticK,
     exactMaxItems: ctx.settings.exactMaxItems,
     signal: ctx.opts.signal,
@@ -63,13 +90,24 @@ export async function semanticMatches(
       : await searchSemanticPairsCached(matrix, searchOpts, { cache: ctx.store.semanticPairsCache, modelId, level, hashes });
   if ('fromCache' in found && found.fromCache) ctx.stats.semanticFromCache++;
   ctx.stats.semanticMethod = ctx.stats.semanticMethod === 'ann' ? 'ann' : found.method;
-  const split = splitByBand(found.pairs, t.semantic, t.crossBand, !!scorer);
+  const split = splitAt(found.pairs, floor, ceiling);
+  if (worthJudging) split.borderline = split.borderline.filter((p) => worthJudging(p.a, p.b));
   ctx.stats.semanticPairs += split.confident.length;
   const out: Match[] = split.confident.map((p) => ({ a: p.a, b: p.b, layer: 'semantic', score: p.similarity }));
   if (scorer && split.borderline.length) {
     ctx.progress('rescoring', 0, split.borderline.length);
     const r = await rescoreBorderline(split.borderline, textOf, scorer, {
       accept: t.cross,
+      batchSize: ctx.opts.crossBatchSize,
+      signal: ctx.opts.signal,
+      onProgress: (d, n) => ctx.progress('rescoring', d, n),
+    });
+    ctx.stats.crossScored += split.borderline.length;
+    ctx.stats.crossAccepted += r.accepted.length;
+    out.push(...r.accepted);
+  } else if (judge && split.borderline.length) {
+    ctx.progress('rescoring', 0, split.borderline.length);
+    const r = await judgeBorderline(split.borderline, textOf, judge, {
       batchSize: ctx.opts.crossBatchSize,
       signal: ctx.opts.signal,
       onProgress: (d, n) => ctx.progress('rescoring', d, n),
@@ -105,11 +143,18 @@ export async function fileMatches(
     for (let k = 0, ox = x * dim, oy = y * dim; k < dim; k++) s += pv[ox + k] * pv[oy + k];
     return s;
   };
+  const pp = vectors?.passagesPresent ?? null;
   const coverageOf = (a: number, b: number) => passageCoverage(side(a), side(b), similarity, t.semantic);
+  // Passage vectors are there for both sides (not left out by the candidate stage).
+  const comparable = (a: number, b: number) => !!pv && (!pp || [...side(a).rows, ...side(b).rows].every((r) => pp[r]));
 
   const out: EvidencedMatch[] = [];
   for (const m of await nearMatches(ctx, docSignatures, true)) {
     // Shown as evidence only: near is decided on the whole text's shingles.
+    if (!comparable(m.a, m.b)) {
+      out.push(m);
+      continue;
+    }
     const cov = coverageOf(m.a, m.b);
     out.push({ ...m, detail: { ...m.detail, coverage: [cov.ab, cov.ba], passages: cov.pairs } });
   }
@@ -121,10 +166,27 @@ export async function fileMatches(
     if (!p) fullText.set(c, (p = documentPassageTexts(ctx.store.db, ctx.docs[rep(c)].id).then((ts) => ts.join('\n\n'))));
     return p;
   };
-  const sem = await semanticMatches(ctx, 'file', vectors.docVectors, contentHashes, async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS));
+  const sem = await semanticMatches(
+    ctx,
+    'file',
+    vectors.docVectors,
+    contentHashes,
+    async (c) => (await textOf(c)).slice(0, CROSS_TEXT_CHARS),
+    vectors.contentsPresent,
+    // Long documents must hold passage by passage (checked below for every match): a borderline
+    // pair that cannot is not worth the judge's time (at 10,000 files of 1 KB most are such).
+    (a, b) => {
+      const sa = side(a);
+      const sb = side(b);
+      if (sa.rows.length <= 1 && sb.rows.length <= 1) return true;
+      if (!pv) return false;
+      const cov = passageCoverage(sa, sb, similarity, t.semantic);
+      return Math.max(cov.ab, cov.ba) >= DEFAULT_PASSAGE_COVERAGE;
+    },
+  );
   for (const m of sem) {
     ctx.check();
-    const detail: MatchDetail = m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };
+    const detail: MatchDetail = m.judged ? { cosine: m.cosine, judge: m.score } : m.layer === 'cross' ? { cross: m.score } : { cosine: m.score };
     // Long documents: the whole-text vectors of one genre are alike; each side's passages must
     // have matches on the other side.
     const a = side(m.a);

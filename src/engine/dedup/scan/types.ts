@@ -3,9 +3,11 @@ import type { ScanSettings, ScanStats } from '../../../shared/api';
 import type { Store } from '../../store';
 import type { ReadDocumentResult } from '../../text/readDocument';
 import type { DedupThresholds } from '../thresholds';
+import type { PairJudge } from '../pairJudge';
+import type { CandidateStage } from './candidates';
 import type { CrossScoreFn, EmbedFn } from '../types';
 
-export type DedupStage = 'listing' | 'reading' | 'signatures' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
+export type DedupStage = 'listing' | 'reading' | 'signatures' | 'candidates' | 'embedding' | 'near' | 'semantic' | 'rescoring' | 'clustering' | 'saving';
 
 export interface DedupProgress {
   stage: DedupStage;
@@ -27,6 +29,18 @@ export interface DedupScanOptions {
   embed?: EmbedFn;
   /** Cross-encoder for borderline semantic candidates; without it there is no band. */
   score?: CrossScoreFn;
+  /**
+   * Pair judge for borderline semantic candidates when there is no cross-encoder (the built-in
+   * one: loadBuiltinPairJudge): pairs from its candidate floor up to the semantic threshold are
+   * accepted when it says so; from the threshold on the cosine alone accepts, as without it.
+   * Without `score` or `judge` only cosine ≥ semantic counts.
+   */
+  judge?: PairJudge;
+  /**
+   * Cheap document vectors that choose which documents the bi-encoder reads (cheapVectors.ts:
+   * gloveCandidateStage). Without it every passage is embedded.
+   */
+  candidates?: CandidateStage;
   thresholds?: Partial<DedupThresholds>;
   settings?: Partial<Omit<DedupScanSettings, 'thresholds'>>;
   /**
