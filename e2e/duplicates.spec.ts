@@ -164,7 +164,11 @@ test('duplicates: a stopped scan is listed as cancelled and can be resumed to th
   fs.mkdirSync(bulk, { recursive: true });
   for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(bulk, `note-${i}.txt`), `Note number ${i}: ${'word '.repeat(20)}${i * 7919} and ${i % 13} more.`);
   await page.goto(server.launchUrl);
+  // Count the scans once the list has loaded (it loads when the view opens).
+  const scansLoaded = page.waitForResponse((r) => r.url().includes('/api/call/dedup.scans'));
   await page.getByTestId('nav-duplicates').click();
+  await scansLoaded;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
   const rowsBefore = await page.getByTestId('dedup-scan-row').count();
   await page.getByTestId('dedup-semantic').uncheck();
   await expect(page.getByTestId('dedup-semantic-threshold')).toBeDisabled();

@@ -163,11 +163,11 @@ export const duplicatesEn = {
   outcome: {
     moved: (n: number, shown: string) => (n === 1 ? 'Moved to quarantine: 1 file.' : `Moved to quarantine: ${shown} files.`),
     back: (n: number, shown: string) => (n === 1 ? 'Moved back: 1 file.' : `Moved back: ${shown} files.`),
-    refused: (shown: string) => ` Refused: ${shown}.`,
+    refused: (shown: string) => ` Left in place: ${shown}.`,
     movedTitle: 'Moved',
     undoneTitle: 'Undone',
     movedList: 'Moved files',
-    refusedTitle: 'Refused',
+    refusedTitle: 'Left in place',
     isBack: 'is back',
     undo: 'Undo this move',
     undoing: 'Undoing…',

@@ -161,11 +161,11 @@ export const duplicatesZh: DuplicatesMessages = {
   outcome: {
     moved: (_n, shown) => `已移到隔离区：${shown} 个文件。`,
     back: (_n, shown) => `已移回原处：${shown} 个文件。`,
-    refused: (shown) => `未移动：${shown} 个。`,
+    refused: (shown) => `留在原处：${shown} 个。`,
     movedTitle: '已移动',
     undoneTitle: '已撤销',
     movedList: '已移动的文件',
-    refusedTitle: '未移动',
+    refusedTitle: '留在原处',
     isBack: '已回到原处',
     undo: '撤销这次移动',
     undoing: '正在撤销…',
