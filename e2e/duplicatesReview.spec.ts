@@ -49,9 +49,14 @@ function writeFixture(docs: string): Fixture {
   };
 }
 
+/**
+ * A screenshot. A full-page capture cannot show the move bar that sticks to the bottom of the
+ * window (it would be drawn over the middle of the page), so there it is shown where it sits in
+ * the page; window-sized captures show it as a person sees it.
+ */
 async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
   const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage });
+  await page.screenshot({ path: file, fullPage, style: fullPage ? '[data-testid="dedup-move-bar"] { position: static !important; }' : undefined });
   fs.mkdirSync('test-results/screenshots', { recursive: true });
   fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
 }
@@ -70,7 +75,11 @@ async function scan(page: Page) {
   await expect(page.getByTestId('dedup-results')).toBeVisible();
 }
 
-const group = (page: Page, file: string) => page.getByTestId('dedup-results').getByTestId('dedup-cluster').filter({ has: page.locator(`[data-path="${file}"]`) });
+const group = (page: Page, file: string) =>
+  page
+    .getByTestId('dedup-results')
+    .getByTestId('dedup-cluster')
+    .filter({ has: page.locator(`[data-path="${file}"]`) });
 const row = (page: Page, file: string) => page.locator(`[data-testid="dedup-member"][data-path="${file}"]`);
 
 test.describe('in English', () => {
@@ -84,7 +93,9 @@ test.describe('in English', () => {
     await server?.stop();
   });
 
-  test('review: evidence, compare, helpers, reference folder, plan with refusals, outcome and undo in place, not-a-duplicate list', async ({ page }, testInfo) => {
+  test('review: evidence, compare, helpers, reference folder, plan with refusals, outcome and undo in place, not-a-duplicate list', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(240_000);
     const consoleErrors: string[] = [];
     // The browser logs the engine's refusal of /etc (HTTP 403) below as a failed resource; that one is expected.

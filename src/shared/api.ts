@@ -607,16 +607,17 @@ const DedupReviewMethods = {
   ),
   'dedup.document': method<DocumentPreview>()(
     "A scanned file's text as it is now (for a preview or a side-by-side comparison), checked against the chosen folders.",
-    z
-      .object({ scanId: Id, documentId: Id, text: z.boolean().default(true), maxChars: z.number().int().min(1).max(2_000_000).default(200_000) })
-      .strict(),
+    z.object({ scanId: Id, documentId: Id, text: z.boolean().default(true), maxChars: z.number().int().min(1).max(2_000_000).default(200_000) }).strict(),
   ),
   'dedup.referenceFolders': method<ReferenceFolder[]>()('Reference folders: their files are always kept and never moved.', z.object({}).strict()),
   'dedup.addReferenceFolder': method<ReferenceFolder[]>()(
     'Make a chosen folder (or a folder inside one) a reference folder; returns the list.',
     z.object({ path: FsPath }).strict(),
   ),
-  'dedup.removeReferenceFolder': method<ReferenceFolder[]>()('Stop treating a folder as a reference folder; returns the list.', z.object({ path: FsPath }).strict()),
+  'dedup.removeReferenceFolder': method<ReferenceFolder[]>()(
+    'Stop treating a folder as a reference folder; returns the list.',
+    z.object({ path: FsPath }).strict(),
+  ),
   'dedup.dismiss': method<Dismissal>()(
     'Say a file group is not a duplicate (or, with documentIds, that those files are not duplicates of the rest): hidden now and in later scans.',
     z.object({ scanId: Id, clusterId: Id, documentIds: z.array(Id).min(1).max(10_000).optional() }).strict(),

@@ -139,7 +139,10 @@ export function dedupReviewHandlers(engine: Engine): Pick<Handlers, DedupReviewM
       const cluster = (await store.scans.listClusters(scanId)).find((c) => c.id === clusterId);
       if (!cluster) throw new ApiError('not_found', `Scan ${scanId} has no group ${clusterId}.`);
       if (cluster.layer === 'same-file' || cluster.members.some((m) => m.passageId != null)) {
-        throw new ApiError('bad_request', 'Only groups of whole files can be marked as not duplicates (repeated passages and hard links are shown for information).');
+        throw new ApiError(
+          'bad_request',
+          'Only groups of whole files can be marked as not duplicates (repeated passages and hard links are shown for information).',
+        );
       }
       const docIds = [...new Set(cluster.members.map((m) => m.documentId))];
       if (documentIds?.some((d) => !docIds.includes(d))) throw new ApiError('bad_request', `Some of those files are not in group ${clusterId}.`);

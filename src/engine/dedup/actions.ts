@@ -46,17 +46,7 @@ export class QuarantineUnavailableError extends Error {
 
 /** Why a file was refused, for a UI to act on; the message says it in words. */
 export type RefusalCode =
-  | 'unknown'
-  | 'gone'
-  | 'changed'
-  | 'last-copy'
-  | 'layer'
-  | 'hard-link'
-  | 'move-failed'
-  | 'changed-in-quarantine'
-  | 'occupied'
-  | 'interrupted'
-  | 'reference';
+  'unknown' | 'gone' | 'changed' | 'last-copy' | 'layer' | 'hard-link' | 'move-failed' | 'changed-in-quarantine' | 'occupied' | 'interrupted' | 'reference';
 
 export interface FileMoveOutcome {
   /** The scanned document (moves); null for restores, which work from the action log. */

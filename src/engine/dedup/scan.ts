@@ -164,7 +164,12 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
     ctx.store,
     ctx.docs.map((d) => d.absPath),
   );
-  const { groups: files, hidden } = withoutDismissed(allFiles, ignored, (g) => side(g.keepDoc), (m) => side(m.doc));
+  const { groups: files, hidden } = withoutDismissed(
+    allFiles,
+    ignored,
+    (g) => side(g.keepDoc),
+    (m) => side(m.doc),
+  );
   stats.dismissedFiles = hidden;
 
   let passageOut: ReturnType<typeof passageGroups> = [];

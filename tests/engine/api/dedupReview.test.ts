@@ -117,9 +117,9 @@ describe('the not-a-duplicate list', () => {
     expect(whole).toMatchObject({ scanId: first.scan.id, files: 2 });
     const one = await engine.invoke('dedup.dismiss', { scanId: first.scan.id, clusterId: kitchen.id, documentIds: [kitchenC.documentId] });
     expect(one).toMatchObject({ label: 'work/kitchen-c.txt', files: 3 });
-    await expect(engine.invoke('dedup.dismiss', { scanId: first.scan.id, clusterId: kitchen.id, documentIds: [minutes.members[0]!.documentId] })).rejects.toThrow(
-      /not in group/,
-    );
+    await expect(
+      engine.invoke('dedup.dismiss', { scanId: first.scan.id, clusterId: kitchen.id, documentIds: [minutes.members[0]!.documentId] }),
+    ).rejects.toThrow(/not in group/);
 
     // The open report already hides them.
     const again = await engine.invoke('dedup.report', { scanId: first.scan.id });

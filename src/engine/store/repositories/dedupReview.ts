@@ -86,7 +86,12 @@ export function dedupReviewRepository({ db, now }: RepoContext) {
           `SELECT DISTINCT path_a, hash_a, path_b, hash_b FROM dedup_ignored_pairs WHERE path_a IN (${placeholders(part.length)})`,
           part,
         );
-        for (const r of rows) if (wanted.has(r.path_b)) out.push([{ path: r.path_a, hash: r.hash_a }, { path: r.path_b, hash: r.hash_b }]);
+        for (const r of rows)
+          if (wanted.has(r.path_b))
+            out.push([
+              { path: r.path_a, hash: r.hash_a },
+              { path: r.path_b, hash: r.hash_b },
+            ]);
       }
       return out;
     },

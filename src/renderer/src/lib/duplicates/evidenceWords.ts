@@ -16,7 +16,8 @@ export function evidenceWords(layer: DedupLayer, score: number | null, ev: Dedup
   else if (layer === 'near') parts.push(t.near(percent(ev?.jaccard ?? score ?? 0)));
   else if (layer === 'semantic') parts.push(t.semantic(formatScore(ev?.cosine ?? score, 2)));
   else if (layer === 'cross') parts.push(t.cross(formatScore(ev?.cross ?? score, 2)));
-  if (ev?.coverage) parts.push(t.coverage(percent(ev.coverage[0]), percent(ev.coverage[1])));
+  // Passage coverage is what a meaning match was accepted on; for copies the shared word sequences say more.
+  if (ev?.coverage && (layer === 'semantic' || layer === 'cross')) parts.push(t.coverage(percent(ev.coverage[0]), percent(ev.coverage[1])));
   if (ev?.numbers && ev.numbers[1] > 0) parts.push(t.numbers(String(ev.numbers[0]), String(ev.numbers[1])));
   return parts.join(t.sep);
 }

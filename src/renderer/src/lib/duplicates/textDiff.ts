@@ -108,7 +108,7 @@ export function sideBySide(left: string, right: string): SideBySide {
   const counts = { same: 0, changed: 0, removed: 0, added: 0 };
   let nl = 0;
   let nr = 0;
-  for (let k = 0; k < ops.length; ) {
+  for (let k = 0; k < ops.length;) {
     if (ops[k].kind === 'same') {
       const text = ops[k].text;
       rows.push({ kind: 'same', left: { n: ++nl, parts: [{ kind: 'same', text }] }, right: { n: ++nr, parts: [{ kind: 'same', text }] } });
