@@ -226,14 +226,20 @@ test.describe('in English', () => {
 
   test('the move flow works from the keyboard alone', async ({ page }) => {
     await page.goto(server.launchUrl);
+    const scansLoaded = page.waitForResponse((r) => r.url().includes('/api/call/dedup.scans'));
     await page.getByTestId('nav-duplicates').click();
+    await scansLoaded;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+    const rows = page.getByTestId('dedup-scan-row');
+    const before = await rows.count();
     // Untick "other words" and start the scan with the keyboard.
     await page.getByTestId('dedup-semantic').focus();
     await page.keyboard.press('Space');
     await expect(page.getByTestId('dedup-semantic')).not.toBeChecked();
     await page.getByTestId('dedup-scan').focus();
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('dedup-scan-row').first()).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+    await expect(rows).toHaveCount(before + 1, { timeout: 60_000 });
+    await expect(rows.first()).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
     // The finished scan's results open by themselves (an earlier scan's may show first: wait for this one's).
     const newest = (await page.getByTestId('dedup-scan-row').first().locator('td').first().textContent())!.trim();
     await expect(page.getByTestId('dedup-results')).toHaveAttribute('data-scan-id', newest);
