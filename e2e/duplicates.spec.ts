@@ -149,6 +149,8 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   expect(html).toContain('meeting-minutes-copy.txt');
 
   const shot = testInfo.outputPath('duplicates.png');
+  // A full-page capture would draw the bar that sticks to the window's bottom over the middle of the page: show it in place.
+  await page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="dedup-move-bar"]')?.style.setProperty('position', 'static'));
   await page.screenshot({ path: shot, fullPage: true });
   fs.mkdirSync('test-results/screenshots', { recursive: true });
   fs.copyFileSync(shot, 'test-results/screenshots/duplicates.png');
