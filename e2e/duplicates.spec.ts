@@ -68,20 +68,20 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   // The close paraphrase is grouped by meaning (its cosine, about 0.89, is above the 0.85 chosen, below the 0.9 default).
   const paraphrase = results.locator('[data-testid="dedup-cluster"]').filter({ has: page.locator(`[data-path="${path.join(docs, 'trip-summary.txt')}"]`) });
   await expect(paraphrase).toHaveAttribute('data-layer', 'semantic');
-  await expect(paraphrase.getByTestId('dedup-score')).toContainText('cosine 0.8');
+  await expect(paraphrase.getByTestId('dedup-score')).toContainText('similarity 0.8');
   await expect(paraphrase).toContainText('travel-log.txt');
   // Same meaning only: offered for review, nothing ticked, with what the match rests on.
   await expect(paraphrase).toHaveAttribute('data-confidence', 'review');
   await expect(paraphrase.getByTestId('dedup-confidence')).toHaveText('For review');
   for (const box of await paraphrase.getByTestId('dedup-select').all()) await expect(box).not.toBeChecked();
-  await expect(paraphrase.getByTestId('dedup-evidence').filter({ hasText: 'cosine' }).first()).toContainText('passages matched');
+  await expect(paraphrase.getByTestId('dedup-evidence').filter({ hasText: 'in other words' }).first()).toContainText('is found in the kept file');
   await expect(exact).toHaveAttribute('data-confidence', 'high');
   // Unrelated texts are in no group.
   await expect(results.locator(`[data-path="${path.join(docs, 'garden.txt')}"]`)).toHaveCount(0);
 
   // Only the exact copy is moved: untick anything else that is pre-selected.
   for (const box of await results.getByTestId('dedup-select').all()) {
-    const row = box.locator('xpath=ancestor::tr[1]');
+    const row = box.locator('xpath=ancestor::li[1]');
     if ((await row.getAttribute('data-path')) !== copy && (await box.isChecked())) await box.uncheck();
   }
   await expect(page.getByTestId('dedup-move')).toHaveText('Move selected to quarantine (1)');
@@ -110,6 +110,8 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   expect(destPath.startsWith(fs.realpathSync(server.dataDir))).toBe(true);
   expect(fs.readFileSync(destPath, 'utf8')).toContain('budget review');
   await expect(copyRow.getByTestId('dedup-quarantined')).toBeVisible();
+  await page.getByTestId('dedup-result-close').click();
+  await expect(dialog).toBeHidden();
 
   // The log shows the batch; Undo puts the file back.
   const batch = page.getByTestId('dedup-batch');
@@ -147,6 +149,8 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   expect(html).toContain('meeting-minutes-copy.txt');
 
   const shot = testInfo.outputPath('duplicates.png');
+  // A full-page capture would draw the bar that sticks to the window's bottom over the middle of the page: show it in place.
+  await page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="dedup-move-bar"]')?.style.setProperty('position', 'static'));
   await page.screenshot({ path: shot, fullPage: true });
   fs.mkdirSync('test-results/screenshots', { recursive: true });
   fs.copyFileSync(shot, 'test-results/screenshots/duplicates.png');
@@ -162,7 +166,11 @@ test('duplicates: a stopped scan is listed as cancelled and can be resumed to th
   fs.mkdirSync(bulk, { recursive: true });
   for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(bulk, `note-${i}.txt`), `Note number ${i}: ${'word '.repeat(20)}${i * 7919} and ${i % 13} more.`);
   await page.goto(server.launchUrl);
+  // Count the scans once the list has loaded (it loads when the view opens).
+  const scansLoaded = page.waitForResponse((r) => r.url().includes('/api/call/dedup.scans'));
   await page.getByTestId('nav-duplicates').click();
+  await scansLoaded;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
   const rowsBefore = await page.getByTestId('dedup-scan-row').count();
   await page.getByTestId('dedup-semantic').uncheck();
   await expect(page.getByTestId('dedup-semantic-threshold')).toBeDisabled();

@@ -23,7 +23,12 @@ test.describe('Electron app', () => {
       await expect(window.getByTestId('data-dir')).toHaveText(fs.realpathSync(dataDir));
       // The renderer has no Node: only the narrow bridge.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => Object.keys((globalThis as unknown as { tenc: object }).tenc).sort())).toEqual(['call', 'chooseFolder', 'onEvent']);
+      expect(await window.evaluate(() => Object.keys((globalThis as unknown as { tenc: object }).tenc).sort())).toEqual([
+        'call',
+        'chooseFolder',
+        'onEvent',
+        'showFile',
+      ]);
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         // getLastWebPreferences is not in every Electron typing; it reports what the window really got.
         const wc = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null };

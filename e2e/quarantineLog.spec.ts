@@ -35,6 +35,7 @@ test('quarantine log: the batch is listed, Undo leaves a file changed in quarant
   await page.getByTestId('dedup-confirm-move').click();
   await expect(page.getByTestId('dedup-outcome-summary')).toHaveText('Moved to quarantine: 1 file.');
   const destPath = (await page.getByTestId('dedup-outcome-done').locator('code').nth(1).textContent())!;
+  await page.getByTestId('dedup-result-close').click();
 
   const batch = log.getByTestId('quarantine-batch');
   await expect(batch).toHaveCount(1);

@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProce
 import path from 'node:path';
 import { EngineHostClient } from '../engine/host/hostClient';
 import type { HostMessage } from '../engine/host/protocol';
-import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT } from '../shared/ipcChannels';
+import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_SHOW_FILE } from '../shared/ipcChannels';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { buildMenu } from './menu';
 
@@ -87,6 +87,21 @@ async function main(): Promise<void> {
     const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] });
     if (picked.canceled || picked.filePaths.length === 0) return null;
     return eng.grant(picked.filePaths[0]!);
+  });
+  // Duplicates review: the engine checks the file is one of the scan's and inside the chosen folders.
+  ipcMain.handle(IPC_SHOW_FILE, async (event, target: unknown) => {
+    if (!isTrustedSender(event)) return { ok: false, message: 'Untrusted sender.' };
+    const t = (target ?? {}) as { scanId?: unknown; documentId?: unknown; how?: unknown };
+    const found = await eng.call('dedup.document', { scanId: t.scanId, documentId: t.documentId, text: false });
+    if (!found.ok) return { ok: false, message: found.error.message };
+    const doc = found.result as { path: string; problem: string | null };
+    if (doc.problem === 'gone') return { ok: false, message: `${doc.path} is no longer there.` };
+    if (t.how === 'folder') {
+      shell.showItemInFolder(doc.path);
+      return { ok: true };
+    }
+    const error = await shell.openPath(doc.path);
+    return error ? { ok: false, message: error } : { ok: true };
   });
   eng.onEvent((ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
 

@@ -148,6 +148,8 @@ export interface ScanStats {
   /** Dedup (issue 11): distinct contents the cheap-vector stage sent to the bi-encoder; absent when that stage did not run. */
   candidateContents?: number;
   elapsedMs: number;
+  /** Duplicates review: members left out because the person said they are not duplicates (absent before issue 13). */
+  dismissedFiles?: number;
 }
 
 /** What a dedup job returns. */
@@ -501,8 +503,12 @@ export interface DedupReport {
       passageText: string | null;
       /** What the match with the kept file rests on. */
       evidence: DedupEvidence | null;
+      /** Duplicates review: the file is in a reference folder, so it is kept and never moved. */
+      reference: boolean;
     }[];
   }[];
+  /** Duplicates review: members hidden from this report because they were dismissed as not duplicates. */
+  dismissedFiles: number;
 }
 
 export interface QuarantineOutcome {
@@ -565,6 +571,73 @@ export interface PairCheck {
   /** One text holds a negation ("not", "never", 不...) the other lacks; encoders often miss it. */
   negationMismatch: boolean;
 }
+
+// --- Duplicates review (issue 13): move plans, previews, reference folders, the not-a-duplicate list ---
+
+/** What a move to quarantine would do now, before anything moves (dedup.plan). */
+export interface MovePlan {
+  willMove: { documentId: number; path: string }[];
+  /** code: why (e.g. 'last-copy', 'reference', 'changed', 'hard-link'); reason: the same in words (English). */
+  refused: { documentId: number; path: string; reason: string; code: string }[];
+}
+
+/** One scanned file as it is on disk now (dedup.document). */
+export interface DocumentPreview {
+  documentId: number;
+  path: string;
+  relPath: string;
+  /** The text as the app reads it (null when it cannot be read: see `problem`). */
+  text: string | null;
+  truncated: boolean;
+  /** 'gone', 'changed' (read, but it differs from what the scan saw) or 'unreadable'; null when fine. */
+  problem: 'gone' | 'changed' | 'unreadable' | null;
+  /** The reader's reason when unreadable. */
+  reason: string | null;
+}
+
+export interface ReferenceFolder {
+  path: string;
+  addedAt: string;
+}
+
+/** A group, or files of a group, dismissed as "not a duplicate". */
+export interface Dismissal {
+  id: number;
+  scanId: number | null;
+  label: string;
+  files: number;
+  createdAt: string;
+}
+
+const DedupReviewMethods = {
+  'dedup.plan': method<MovePlan>()(
+    'What moving these files to quarantine would do now: which would move, which would be refused and why. Nothing moves.',
+    z.object({ scanId: Id, documentIds: z.array(Id).min(1).max(100_000) }).strict(),
+  ),
+  'dedup.document': method<DocumentPreview>()(
+    "A scanned file's text as it is now (for a preview or a side-by-side comparison), checked against the chosen folders.",
+    z.object({ scanId: Id, documentId: Id, text: z.boolean().default(true), maxChars: z.number().int().min(1).max(2_000_000).default(200_000) }).strict(),
+  ),
+  'dedup.referenceFolders': method<ReferenceFolder[]>()('Reference folders: their files are always kept and never moved.', z.object({}).strict()),
+  'dedup.addReferenceFolder': method<ReferenceFolder[]>()(
+    'Make a chosen folder (or a folder inside one) a reference folder; returns the list.',
+    z.object({ path: FsPath }).strict(),
+  ),
+  'dedup.removeReferenceFolder': method<ReferenceFolder[]>()(
+    'Stop treating a folder as a reference folder; returns the list.',
+    z.object({ path: FsPath }).strict(),
+  ),
+  'dedup.dismiss': method<Dismissal>()(
+    'Say a file group is not a duplicate (or, with documentIds, that those files are not duplicates of the rest): hidden now and in later scans.',
+    z.object({ scanId: Id, clusterId: Id, documentIds: z.array(Id).min(1).max(10_000).optional() }).strict(),
+  ),
+  'dedup.dismissals': method<Dismissal[]>()('The not-a-duplicate list, newest first.', z.object({}).strict()),
+  'dedup.undismiss': method<{ removed: number }>()(
+    'Take dismissals off the not-a-duplicate list (all of them without ids): those groups come back.',
+    z.object({ ids: z.array(Id).min(1).max(10_000).optional() }).strict(),
+  ),
+} as const;
+// --- end of duplicates review ---
 
 export const methods = {
   'app.info': method<AppInfo>()('Version, data folder, schema version and the folders the user has allowed.', z.object({}).strict()),
@@ -699,6 +772,7 @@ export const methods = {
     z.object({ scanId: Id.optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   ),
   'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),
+  ...DedupReviewMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -729,6 +803,8 @@ export interface ApiClient {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Ask the user for a folder (native dialog in Electron); null when the transport has no dialog. */
   chooseFolder?: () => Promise<string | null>;
+  /** Duplicates review: open a scanned file, or show it in its folder (Electron only; the engine checks the path). */
+  showFile?: (target: ShowFileTarget) => Promise<ShowFileResult>;
   readonly transport: 'electron' | 'http';
 }
 
@@ -737,4 +813,13 @@ export interface PreloadBridge {
   call(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   chooseFolder(): Promise<string | null>;
+  showFile(target: ShowFileTarget): Promise<ShowFileResult>;
 }
+
+/** A scanned file to open or show in its folder (the main process asks the engine for its checked path). */
+export interface ShowFileTarget {
+  scanId: number;
+  documentId: number;
+  how: 'open' | 'folder';
+}
+export type ShowFileResult = { ok: true } | { ok: false; message: string };

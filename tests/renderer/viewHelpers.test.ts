@@ -43,6 +43,7 @@ const member = (documentId: number, keep: boolean) => ({
   preselect: !keep,
   passageText: null,
   evidence: null,
+  reference: false,
 });
 
 describe('dedup helpers', () => {
@@ -70,6 +71,7 @@ describe('dedup helpers', () => {
         members: [member(4, false), member(5, false)],
       },
     ],
+    dismissedFiles: 0,
   };
 
   it('suggests every file of a whole-file cluster but the one to keep, never passage members', () => {

@@ -20,10 +20,20 @@ import {
 import type { JobContext } from '../jobs/jobRunner';
 import { CancelledError } from '../jobs/jobRunner';
 import { baseModelId } from '../train/trainingService';
+import { dedupReviewHandlers, reviewReport, type DedupReviewMethod } from './dedupReview';
 import { BUILTIN_BASE } from '../models/modelFiles';
 
 type DedupMethods =
-  'dedup.scan' | 'dedup.resume' | 'dedup.scans' | 'dedup.report' | 'dedup.export' | 'dedup.quarantine' | 'dedup.undo' | 'dedup.actions' | 'dedup.batches';
+  | 'dedup.scan'
+  | 'dedup.resume'
+  | 'dedup.scans'
+  | 'dedup.report'
+  | 'dedup.export'
+  | 'dedup.quarantine'
+  | 'dedup.undo'
+  | 'dedup.actions'
+  | 'dedup.batches'
+  | DedupReviewMethod;
 
 const outcome = (batchId: string, done: FileMoveOutcome[], refused: FileMoveOutcome[], notMoved?: FileMoveOutcome[]) => ({
   batchId,
@@ -119,7 +129,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
     'dedup.report': async ({ scanId }) => {
       await access.scan(scanId);
       const r = await loadScanReport(store, scanId);
-      return {
+      // Duplicates review: reference folders marked, dismissed members hidden.
+      return reviewReport(store, {
         scan: { ...r.scan, settings: storedScanSettings(r.scan.settings), stats: storedScanStats(r.scan.stats) },
         clusters: r.clusters.map((c) => ({
           id: c.id,
@@ -141,9 +152,11 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
             preselect: m.preselect,
             passageText: m.passageText,
             evidence: m.evidence,
+            reference: false,
           })),
         })),
-      };
+        dismissedFiles: 0,
+      });
     },
     'dedup.export': async ({ scanId, format }) => {
       await access.scan(scanId);
@@ -187,5 +200,6 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         undoneAt: r.undoneAt,
       }));
     },
+    ...dedupReviewHandlers(engine),
   };
 }

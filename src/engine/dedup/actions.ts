@@ -28,6 +28,7 @@ import { contentHash } from '../text/normalize';
 import { readDocument as defaultReadDocument } from '../text/readDocument';
 import type { ReadDocumentFn } from './scan';
 import { documentLocations, type DocumentLocation } from './scanQueries';
+import { referenceRefusals } from './referenceFolders';
 
 export type { FileOps } from '../fs/safeMove';
 export { MoveRefusedError } from '../fs/safeMove';
@@ -45,7 +46,7 @@ export class QuarantineUnavailableError extends Error {
 
 /** Why a file was refused, for a UI to act on; the message says it in words. */
 export type RefusalCode =
-  'unknown' | 'gone' | 'changed' | 'last-copy' | 'layer' | 'hard-link' | 'move-failed' | 'changed-in-quarantine' | 'occupied' | 'interrupted';
+  'unknown' | 'gone' | 'changed' | 'last-copy' | 'layer' | 'hard-link' | 'move-failed' | 'changed-in-quarantine' | 'occupied' | 'interrupted' | 'reference';
 
 export interface FileMoveOutcome {
   /** The scanned document (moves); null for restores, which work from the action log. */
@@ -354,7 +355,7 @@ async function explainWriteFailure(dir: string, err: unknown): Promise<string> {
 }
 
 /** A message when the file differs from what the scan saw, else null. */
-async function changedSinceScan(
+export async function changedSinceScan(
   file: string,
   known: { size: number; mtimeMs: number; contentHash: string | null },
   read: ReadDocumentFn,
@@ -380,7 +381,7 @@ async function changedSinceScan(
   return null;
 }
 
-interface Guard {
+export interface Guard {
   message: string;
   code: RefusalCode;
 }
@@ -391,7 +392,7 @@ interface Guard {
  * the chosen set would empty one of its file-level groups (the last copy must stay). A file not
  * chosen counts as a copy left in place only if it is still there as scanned.
  */
-async function planGuards(
+export async function planGuards(
   store: Store,
   scanId: number,
   chosen: readonly number[],
@@ -424,6 +425,9 @@ async function planGuards(
       });
     }
   }
+
+  // Duplicates review (issue 13): files in reference folders are always kept (they count as staying).
+  for (const [d, g] of await referenceRefusals(store, chosen, pathOf)) out.set(d, g);
 
   // Hard links: the same inode as a scanned file that stays where it is (in its group or not:
   // the grouping may report hard links apart). Only files with more than one link are looked at,

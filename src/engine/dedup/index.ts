@@ -83,6 +83,10 @@ export {
   type ReportCluster,
   type ReportMember,
 } from './report';
+// Duplicates review (issue 13).
+export { planQuarantine, type MovePlanResult } from './movePlan';
+export { isInsideFolder, preferReference, referenceFolderOf, referenceFolders, referenceRefusals } from './referenceFolders';
+export { IgnoredPairs, dismissalPairs, ignoredPairsAmong, withoutDismissed } from './ignoreList';
 export { calibrateThreshold, calibrateThresholdDetailed, type ThresholdCalibration } from './calibrate';
 export {
   JudgeFeaturizer,

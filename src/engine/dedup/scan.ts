@@ -41,6 +41,8 @@ import { saveGroups, PRESELECT_LAYERS } from './scan/save';
 import { documentSignatures, passageSignatures } from './scan/signatures';
 import { DedupScanCancelledError, type DedupScanOptions, type DedupScanResult, type DedupScanSettings, type DedupScanStats } from './scan/types';
 import { failStaleScans } from './staleScans';
+import { ignoredPairsAmong, withoutDismissed } from './ignoreList';
+import { preferReference, referenceFolderOf, referenceFolders } from './referenceFolders';
 import {
   DEFAULT_MAX_PASSAGES_FOR_FUZZY,
   DEFAULT_MIN_PASSAGE_CHARS,
@@ -149,13 +151,28 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
 
   const matches = await fileMatches(ctx, contentHashes, contentDocs, docSignatures, vectors, passages);
   ctx.progress('clustering', 0, null);
-  const keepOf = await keepChooser(ctx);
-  const files = fileGroups(contentDocs, matches, passages, keepOf);
+  // Duplicates review (issue 13): files in reference folders are kept first.
+  const refs = await referenceFolders(ctx.store);
+  const keepOf = preferReference(await keepChooser(ctx), (i: number) => referenceFolderOf(ctx.docs[i].absPath, refs) !== null);
+  const allFiles = fileGroups(contentDocs, matches, passages, keepOf);
   const fileGroupOf = new Int32Array(ctx.docs.length).fill(-1);
-  files.forEach((g, gi) => {
+  allFiles.forEach((g, gi) => {
     fileGroupOf[g.keepDoc] = gi;
     for (const m of g.members) fileGroupOf[m.doc] = gi;
   });
+  // Duplicates review (issue 13): members the person said are not duplicates of the kept file stay out.
+  const side = (i: number) => ({ path: ctx.docs[i].absPath, hash: ctx.docs[i].hash });
+  const ignored = await ignoredPairsAmong(
+    ctx.store,
+    ctx.docs.map((d) => d.absPath),
+  );
+  const { groups: files, hidden } = withoutDismissed(
+    allFiles,
+    ignored,
+    (g) => side(g.keepDoc),
+    (m) => side(m.doc),
+  );
+  stats.dismissedFiles = hidden;
 
   let passageOut: ReturnType<typeof passageGroups> = [];
   if (settings.passageLevel) {

@@ -21,6 +21,7 @@ import { jobsRepository } from './repositories/jobs';
 import { quarantineRepository } from './repositories/quarantine';
 import { embeddingCacheRepository, minhashCacheRepository, semanticPairsCacheRepository } from './repositories/caches';
 import type { RepoContext } from './repositories/common';
+import { dedupReviewRepository } from './repositories/dedupReview';
 
 export interface StoreOptions {
   /** Clock in unix ms for every timestamp the repositories write (default Date.now). */
@@ -48,6 +49,8 @@ export function createStore(db: Db, opts: StoreOptions = {}) {
     embeddingCache: embeddingCacheRepository(ctx),
     minhashCache: minhashCacheRepository(ctx),
     semanticPairsCache: semanticPairsCacheRepository(ctx),
+    // Duplicates review (issue 13): reference folders and the not-a-duplicate list.
+    dedupReview: dedupReviewRepository(ctx),
   };
 }
 
@@ -74,4 +77,5 @@ export { APPLICATION_ID, DatabaseNotRecognisedError, type UnrecognisedReason } f
 export { dataDirLayout, resolveDataDir, type DataDirLayout } from './dataDir';
 export type { JobPatch } from './repositories/jobs';
 export type { QuarantineBatchSummary, QuarantineMove, MoveState } from './repositories/quarantine';
+export type { DismissalRow, PairSide, ReferenceFolderRow } from './repositories/dedupReview';
 export * from './types';

@@ -328,6 +328,36 @@ CREATE TABLE quarantine_moves (
 );
 `;
 
+// Duplicates review (issue 13): reference folders, whose files are always kept and never moved,
+// and the "not a duplicate" list. A dismissal is one group (or one file of it) the person said
+// is not a duplicate; its pairs name each file by path and content hash, so a file that changes
+// is judged again. Clearing the list deletes the dismissals (their pairs cascade).
+const V7_DEDUP_REVIEW = `
+CREATE TABLE dedup_reference_folders (
+  path       TEXT    PRIMARY KEY,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE dedup_dismissals (
+  id         INTEGER PRIMARY KEY,
+  scan_id    INTEGER REFERENCES dedup_scans(id) ON DELETE SET NULL,
+  label      TEXT    NOT NULL,
+  files      INTEGER NOT NULL CHECK (files >= 2),
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE dedup_ignored_pairs (
+  dismissal_id INTEGER NOT NULL REFERENCES dedup_dismissals(id) ON DELETE CASCADE,
+  path_a       TEXT    NOT NULL,
+  hash_a       TEXT    NOT NULL,
+  path_b       TEXT    NOT NULL,
+  hash_b       TEXT    NOT NULL,
+  CHECK (path_a < path_b),
+  PRIMARY KEY (dismissal_id, path_a, path_b)
+);
+CREATE INDEX idx_dedup_ignored_pairs_key ON dedup_ignored_pairs(path_a, path_b);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: V1_INITIAL },
   { version: 2, name: 'embedding and minhash caches', up: V2_CACHES },
@@ -349,6 +379,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 6, name: "quarantine batches, moved files' hashes and states", up: V6_QUARANTINE_BATCHES },
+  { version: 7, name: 'duplicates review: reference folders and the not-a-duplicate list', up: V7_DEDUP_REVIEW },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

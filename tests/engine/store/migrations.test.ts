@@ -88,6 +88,11 @@ const SEEDS: Record<number, string> = {
       VALUES ('batch-1', 1, '/q', 1, 'done', 1, 'host', ${T0}, ${T0});
     INSERT INTO quarantine_moves (action_id, sha256, state) VALUES (1, '${'a'.repeat(64)}', 'done');
   `,
+  7: `
+    INSERT INTO dedup_reference_folders (path, created_at) VALUES ('/data/news/originals', ${T0});
+    INSERT INTO dedup_dismissals (id, scan_id, label, files, created_at) VALUES (1, 1, 'a.txt', 2, ${T0});
+    INSERT INTO dedup_ignored_pairs (dismissal_id, path_a, hash_a, path_b, hash_b) VALUES (1, '/data/news/a.txt', 'hash-a', '/data/news/b.txt', 'hash-b');
+  `,
 };
 
 /** Tables and their row counts once the seeds up to `version` are in. */
@@ -140,6 +145,9 @@ describe('migrations', () => {
         'clusters',
         'cluster_members',
         'corpora',
+        'dedup_dismissals',
+        'dedup_ignored_pairs',
+        'dedup_reference_folders',
         'dedup_scans',
         'documents',
         'embedding_cache',

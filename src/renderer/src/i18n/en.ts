@@ -3,6 +3,8 @@
  * parameters (it is typed as `Messages`), so a missing translation fails the typecheck.
  * Functions take what varies; numbers arrive already formatted for the locale.
  */
+import { duplicatesEn } from './sections/duplicates.en';
+
 export const en = {
   languageName: 'English',
   app: {
@@ -290,6 +292,7 @@ export const en = {
     forbidden: 'That path is outside the folders the app may read. Use one of your folders (listed under Documents).',
     unauthorized: 'This page’s access has expired. Open the address that `npm run serve` printed again.',
   },
+  duplicates: duplicatesEn,
   format: {
     dash: '–',
     pending: '…',

@@ -1,5 +1,6 @@
 /** Simplified Chinese. Typed as `Messages`: a key missing here fails the typecheck. */
 import type { Messages } from './en';
+import { duplicatesZh } from './sections/duplicates.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
@@ -267,6 +268,7 @@ export const zh: Messages = {
     forbidden: '这个路径不在应用可读取的文件夹内。请使用您的文件夹之一（在“文档”中列出）。',
     unauthorized: '本页面的访问凭证已失效。请重新打开 `npm run serve` 输出的地址。',
   },
+  duplicates: duplicatesZh,
   format: {
     dash: '–',
     pending: '…',

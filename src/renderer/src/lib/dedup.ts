@@ -8,26 +8,6 @@ export type DedupLayer = DedupCluster['layer'];
 /** Defaults of the engine's layers (defined once in src/shared/thresholds.ts), shown as the sliders' start. */
 export { DEDUP_NEAR_THRESHOLD as DEFAULT_NEAR_THRESHOLD, DEDUP_SEMANTIC_THRESHOLD as DEFAULT_SEMANTIC_THRESHOLD } from '../../../shared/thresholds';
 
-/** A short name of the layer that found a cluster, and what its score means. */
-export const LAYERS: Record<DedupLayer, { label: string; score: string; explain: string }> = {
-  exact: { label: 'Exact copy', score: 'identical', explain: 'the texts are identical (after normalising spaces and line ends)' },
-  near: { label: 'Near duplicate', score: 'Jaccard', explain: 'the texts share most of their word sequences (MinHash estimate of Jaccard similarity)' },
-  semantic: { label: 'Same meaning', score: 'cosine', explain: 'the texts say the same thing in other words (cosine similarity of the model’s embeddings)' },
-  cross: {
-    label: 'Same meaning (confirmed)',
-    score: 'cross-encoder',
-    explain: 'a borderline meaning match that the cross-encoder confirmed (its score, 0 to 1)',
-  },
-  'same-file': { label: 'The same file', score: 'hard link', explain: 'several names of one file (hard links): moving one frees no space' },
-};
-
-/** Whether a group's files may be moved, and whether any are ticked before a person looks. */
-export const CONFIDENCE: Record<DedupCluster['confidence'], { label: string; explain: string }> = {
-  high: { label: 'Pre-selected', explain: 'identical or near-identical copies of the kept file are ticked' },
-  review: { label: 'For review', explain: 'similar meaning only: nothing is ticked until you check the files' },
-  info: { label: 'Information', explain: 'nothing to move' },
-};
-
 /** One line of what a member's match with the kept file rests on (defined once in src/shared). */
 export { evidenceSummary } from '../../../shared/dedupEvidence';
 

@@ -3,7 +3,7 @@
  * scan whose results are open, which files are selected for moving, and the last outcome.
  * One per AppState (kept in a WeakMap, so AppState itself needs no dedup fields).
  */
-import type { DedupReport, FileActionSummary, QuarantineOutcome, ScanSummary } from '../../../shared/api';
+import type { DedupReport, Dismissal, FileActionSummary, QuarantineOutcome, ReferenceFolder, ScanSummary } from '../../../shared/api';
 import type { AppState } from './appState.svelte';
 import { DEFAULT_NEAR_THRESHOLD, DEFAULT_SEMANTIC_THRESHOLD, defaultSelection } from './dedup';
 
@@ -25,6 +25,14 @@ export interface LastOutcome {
   outcome: QuarantineOutcome;
 }
 
+/** The latest thing the review did, shown in the bar at the bottom of the window with its undo. */
+export interface Notice {
+  kind: 'move' | 'undo' | 'dismiss' | 'undismiss' | 'helper' | 'reference';
+  text: string;
+  /** What Undo does, if it can be undone from the bar. */
+  undo?: { label: string; run: () => Promise<void> };
+}
+
 export class DedupState {
   form = $state<DedupForm>({
     excludedRoots: [],
@@ -41,6 +49,9 @@ export class DedupState {
   selected = $state<number[]>([]);
   actions = $state<FileActionSummary[]>([]);
   lastOutcome = $state<LastOutcome | null>(null);
+  notice = $state<Notice | null>(null);
+  references = $state<ReferenceFolder[]>([]);
+  dismissals = $state<Dismissal[]>([]);
   /** The dedup job whose results were already loaded (so a finished job loads them once). */
   loadedJobId = $state<string | null>(null);
 
@@ -63,6 +74,26 @@ export class DedupState {
     this.report = report;
     this.selected = [...defaultSelection(report)];
     this.lastOutcome = null;
+    this.notice = null;
+  }
+
+  /** Loads the open report again (after a dismissal or a reference folder change), keeping the ticks of files still listed. */
+  async reloadReport(): Promise<void> {
+    if (!this.report) return;
+    const report = await this.app.attempt(() => this.app.client.call('dedup.report', { scanId: this.report!.scan.id }), false);
+    if (!report) return;
+    const listed = new Map(report.clusters.flatMap((c) => c.members.map((m) => [m.documentId, m] as const)));
+    this.selected = this.selected.filter((id) => listed.has(id) && !listed.get(id)!.reference);
+    this.report = report;
+  }
+
+  async refreshReview(): Promise<void> {
+    const [references, dismissals] = await Promise.all([
+      this.app.attempt(() => this.app.client.call('dedup.referenceFolders', {}), false),
+      this.app.attempt(() => this.app.client.call('dedup.dismissals', {}), false),
+    ]);
+    if (references) this.references = references;
+    if (dismissals) this.dismissals = dismissals;
   }
 }
 
