@@ -3,6 +3,9 @@
  * parameters (it is typed as `Messages`), so a missing translation fails the typecheck.
  * Functions take what varies; numbers arrive already formatted for the locale.
  */
+import { checkToolsEn } from './sections/check.en';
+import { modelsEn } from './sections/models.en';
+
 export const en = {
   languageName: 'English',
   app: {
@@ -21,6 +24,7 @@ export const en = {
     runs: 'Runs',
     check: 'Check',
     duplicates: 'Duplicates',
+    models: 'Models',
   },
   home: {
     title: 'Welcome',
@@ -282,6 +286,8 @@ export const en = {
     } as Record<string, string>,
     languageUnknown: (code: string) => `another language (${code})`,
   },
+  models: modelsEn,
+  checkTools: checkToolsEn,
   errors: {
     offline:
       'The app cannot reach its engine. If you started it with `npm run serve`, check that it is still running, start it again if needed, and reload this page.',

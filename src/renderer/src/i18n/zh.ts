@@ -1,5 +1,7 @@
 /** Simplified Chinese. Typed as `Messages`: a key missing here fails the typecheck. */
 import type { Messages } from './en';
+import { checkToolsZh } from './sections/check.zh';
+import { modelsZh } from './sections/models.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
@@ -19,6 +21,7 @@ export const zh: Messages = {
     runs: '训练记录',
     check: '比对',
     duplicates: '查重',
+    models: '模型',
   },
   home: {
     title: '欢迎',
@@ -260,6 +263,8 @@ export const zh: Messages = {
     },
     languageUnknown: (code) => `其他语言（${code}）`,
   },
+  models: modelsZh,
+  checkTools: checkToolsZh,
   errors: {
     offline: '应用连接不上它的引擎。如果您是用 `npm run serve` 启动的，请确认它仍在运行，必要时重新启动，然后刷新本页。',
     internal: '应用内部出错了。请重试；如果一直出现，请重启应用。详情：',
