@@ -22,7 +22,7 @@ export const checkToolsEn = {
     'One pair per line: two texts, or a score and two texts; tab- or comma-separated, with or without a header. Lines that cannot be read are listed and the others are checked.',
   bulkFile: 'Pairs file (.tsv, .csv or .txt)',
   bulkTooBig: (max: string) => `The file is longer than ${max} characters. Check a shorter part here, or run “tenc check --pairs FILE” on the command line.`,
-  bulkRead: (n: string, bad: string, layout: string) => `${n} pairs read, ${bad} lines left out (${layout}).`,
+  bulkRead: (n: string, bad: string) => `${n} pairs read, ${bad} lines left out.`,
   bulkProblems: 'Lines left out',
   bulkLine: (line: number, reason: string) => `line ${line}: ${reason}`,
   bulkEmpty: 'No pair could be read from this file.',
@@ -45,4 +45,12 @@ export const checkToolsEn = {
   noteNegation: 'negation differs',
   noteLanguage: 'language not supported',
   noteTruncated: 'cut to the model’s length',
+  /** Why a line of a pairs file was left out (the engine's reasons, worded here). */
+  problem: {
+    noLayout: 'no pair layout recognised: expected two texts per line, or a score and two texts (or a header naming sentence1 and sentence2)',
+    fields: (width: string, tab: boolean, found: string) => `expected ${width} ${tab ? 'tab' : 'comma'}-separated fields, found ${found}`,
+    emptyText: (first: boolean) => `the ${first ? 'first' : 'second'} text is empty`,
+    badScore: (raw: string) => `the score ${raw} is not a number`,
+    badCsv: 'not valid CSV (a quote is not closed, or a field is broken)',
+  },
 };

@@ -22,7 +22,7 @@ export const checkToolsZh: typeof checkToolsEn = {
   bulkIntro: '每行一个句对：两段文字，或一个分数加两段文字；用制表符或逗号分隔，有无表头均可。无法读取的行会列出来，其余的照常比对。',
   bulkFile: '句对文件（.tsv、.csv 或 .txt）',
   bulkTooBig: (max) => `文件超过 ${max} 个字符。请在这里只比对其中一部分，或在命令行运行“tenc check --pairs 文件”。`,
-  bulkRead: (n, bad, layout) => `读到 ${n} 个句对，跳过 ${bad} 行（${layout}）。`,
+  bulkRead: (n, bad) => `读到 ${n} 个句对，跳过 ${bad} 行。`,
   bulkProblems: '跳过的行',
   bulkLine: (line, reason) => `第 ${line} 行：${reason}`,
   bulkEmpty: '这个文件中读不到任何句对。',
@@ -45,4 +45,11 @@ export const checkToolsZh: typeof checkToolsEn = {
   noteNegation: '否定不一致',
   noteLanguage: '语言不受支持',
   noteTruncated: '已截断到模型长度',
+  problem: {
+    noLayout: '无法识别句对格式：每行应为两段文字，或一个分数加两段文字（或有一行表头写明 sentence1 和 sentence2）',
+    fields: (width, tab, found) => `应有 ${width} 个以${tab ? '制表符' : '逗号'}分隔的字段，实际有 ${found} 个`,
+    emptyText: (first) => `${first ? '第一段' : '第二段'}文字为空`,
+    badScore: (raw) => `分数 ${raw} 不是数字`,
+    badCsv: '不是有效的 CSV（引号没有闭合，或字段损坏）',
+  },
 };
