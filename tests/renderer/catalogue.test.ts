@@ -55,6 +55,14 @@ describe('message catalogue', () => {
       'lib/RunPanel.svelte',
       'lib/JobProgress.svelte',
       'lib/LossChart.svelte',
+      // Models area (issue 13).
+      'views/ModelsView.svelte',
+      'lib/models/ModelDetails.svelte',
+      'lib/models/ScoreHistory.svelte',
+      'lib/models/ComparePanel.svelte',
+      'lib/models/LabelPanel.svelte',
+      'lib/check/WordHighlights.svelte',
+      'lib/check/BulkCheck.svelte',
     ];
     for (const f of files) {
       let markup = fs
