@@ -129,8 +129,8 @@ const SourceInput = z.discriminatedUnion('kind', [
 
 export const modelsMethods = {
   'models.details': method<ModelDetails>()(
-    'One model: its lineage, evaluations, what depends on it, and what can be done with it.',
-    z.object({ modelId: Id }).strict(),
+    'One model: its lineage, evaluations, what depends on it, and what can be done with it (null: the built-in model, listed from then on).',
+    z.object({ modelId: Id.nullable() }).strict(),
   ),
   'models.evaluations': method<EvaluationSummary[]>()('Every stored evaluation of every model, oldest first (history and charts).', z.object({}).strict()),
   'models.rename': method<ModelSummary>()('Give a model another name.', z.object({ modelId: Id, name: z.string().trim().min(1).max(200) }).strict()),

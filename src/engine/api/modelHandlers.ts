@@ -150,7 +150,9 @@ export function modelHandlers(engine: Engine): Pick<Handlers, ModelsMethodName> 
     as === 'bi' ? biScores(await models.bulkBi(modelId), pairs, { maxLength: 64 }) : crossScores(await models.bulkCross(modelId!), pairs, { maxLength: 64 });
 
   return {
-    'models.details': async ({ modelId }) => {
+    'models.details': async ({ modelId: requested }) => {
+      // The built-in model's row is made on first use (as eval.run and training do).
+      const modelId = requested ?? (await engine.builtinModelId());
       const row = await visibleModel(modelId);
       const builtin = row.relDir.startsWith(BUILTIN_PREFIX);
       const glove = isGlove(row);

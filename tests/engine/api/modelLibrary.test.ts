@@ -109,7 +109,10 @@ describe('model library', () => {
   }, 120_000);
 
   it('never deletes the built-in model; deleting a trained model removes its folder, and its base then has no children', async () => {
+    const builtinDetails = await engine.invoke('models.details', { modelId: null });
+    expect(builtinDetails).toMatchObject({ builtin: true, canExport: { project: false, onnx: true }, location: null });
     const builtinId = await engine.builtinModelId();
+    expect(builtinDetails.model.id).toBe(builtinId);
     const builtin = await refusal(engine.invoke('models.remove', { modelId: builtinId }));
     expect(builtin.code).toBe('conflict');
     expect(builtin.reason?.key).toBe('model-builtin');
