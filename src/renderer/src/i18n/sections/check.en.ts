@@ -22,7 +22,7 @@ export const checkToolsEn = {
     'One pair per line: two texts, or a score and two texts; tab- or comma-separated, with or without a header. Lines that cannot be read are listed and the others are checked.',
   bulkFile: 'Pairs file (.tsv, .csv or .txt)',
   bulkTooBig: (max: string) => `The file is longer than ${max} characters. Check a shorter part here, or run “tenc check --pairs FILE” on the command line.`,
-  bulkRead: (n: string, bad: string) => `${n} pairs read, ${bad} lines left out.`,
+  bulkRead: (n: string, bad: string) => `${n} ${n === '1' ? 'pair' : 'pairs'} read, ${bad} ${bad === '1' ? 'line' : 'lines'} left out.`,
   bulkProblems: 'Lines left out',
   bulkLine: (line: number, reason: string) => `line ${line}: ${reason}`,
   bulkEmpty: 'No pair could be read from this file.',

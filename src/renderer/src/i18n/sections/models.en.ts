@@ -102,7 +102,8 @@ export const modelsEn = {
   sourceFile: 'A pairs file with known answers (.tsv or .csv)',
   chooseFile: 'Pairs file',
   fileTooBig: (max: string) => `The file is longer than ${max} characters. Use a shorter part, or run “tenc eval FILE” on the command line.`,
-  fileRead: (name: string, n: string, scored: string, bad: string) => `${name}: ${n} pairs, ${scored} with a known answer, ${bad} lines left out.`,
+  fileRead: (name: string, n: string, scored: string, bad: string) =>
+    `${name}: ${n} ${n === '1' ? 'pair' : 'pairs'}, ${scored} with a known answer, ${bad} ${bad === '1' ? 'line' : 'lines'} left out.`,
   fileProblems: 'Lines left out',
   lineProblem: (line: number, reason: string) => `line ${line}: ${reason}`,
   needFile: 'Choose a pairs file first.',
@@ -134,7 +135,7 @@ export const modelsEn = {
   labelledYes: 'labelled: same',
   labelledNo: 'labelled: different',
   skipped: 'skipped',
-  labelledCount: (n: string) => `You have labelled ${n} pairs.`,
+  labelledCount: (n: string) => `You have labelled ${n} ${n === '1' ? 'pair' : 'pairs'}.`,
   removeLabel: 'Remove',
   removeLabelOf: (i: number) => `Remove labelled pair ${i}`,
   labelsTable: 'Your labelled pairs',
