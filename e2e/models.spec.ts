@@ -154,7 +154,7 @@ test.describe('English', () => {
     await shot(page, testInfo, 'models-en');
 
     // The built-in model: no delete.
-    await page.getByRole('button', { name: 'Open USE lite (built-in)' }).click();
+    await page.getByRole('button', { name: 'Open Built-in USE lite (English)' }).click();
     await expect(page.getByTestId('model-builtin-note')).toHaveText('Built-in models cannot be deleted.');
     await expect(page.getByTestId('model-delete')).toHaveCount(0);
     await expect(page.getByTestId('model-evaluations')).toContainText('stsb-sample.tsv');

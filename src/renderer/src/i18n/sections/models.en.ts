@@ -94,6 +94,7 @@ export const modelsEn = {
   secondModel: 'Compare with (optional)',
   noSecond: 'No second model',
   builtinOption: 'Built-in USE lite (English)',
+  gloveName: 'Built-in GloVe word vectors (English)',
   asLabel: 'Score as',
   asBi: 'bi-encoders',
   asCross: 'cross-encoders',

@@ -92,6 +92,7 @@ export const modelsZh: typeof modelsEn = {
   secondModel: '与之比较（可选）',
   noSecond: '不比较',
   builtinOption: '内置 USE lite（英文）',
+  gloveName: '内置 GloVe 词向量（英文）',
   asLabel: '评测方式',
   asBi: '双编码器',
   asCross: '交叉编码器',

@@ -12,6 +12,13 @@ export function sortModels(models: readonly ModelSummary[]): ModelSummary[] {
   );
 }
 
+/** The name shown for a model: the built-in ones in the app's language, others as named. */
+export function displayName(x: Pick<ModelSummary, 'relDir' | 'name'>, m: Messages): string {
+  if (x.relDir === 'builtin:use-lite') return m.models.builtinOption;
+  if (x.relDir === 'builtin:glove') return m.models.gloveName;
+  return x.name;
+}
+
 /** "ships with the app", "a folder you added", "run 3, cycle 2". */
 export function originOf(x: ModelSummary, m: Messages): string {
   if (isBuiltin(x)) return m.models.fromBuiltin;
