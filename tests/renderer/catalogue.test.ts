@@ -63,6 +63,7 @@ describe('message catalogue', () => {
       'lib/models/LabelPanel.svelte',
       'lib/check/WordHighlights.svelte',
       'lib/check/BulkCheck.svelte',
+      'lib/RunOutcome.svelte',
     ];
     for (const f of files) {
       let markup = fs

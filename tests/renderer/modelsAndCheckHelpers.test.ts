@@ -6,6 +6,7 @@ import { bulkCsv, csvField } from '../../src/renderer/src/lib/check/bulkCsv';
 import { problemText } from '../../src/renderer/src/lib/check/pairsProblems';
 import { bestScore, datasetName, originOf, sortModels } from '../../src/renderer/src/lib/models/modelInfo';
 import { parsePairs } from '../../src/engine/text/pairsTsv';
+import { describeRule, judgeRun, runSpec } from '../../src/renderer/src/lib/runMetrics';
 
 const model = (over: Partial<ModelSummary>): ModelSummary => ({
   id: 1,
@@ -84,5 +85,25 @@ describe('pairs file problems in the app language', () => {
     expect(zhTexts[0]).toBe('应有 3 个以制表符分隔的字段，实际有 2 个');
     expect(problemText(parsePairs('just one line of prose\n').problems[0]!.reason, zh)).toBe(zh.checkTools.problem.noLayout);
     expect(problemText('something new', zh)).toBe('something new');
+  });
+});
+
+describe('run outcome in the app language', () => {
+  it('says whether the new model is better in Chinese, with the same figures', () => {
+    const result = {
+      runId: 1,
+      status: 'done' as const,
+      selection: { rule: 'teacher-agreement' as const, cycle: 2, values: [] },
+      selected: { biModelId: 10, crossModelId: 11 },
+      startUserScore: null,
+      cycles: [],
+      comparison: { verdict: 'worse' as const, confidence: 0.1, recommended: 'start' as const, startValue: 0.81, chosenValue: 0.77 },
+    };
+    const zhJudge = judgeRun(result, [], runSpec(null), 12, zh.runOutcome);
+    const enJudge = judgeRun(result, [], runSpec(null), 12, en.runOutcome);
+    expect(enJudge.headline).toMatch(/^Estimated without labels: worse\. .*0\.770 against 0\.810/);
+    expect(zhJudge.headline).toMatch(/^无标注估计：更差。.*0\.770 对 0\.810/);
+    expect(zhJudge.details.join('')).toMatch(/10%/);
+    expect(describeRule(result, 12, runSpec(null), zh.runOutcome)).toContain('12 个留出句对');
   });
 });

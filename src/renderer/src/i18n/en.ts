@@ -5,6 +5,7 @@
  */
 import { checkToolsEn } from './sections/check.en';
 import { modelsEn } from './sections/models.en';
+import { runOutcomeEn } from './sections/runOutcome.en';
 
 export const en = {
   languageName: 'English',
@@ -288,6 +289,7 @@ export const en = {
   },
   models: modelsEn,
   checkTools: checkToolsEn,
+  runOutcome: runOutcomeEn,
   errors: {
     offline:
       'The app cannot reach its engine. If you started it with `npm run serve`, check that it is still running, start it again if needed, and reload this page.',

@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import { checkToolsZh } from './sections/check.zh';
 import { modelsZh } from './sections/models.zh';
+import { runOutcomeZh } from './sections/runOutcome.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
@@ -265,6 +266,7 @@ export const zh: Messages = {
   },
   models: modelsZh,
   checkTools: checkToolsZh,
+  runOutcome: runOutcomeZh,
   errors: {
     offline: '应用连接不上它的引擎。如果您是用 `npm run serve` 启动的，请确认它仍在运行，必要时重新启动，然后刷新本页。',
     internal: '应用内部出错了。请重试；如果一直出现，请重启应用。详情：',
