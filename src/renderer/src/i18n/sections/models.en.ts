@@ -33,7 +33,7 @@ export const modelsEn = {
   emptyName: 'Give the model a name.',
   evaluationsTitle: 'Scores',
   evaluationsNone: 'No score yet: measure it below on pairs with known answers.',
-  colDataset: 'Pairs',
+  colDataset: 'Measured on',
   colMetric: 'Measure',
   colValue: 'Value',
   colPairs: 'Pairs',

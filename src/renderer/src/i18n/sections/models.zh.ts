@@ -35,7 +35,7 @@ export const modelsZh: typeof modelsEn = {
   emptyName: '请给模型起个名字。',
   evaluationsTitle: '得分',
   evaluationsNone: '还没有得分：请在下方用已知答案的句对来评测它。',
-  colDataset: '句对',
+  colDataset: '评测所用句对',
   colMetric: '指标',
   colValue: '数值',
   colPairs: '句对数',
