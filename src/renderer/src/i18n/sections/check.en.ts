@@ -30,7 +30,8 @@ export const checkToolsEn = {
   bulkChecking: (done: string, total: string) => `Checking… ${done} of ${total} pairs`,
   bulkCancel: 'Stop',
   bulkStopped: (done: string, total: string) => `Stopped after ${done} of ${total} pairs; the results so far can be saved.`,
-  bulkSummary: (n: string, yes: string, no: string) => `${n} pairs checked: ${yes} say the same thing, ${no} do not.`,
+  bulkSummary: (n: string, yes: string, no: string) =>
+    `${n} ${n === '1' ? 'pair' : 'pairs'} checked: ${yes} ${yes === '1' ? 'says' : 'say'} the same thing, ${no} ${no === '1' ? 'does' : 'do'} not.`,
   bulkSave: 'Save results as CSV',
   bulkShown: (shown: string, n: string) => `The first ${shown} of ${n} results; the CSV has them all.`,
   colN: '#',
