@@ -7,7 +7,7 @@
  *    one text has "not"/"no"/"n't", where that word ranks among the words by |effect|.
  *  - labels.suggest on a corpus of README files from this machine's /usr/share/doc: wall time and
  *    the spread of the suggested pairs' scores.
- *   npx tsx bench/models-ui.ts [--doc-files 60]
+ *   npx tsx bench/models-ui.ts [--doc-files 60] [--parts compare,highlights,suggest]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +16,10 @@ import { Engine } from '../src/engine/api/engine';
 import { loadScoredPairs, datasetPath } from '../src/engine/eval/stsData';
 import type { CompareResult } from '../src/shared/api';
 
-const docFiles = Number(process.argv[process.argv.indexOf('--doc-files') + 1] || 60);
+const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const docFiles = Number(arg('--doc-files') ?? 60);
+/** Which parts to run: compare, highlights, suggest (default all). */
+const parts = new Set((arg('--parts') ?? 'compare,highlights,suggest').split(','));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-bench-models-'));
 const docs = path.join(dir, 'docs');
 fs.mkdirSync(docs);
@@ -24,7 +27,7 @@ const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: '
 const ms = (t0: number) => Math.round(performance.now() - t0);
 
 try {
-  for (const name of ['stsb-dev', 'sickr-trial']) {
+  for (const name of parts.has('compare') ? ['stsb-dev', 'sickr-trial'] : []) {
     const content = fs.readFileSync(datasetPath(name), 'utf8');
     const t0 = performance.now();
     const { jobId } = await engine.invoke('eval.compare', { source: { kind: 'content', name, content: content.slice(0, 900_000) }, modelIds: [null] });
@@ -32,7 +35,7 @@ try {
     const r = job!.result as CompareResult;
     console.log(`eval.compare ${name}: n=${r.n} spearman=${r.results[0]!.spearman.toFixed(4)} pearson=${r.results[0]!.pearson.toFixed(4)} wall=${ms(t0)} ms`);
   }
-  {
+  if (parts.has('compare')) {
     const content = fs.readFileSync(datasetPath('stsb-dev'), 'utf8');
     const t0 = performance.now();
     const { jobId } = await engine.invoke('eval.compare', { source: { kind: 'content', name: 'stsb-dev', content }, modelIds: [null, null] });
@@ -40,6 +43,14 @@ try {
     console.log(`eval.compare stsb-dev built-in vs itself: secondBetter=${r.secondBetter} verdict=${r.verdict} wall=${ms(t0)} ms`);
   }
 
+  if (parts.has('highlights')) await highlights();
+  if (parts.has('suggest')) await suggest();
+} finally {
+  await engine.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function highlights(): Promise<void> {
   const dev = await loadScoredPairs('stsb-dev');
   const times: number[] = [];
   for (let i = 0; i < 100; i++) {
@@ -78,7 +89,9 @@ try {
   console.log(
     `negation word rank by |effect| on ${ranks.length} SICK-R trial pairs with a negation in one text only: median ${ranks[Math.floor(ranks.length / 2)]}, in the top 3 for ${top3} (${((100 * top3) / Math.max(1, ranks.length)).toFixed(0)}%), words per pair ${meanWords.toFixed(1)}`,
   );
+}
 
+async function suggest(): Promise<void> {
   const candidates = fs
     .readdirSync('/usr/share/doc')
     .flatMap((p) => ['README', 'README.md', 'README.Debian', 'README.txt'].map((f) => path.join('/usr/share/doc', p, f)))
@@ -95,7 +108,4 @@ try {
   );
   for (const p of [suggested[0]!, suggested[Math.floor(suggested.length / 2)]!, suggested.at(-1)!])
     console.log(`  ${p.score.toFixed(2)} | ${p.a.slice(0, 90)} | ${p.b.slice(0, 90)}`);
-} finally {
-  await engine.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 }
