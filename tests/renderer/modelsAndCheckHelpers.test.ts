@@ -4,7 +4,7 @@ import { en } from '../../src/renderer/src/i18n/en';
 import { zh } from '../../src/renderer/src/i18n/zh';
 import { bulkCsv, csvField } from '../../src/renderer/src/lib/check/bulkCsv';
 import { problemText } from '../../src/renderer/src/lib/check/pairsProblems';
-import { bestScore, datasetName, originOf, sortModels } from '../../src/renderer/src/lib/models/modelInfo';
+import { bestScore, datasetName, displayName, originOf, sortModels } from '../../src/renderer/src/lib/models/modelInfo';
 import { parsePairs } from '../../src/engine/text/pairsTsv';
 import { describeRule, judgeRun, runSpec } from '../../src/renderer/src/lib/runMetrics';
 
@@ -35,6 +35,10 @@ describe('model library helpers', () => {
     expect(originOf(list[0]!, en)).toBe(en.models.fromBuiltin);
     expect(originOf(list[3]!, zh)).toBe('训练 2，第 2 轮');
     expect(datasetName('labels', zh)).toBe('您标注的句对');
+    expect(displayName(model({ name: 'run 3 · cycle 2 · cross-encoder · glove' }), zh)).toBe('训练 3 · 第 2 轮 · 交叉编码器 · glove');
+    expect(displayName(model({ name: 'run 3 · cycle 2 · bi-encoder' }), en)).toBe('run 3 · cycle 2 · bi-encoder');
+    expect(displayName(model({ name: 'contracts v1' }), zh)).toBe('contracts v1');
+    expect(displayName(model({ relDir: 'builtin:use-lite', name: 'USE lite (built-in)' }), zh)).toBe('内置 USE lite（英文）');
   });
 
   it('best score is the highest latest Spearman over the datasets', () => {

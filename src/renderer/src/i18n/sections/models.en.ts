@@ -95,6 +95,8 @@ export const modelsEn = {
   noSecond: 'No second model',
   builtinOption: 'Built-in USE lite (English)',
   gloveName: 'Built-in GloVe word vectors (English)',
+  trainedName: (run: number, cycle: number, kind: 'bi' | 'cross', member: string | null) =>
+    `run ${run} · cycle ${cycle} · ${kind === 'bi' ? 'bi-encoder' : 'cross-encoder'}${member ? ` · ${member}` : ''}`,
   asLabel: 'Score as',
   asBi: 'bi-encoders',
   asCross: 'cross-encoders',

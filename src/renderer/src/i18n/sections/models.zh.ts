@@ -93,6 +93,7 @@ export const modelsZh: typeof modelsEn = {
   noSecond: '不比较',
   builtinOption: '内置 USE lite（英文）',
   gloveName: '内置 GloVe 词向量（英文）',
+  trainedName: (run, cycle, kind, member) => `训练 ${run} · 第 ${cycle} 轮 · ${kind === 'bi' ? '双编码器' : '交叉编码器'}${member ? ` · ${member}` : ''}`,
   asLabel: '评测方式',
   asBi: '双编码器',
   asCross: '交叉编码器',

@@ -16,6 +16,9 @@ export function sortModels(models: readonly ModelSummary[]): ModelSummary[] {
 export function displayName(x: Pick<ModelSummary, 'relDir' | 'name'>, m: Messages): string {
   if (x.relDir === 'builtin:use-lite') return m.models.builtinOption;
   if (x.relDir === 'builtin:glove') return m.models.gloveName;
+  // The name a run gives its models ("run 3 · cycle 2 · bi-encoder · glove"), until the user renames one.
+  const given = /^run (\d+) · cycle (\d+) · (bi|cross)-encoder(?: · (.+))?$/.exec(x.name);
+  if (given) return m.models.trainedName(Number(given[1]), Number(given[2]), given[3] as 'bi' | 'cross', given[4] ?? null);
   return x.name;
 }
 
