@@ -6,6 +6,9 @@
  * (Electron IPC through the preload, and the local HTTP server) carry exactly these calls.
  */
 import { z } from 'zod';
+// Model library, evaluation history and compare, labelling, highlights (issue 13, models area).
+import { modelsMethods, type CompareResult } from './modelsApi';
+export type * from './modelsApi';
 
 /** A method declaration: the input schema is checked at run time, the output is a type only. */
 export interface MethodDef<I extends z.ZodType, O> {
@@ -164,6 +167,8 @@ export interface JobResults {
   train: TrainRunResult;
   eval: EvalResult;
   dedup: DedupScanResult;
+  /** eval.compare (models area). */
+  compare: CompareResult;
 }
 export type JobKind = keyof JobResults;
 
@@ -773,6 +778,8 @@ export const methods = {
   ),
   'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),
   ...DedupReviewMethods,
+  // Models area (issue 13): model library, evaluation history and compare, labelling, highlights.
+  ...modelsMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -795,6 +802,10 @@ export type ApiErrorCode = 'bad_request' | 'unknown_method' | 'forbidden_path' |
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;
+  /** A stable key for the situation, for user interfaces that word it in the user's language (message is English). */
+  reason?: string;
+  /** Values the reason's wording needs (a name, a count). */
+  params?: Record<string, string | number>;
 }
 
 /** The typed client every user interface codes against, whatever the transport. */

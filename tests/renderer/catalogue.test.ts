@@ -62,6 +62,15 @@ describe('message catalogue', () => {
       'lib/duplicates/FileDialog.svelte',
       'lib/duplicates/MoveDialog.svelte',
       'lib/duplicates/ReviewLists.svelte',
+      // Models area (issue 13).
+      'views/ModelsView.svelte',
+      'lib/models/ModelDetails.svelte',
+      'lib/models/ScoreHistory.svelte',
+      'lib/models/ComparePanel.svelte',
+      'lib/models/LabelPanel.svelte',
+      'lib/check/WordHighlights.svelte',
+      'lib/check/BulkCheck.svelte',
+      'lib/RunOutcome.svelte',
     ];
     for (const f of files) {
       let markup = fs

@@ -7,6 +7,7 @@ import { JobRunner } from '../jobs/jobRunner';
 import { createStore, LATEST_SCHEMA_VERSION, openDatabase, resolveDataDir, type DataDirLayout, type Db, type Store } from '../store';
 import { dispatch, type Handlers } from './dispatch';
 import { dedupHandlers } from './dedupHandlers';
+import { modelHandlers } from './modelHandlers';
 import { modelSummary, storedRunResult, storedRunSettings } from './storedShapes';
 import { ApiError } from './errors';
 import { PathPolicy } from './pathPolicy';
@@ -290,6 +291,8 @@ export class Engine {
         );
       },
       ...dedupHandlers(this),
+      // Models area (issue 13): model library, evaluation history and compare, labelling, highlights.
+      ...modelHandlers(this),
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);
         if (!job) throw new ApiError('not_found', `No job with id ${jobId}.`);

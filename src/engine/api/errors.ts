@@ -6,13 +6,19 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** A stable key a user interface can word in its own language (ApiErrorBody.reason), with its values. */
+    readonly reason?: { key: string; params?: Record<string, string | number> },
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
   toBody(): ApiErrorBody {
-    return { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.reason ? { reason: this.reason.key, ...(this.reason.params ? { params: this.reason.params } : {}) } : {}),
+    };
   }
 }
 

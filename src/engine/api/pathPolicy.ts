@@ -42,7 +42,7 @@ export class PathPolicy {
   /** Resolves `p` and returns its real path if it lies inside a granted root; throws otherwise. */
   resolveAllowed(p: string): string {
     if (!path.isAbsolute(p)) {
-      throw new ApiError('forbidden_path', `Path must be absolute: ${p}`);
+      throw new ApiError('forbidden_path', `Path must be absolute: ${p}`, { key: 'path-relative', params: { path: p } });
     }
     const real = realpathOrThrow(path.resolve(p));
     if (this.insideRoot(real)) return real;
@@ -50,6 +50,7 @@ export class PathPolicy {
       'forbidden_path',
       `The path ${p} is outside the folders you have chosen. Choose it with "Add folder" first` +
         (this.roots.size ? ` (allowed: ${this.list().join(', ')}).` : ' (no folder has been chosen yet).'),
+      { key: 'path-outside', params: { path: p } },
     );
   }
 }
@@ -74,7 +75,7 @@ function realpathOrThrow(p: string): string {
     return fs.realpathSync.native(p);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ApiError('not_found', `No such file or folder: ${p}`);
+    if (code === 'ENOENT') throw new ApiError('not_found', `No such file or folder: ${p}`, { key: 'path-missing', params: { path: p } });
     if (code === 'EACCES' || code === 'EPERM') throw new ApiError('forbidden_path', `Permission denied: ${p}`);
     throw new ApiError('bad_request', `Cannot resolve path ${p}: ${(err as Error).message}`);
   }

@@ -144,6 +144,27 @@ export class ModelCache {
     return (await loadModel(path.join(this.dataRoot, row.relDir))).model;
   }
 
+  /** Drops the loaded copies of one model (it was deleted or its files changed). */
+  forget(modelId: number): void {
+    const prefix = `${modelId}:`;
+    for (const [key, entry] of this.cache) {
+      if (!key.startsWith(prefix)) continue;
+      this.cache.delete(key);
+      void entry.then(
+        (m) => m.dispose(),
+        () => undefined,
+      );
+    }
+    for (const [key, entry] of this.onnx) {
+      if (!key.startsWith(prefix)) continue;
+      this.onnx.delete(key);
+      void entry.then(
+        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined),
+        () => undefined,
+      );
+    }
+  }
+
   dispose(): void {
     for (const entry of this.cache.values())
       void entry.then(

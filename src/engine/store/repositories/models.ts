@@ -107,6 +107,11 @@ export function modelsRepository({ db, now }: RepoContext) {
       return rows.map(toModel);
     },
 
+    /** Renames a model (names need not be unique); false when there is no such model. */
+    async rename(id: number, name: string): Promise<boolean> {
+      return (await db.run('UPDATE models SET name = ? WHERE id = ?', [name, id])).changes > 0;
+    },
+
     /** Deletes a model record (its evaluations and cached embeddings go too; children are unlinked). */
     async remove(id: number): Promise<boolean> {
       return (await db.run('DELETE FROM models WHERE id = ?', [id])).changes > 0;

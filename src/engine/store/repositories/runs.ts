@@ -192,6 +192,12 @@ export function evaluationsRepository({ db, now }: RepoContext) {
       return rows.map(toEvaluation);
     },
 
+    /** Every evaluation of every model, oldest first (history across models and runs). */
+    async listAll(): Promise<Evaluation[]> {
+      const rows = await db.all<EvaluationRow>(`SELECT ${EVAL_COLUMNS} FROM evaluations ORDER BY id`);
+      return rows.map(toEvaluation);
+    },
+
     /** Evaluations made during a training run, oldest first. */
     async listForRun(runId: number): Promise<Evaluation[]> {
       const rows = await db.all<EvaluationRow>(`SELECT ${EVAL_COLUMNS} FROM evaluations WHERE run_id = ? ORDER BY id`, [runId]);

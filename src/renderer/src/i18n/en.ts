@@ -4,6 +4,9 @@
  * Functions take what varies; numbers arrive already formatted for the locale.
  */
 import { duplicatesEn } from './sections/duplicates.en';
+import { checkToolsEn } from './sections/check.en';
+import { modelsEn } from './sections/models.en';
+import { runOutcomeEn } from './sections/runOutcome.en';
 
 export const en = {
   languageName: 'English',
@@ -23,6 +26,7 @@ export const en = {
     runs: 'Runs',
     check: 'Check',
     duplicates: 'Duplicates',
+    models: 'Models',
   },
   home: {
     title: 'Welcome',
@@ -284,6 +288,9 @@ export const en = {
     } as Record<string, string>,
     languageUnknown: (code: string) => `another language (${code})`,
   },
+  models: modelsEn,
+  checkTools: checkToolsEn,
+  runOutcome: runOutcomeEn,
   errors: {
     offline:
       'The app cannot reach its engine. If you started it with `npm run serve`, check that it is still running, start it again if needed, and reload this page.',

@@ -1,6 +1,9 @@
 /** Simplified Chinese. Typed as `Messages`: a key missing here fails the typecheck. */
 import type { Messages } from './en';
 import { duplicatesZh } from './sections/duplicates.zh';
+import { checkToolsZh } from './sections/check.zh';
+import { modelsZh } from './sections/models.zh';
+import { runOutcomeZh } from './sections/runOutcome.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
@@ -20,6 +23,7 @@ export const zh: Messages = {
     runs: '训练记录',
     check: '比对',
     duplicates: '查重',
+    models: '模型',
   },
   home: {
     title: '欢迎',
@@ -261,6 +265,9 @@ export const zh: Messages = {
     },
     languageUnknown: (code) => `其他语言（${code}）`,
   },
+  models: modelsZh,
+  checkTools: checkToolsZh,
+  runOutcome: runOutcomeZh,
   errors: {
     offline: '应用连接不上它的引擎。如果您是用 `npm run serve` 启动的，请确认它仍在运行，必要时重新启动，然后刷新本页。',
     internal: '应用内部出错了。请重试；如果一直出现，请重启应用。详情：',

@@ -11,10 +11,10 @@ import { humanError } from './humanError';
 import { mergeLossPoints, type LossPoint } from './runMetrics';
 import { livePoint } from './trainProgress';
 
-export type ViewName = 'home' | 'documents' | 'train' | 'runs' | 'check' | 'duplicates';
+export type ViewName = 'home' | 'documents' | 'train' | 'runs' | 'models' | 'check' | 'duplicates';
 
 /** The views in navigation order; each one's label is `i18n.m.nav[name]`. */
-export const VIEWS: ViewName[] = ['home', 'documents', 'train', 'runs', 'check', 'duplicates'];
+export const VIEWS: ViewName[] = ['home', 'documents', 'train', 'runs', 'models', 'check', 'duplicates'];
 
 export interface TrainForm {
   source: 'corpus' | 'pairs';

@@ -1,10 +1,13 @@
-import type { ApiClient, EngineEvent, MethodInput, MethodName, MethodOutput, PreloadBridge } from '../../../shared/api';
+import type { ApiClient, ApiErrorBody, EngineEvent, MethodInput, MethodName, MethodOutput, PreloadBridge } from '../../../shared/api';
 
 /** An error returned by the engine, with the code and message it sent. */
 export class ClientError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** A stable key the renderer words in the user's language (ApiErrorBody.reason), with its values. */
+    readonly reason?: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -21,7 +24,7 @@ function electronClient(bridge: PreloadBridge): ApiClient {
     transport: 'electron',
     async call<M extends MethodName>(method: M, input: MethodInput<M>) {
       const reply = await bridge.call(method, input);
-      if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message);
+      if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.reason, reply.error.params);
       return reply.result as MethodOutput<M>;
     },
     onEvent: (listener) => bridge.onEvent(listener),
@@ -55,8 +58,9 @@ function httpClient(): ApiClient {
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
         body: JSON.stringify(input ?? {}),
       });
-      const reply = (await res.json()) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
-      if (!reply.ok) throw new ClientError(reply.error?.code ?? 'internal', reply.error?.message ?? `HTTP ${res.status}`);
+      const reply = (await res.json()) as { ok: boolean; result?: unknown; error?: ApiErrorBody };
+      if (!reply.ok)
+        throw new ClientError(reply.error?.code ?? 'internal', reply.error?.message ?? `HTTP ${res.status}`, reply.error?.reason, reply.error?.params);
       return reply.result as MethodOutput<M>;
     },
     onEvent(listener) {

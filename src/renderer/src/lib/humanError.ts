@@ -8,6 +8,9 @@ import { ClientError } from './client';
 
 export function humanError(err: unknown, m: Messages): string {
   if (err instanceof ClientError) {
+    // A situation the engine named: worded in the user's language (the engine's message is English).
+    const say = err.reason ? m.models.reasons[err.reason] : undefined;
+    if (say) return say(err.params ?? {});
     switch (err.code) {
       case 'internal':
         return `${m.errors.internal} ${err.message.replace(/^Internal error: /, '')}`;

@@ -4,6 +4,9 @@
  * API's RunDetails, so every view tells the same story.
  */
 import type { BaseDescription, RunDetails, RunSettings, TrainRunResult } from '../../../shared/api';
+import { runOutcomeEn } from '../i18n/sections/runOutcome.en';
+
+type RunOutcomeMessages = typeof runOutcomeEn;
 
 export type { BaseDescription };
 
@@ -121,8 +124,9 @@ export function runSpec(settings: RunSettings | null): RunSpec {
   };
 }
 
-export function describeBase(b: BaseDescription): string {
-  return b.kind === 'builtin' ? 'Built-in USE lite' : `Hugging Face model in ${b.dir}`;
+export function describeBase(b: BaseDescription, t: RunOutcomeMessages = runOutcomeEn): string {
+  if (b.kind === 'builtin') return (b as { name?: string }).name === 'glove' ? t.baseGlove : t.baseBuiltin;
+  return t.baseHf(b.dir);
 }
 
 export interface Judgement {
@@ -141,80 +145,58 @@ const SAME_WITHIN = 0.005;
  * user's labelled pairs measure it; without them the held-out agreement between the run's own
  * bi- and cross-encoder is an indication and is reported as one.
  */
-export function judgeRun(result: RunResult | null, rows: readonly CycleRow[], spec: RunSpec, heldOut: number | null): Judgement {
+export function judgeRun(
+  result: RunResult | null,
+  rows: readonly CycleRow[],
+  spec: RunSpec,
+  heldOut: number | null,
+  t: RunOutcomeMessages = runOutcomeEn,
+): Judgement {
   if (!result) {
-    return { kind: 'pending', answer: 'unknown', headline: 'No answer yet: the run has not finished.', details: [] };
+    return { kind: 'pending', answer: 'unknown', headline: t.pending, details: [] };
   }
   const chosen = result.selection.cycle;
   const chosenRow = rows.find((r) => r.cycle === chosen);
   const after = chosenRow?.userScore ?? result.cycles.find((c) => c.cycle === chosen)?.userScore ?? null;
   const before = result.startUserScore;
   if (before !== null && after !== null) {
-    const metric = spec.userLabels?.scale === 'binary' ? 'ROC-AUC' : 'Spearman correlation';
-    const on = spec.userLabels ? `your ${spec.userLabels.count} labelled pairs` : 'your labelled pairs';
+    const metric = spec.userLabels?.scale === 'binary' ? t.metricRoc : t.metricSpearman;
+    const on = t.onLabels(spec.userLabels ? spec.userLabels.count : null);
     const delta = after - before;
     const answer = delta > SAME_WITHIN ? 'better' : delta < -SAME_WITHIN ? 'worse' : 'same';
-    const headline =
-      answer === 'better'
-        ? `Yes: on ${on} the new model scores ${after.toFixed(3)}, the model you started with ${before.toFixed(3)}.`
-        : answer === 'worse'
-          ? `No: on ${on} the new model scores ${after.toFixed(3)}, lower than the ${before.toFixed(3)} of the model you started with.`
-          : `About the same: on ${on} the new model scores ${after.toFixed(3)}, the model you started with ${before.toFixed(3)}.`;
-    return {
-      kind: 'measured',
-      answer,
-      headline,
-      details: [`Measured with ${metric} against your labels (1 is perfect). Labelled pairs are few, so small differences may be chance.`],
-    };
+    const say = answer === 'better' ? t.measuredBetter : answer === 'worse' ? t.measuredWorse : t.measuredSame;
+    return { kind: 'measured', answer, headline: say(on, after.toFixed(3), before.toFixed(3)), details: [t.measuredDetail(metric)] };
   }
   const c = result.comparison;
   if (c) {
     const pct = (x: number) => `${Math.round(100 * x)}%`;
-    const on = `${heldOut ?? 'the'} held-out pairs the run never trained on`;
+    const on = t.heldOutOn(heldOut);
+    const [chosenValue, startValue] = [c.chosenValue.toFixed(3), c.startValue.toFixed(3)];
     const headline =
       c.verdict === 'better'
-        ? `Estimated without labels: better. Cycle ${chosen}'s bi-encoder agrees more with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}).`
+        ? t.estBetter(chosen, chosenValue, startValue, on)
         : c.verdict === 'worse'
-          ? `Estimated without labels: worse. Cycle ${chosen}'s bi-encoder agrees less with the run's strongest judge of pairs than the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}). Keep using the model you started with.`
-          : `Estimated without labels: about the same as the model you started with (${c.chosenValue.toFixed(3)} against ${c.startValue.toFixed(3)} on ${on}; the difference could be chance).`;
+          ? t.estWorse(chosen, chosenValue, startValue, on)
+          : t.estSame(chosenValue, startValue, on);
     return {
       kind: 'indication',
       answer: c.verdict,
       headline,
-      details: [
-        `The judge is the last cycle's cross-encoder together with the run's other evidence (token alignment, word vectors), which reads both texts at once. Cycle ${chosen} came out ahead of the start in ${pct(c.confidence)} of 200 resamples of those pairs.`,
-        ...(heldOut !== null && heldOut < 30
-          ? [`With only ${heldOut} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`]
-          : []),
-        'It is an estimate, not a measurement: to be sure, check a few pairs whose answer you know (Check), or give the run labelled pairs.',
-      ],
+      details: [t.judgeDetail(chosen, pct(c.confidence)), ...(heldOut !== null && heldOut < 30 ? [t.fewHeldOutVerdict(heldOut)] : []), t.estimateNote],
     };
   }
-  const agreements = rows.filter((r) => r.agreement !== null).map((r) => `cycle ${r.cycle}: ${r.agreement!.toFixed(3)}`);
+  const agreements = rows.filter((r) => r.agreement !== null).map((r) => t.agreementItem(r.cycle, r.agreement!.toFixed(3)));
   const details = [
-    agreements.length
-      ? `Held-out agreement between the run's bi-encoder and cross-encoder (Spearman, 1 = they rank the pairs identically) on ${heldOut ?? 'a few'} pairs the run never trained on — ${agreements.join(', ')}.`
-      : 'There was no held-out agreement to report (too few held-out pairs).',
-    ...(heldOut !== null && heldOut < 30
-      ? [`With only ${heldOut} held-out pairs this figure moves a lot by chance; a run on more text gives a steadier one.`]
-      : []),
-    'High agreement suggests the two models learned something consistent. It is an indication, not a measurement: both models can agree and still be wrong, and the model you started with has no agreement figure to compare with.',
-    'To find out, check a few pairs whose answer you know with the new model and with the built-in one (Check).',
+    agreements.length ? t.agreementDetail(heldOut, agreements.join(', ')) : t.noAgreement,
+    ...(heldOut !== null && heldOut < 30 ? [t.fewHeldOutFigure(heldOut)] : []),
+    t.highAgreement,
+    t.toFindOut,
   ];
-  return {
-    kind: 'indication',
-    answer: 'unknown',
-    headline: 'This run cannot measure it: it had no labelled pairs to compare the new model with the one you started with.',
-    details,
-  };
+  return { kind: 'indication', answer: 'unknown', headline: t.cannotMeasure, details };
 }
 
-export function describeRule(result: RunResult, heldOut: number | null, spec: RunSpec): string {
-  if (result.selection.rule === 'user-labels') {
-    return `Chosen by your labelled pairs${spec.userLabels ? ` (${spec.userLabels.count})` : ''}: the cycle whose bi-encoder scored best on them.`;
-  }
-  if (result.selection.rule === 'teacher-agreement') {
-    return `Chosen without labels: of the model you started with and every cycle, the bi-encoder that agreed most with the run's last cross-encoder and its evidence on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
-  }
-  return `Chosen without labels: the cycle whose bi- and cross-encoder agreed most on ${heldOut ?? 'the'} held-out pairs the run never trained on.`;
+export function describeRule(result: RunResult, heldOut: number | null, spec: RunSpec, t: RunOutcomeMessages = runOutcomeEn): string {
+  if (result.selection.rule === 'user-labels') return t.ruleLabels(spec.userLabels ? spec.userLabels.count : null);
+  if (result.selection.rule === 'teacher-agreement') return t.ruleTeacher(t.heldOutOn(heldOut));
+  return t.ruleAgreement(t.heldOutOn(heldOut));
 }
