@@ -7,7 +7,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProce
 import path from 'node:path';
 import { EngineHostClient } from '../engine/host/hostClient';
 import type { HostMessage } from '../engine/host/protocol';
-import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT } from '../shared/ipcChannels';
+import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_GRANT_DROPPED } from '../shared/ipcChannels';
+import { droppedFolderPath } from './droppedFolder';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { buildMenu } from './menu';
 
@@ -87,6 +88,21 @@ async function main(): Promise<void> {
     const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] });
     if (picked.canceled || picked.filePaths.length === 0) return null;
     return eng.grant(picked.filePaths[0]!);
+  });
+  // A folder dropped on the window: its path is checked, then the person confirms in a native dialog.
+  ipcMain.handle(IPC_GRANT_DROPPED, async (event, raw: unknown) => {
+    if (!isTrustedSender(event) || !mainWindow) return null;
+    const folder = droppedFolderPath(raw);
+    if (!folder) return null;
+    const answer = await dialog.showMessageBox(mainWindow, {
+      type: 'question',
+      buttons: ['Allow', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+      message: 'Let TransEncoder Studio read this folder?',
+      detail: `${folder}\n\nThe app reads the files in it; it never changes them without asking.`,
+    });
+    return answer.response === 0 ? eng.grant(folder) : null;
   });
   eng.onEvent((ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
 

@@ -6,6 +6,7 @@
  * (Electron IPC through the preload, and the local HTTP server) carry exactly these calls.
  */
 import { z } from 'zod';
+import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView } from './shellApi';
 
 /** A method declaration: the input schema is checked at run time, the output is a type only. */
 export interface MethodDef<I extends z.ZodType, O> {
@@ -690,6 +691,29 @@ export const methods = {
     z.object({ scanId: Id.optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
   ),
   'dedup.actions': method<FileActionSummary[]>()('The log of file actions (moves and restores), newest first.', z.object({ scanId: Id.optional() }).strict()),
+  // --- Shell (issue 13: folders, settings, corpus management, compute) ---
+  'folders.browse': method<FolderListing>()(
+    'The sub-folders of a folder inside the allowed folders (without a path: the allowed folders). Refuses anything outside them.',
+    z.object({ path: FsPath.optional() }).strict(),
+  ),
+  'settings.get': method<SettingsView>()('The settings kept in the data folder (settings.json).', z.object({}).strict()),
+  'settings.set': method<SettingsView>()('Change some settings; the file is written atomically.', SettingsPatch),
+  'app.compute': method<ComputeInfo>()('What the app computes with (backend, cores, threads) and the training time of the runs.', z.object({}).strict()),
+  'corpora.details': method<CorpusDetails>()('A corpus with its counts and its skipped files grouped by reason.', z.object({ corpusId: Id }).strict()),
+  'corpora.passages': method<PassageRow[]>()(
+    'The passages a document of a corpus was split into.',
+    z.object({ corpusId: Id, documentId: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+  ),
+  'corpora.rename': method<{ id: number; name: string }>()('Rename a corpus.', z.object({ corpusId: Id, name: NonEmpty.max(200) }).strict()),
+  'corpora.rescan': method<{ jobId: string }>()(
+    "Read a folder corpus's folder again: new and changed files are read, gone ones dropped (a long job).",
+    z.object({ corpusId: Id }).strict(),
+  ),
+  'corpora.delete': method<{ removed: boolean; documents: number }>()(
+    "Delete a corpus from the app's store (its documents and passages); the files in the folder are never touched.",
+    z.object({ corpusId: Id }).strict(),
+  ),
+  // --- end Shell ---
 } as const;
 
 export type Methods = typeof methods;
@@ -720,6 +744,8 @@ export interface ApiClient {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Ask the user for a folder (native dialog in Electron); null when the transport has no dialog. */
   chooseFolder?: () => Promise<string | null>;
+  /** Electron: allow the folder a person dropped on the window (after a native confirmation); its path, or null. */
+  grantDroppedFolder?: (file: unknown) => Promise<string | null>;
   readonly transport: 'electron' | 'http';
 }
 
@@ -728,4 +754,6 @@ export interface PreloadBridge {
   call(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   chooseFolder(): Promise<string | null>;
+  /** The dropped File (a DOM File object) whose folder to allow; the main process asks the person first. */
+  grantDroppedFolder(file: unknown): Promise<string | null>;
 }

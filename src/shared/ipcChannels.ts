@@ -2,3 +2,5 @@
 export const IPC_CALL = 'tenc:call';
 export const IPC_EVENT = 'tenc:event';
 export const IPC_CHOOSE_FOLDER = 'tenc:choose-folder';
+/** A folder dropped on the window: the main process asks the person, then allows it. */
+export const IPC_GRANT_DROPPED = 'tenc:grant-dropped';

@@ -77,7 +77,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         roots: allowed,
         embed: fns.embed,
         score: fns.score,
-        thresholds,
+        // Thresholds not given take the person's defaults from the settings, then the calibrated ones.
+        thresholds: { ...engine.settings.dedupThresholds(), ...thresholds },
         settings: { passageLevel, embedModelId: fns.embedModelId },
       });
       return { jobId: job.id };
