@@ -713,6 +713,10 @@ export const methods = {
     "Delete a corpus from the app's store (its documents and passages); the files in the folder are never touched.",
     z.object({ corpusId: Id }).strict(),
   ),
+  'app.sampleCorpus': method<{ path: string }>()(
+    "The sample corpus for the guided tour: copied into the data folder and allowed; returns its folder.",
+    z.object({}).strict(),
+  ),
   // --- end Shell ---
 } as const;
 

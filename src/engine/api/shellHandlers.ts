@@ -11,6 +11,7 @@ import { ApiError } from './errors';
 import type { Engine } from './engine';
 import { rescanFolderCorpus } from '../corpus/rescanFolderCorpus';
 import { cpuThreads, machineCores } from '../settings/cpuThreads';
+import { sampleCorpusCopy } from '../settings/sampleCorpus';
 
 type ShellMethods =
   | 'folders.browse'
@@ -21,7 +22,8 @@ type ShellMethods =
   | 'corpora.passages'
   | 'corpora.rename'
   | 'corpora.rescan'
-  | 'corpora.delete';
+  | 'corpora.delete'
+  | 'app.sampleCorpus';
 
 /** A listing stops at this many sub-folders. */
 export const MAX_LISTED_FOLDERS = 1000;
@@ -100,6 +102,17 @@ export function shellHandlers(engine: Engine): Pick<Handlers, ShellMethods> {
       const runs = (await access.filter(await store.runs.list(), (r) => access.runVisible(r))).filter((r) => r.startedAt && r.finishedAt);
       const trainingSeconds = runs.reduce((s, r) => s + Math.max(0, (Date.parse(r.finishedAt!) - Date.parse(r.startedAt!)) / 1000), 0);
       return { backend, backendLabel: backend, cores: machineCores(), threads: cpuThreads(), runs: runs.length, trainingSeconds };
+    },
+
+    'app.sampleCorpus': () => {
+      let dir: string;
+      try {
+        dir = sampleCorpusCopy(engine.layout.root);
+      } catch (err) {
+        throw new ApiError('not_found', `The sample documents cannot be set up: ${(err as Error).message}.`);
+      }
+      // Trusted: the engine's own copy in its data folder, not a path from the caller.
+      return { path: engine.grantRoot(dir) };
     },
 
     'corpora.details': async ({ corpusId }) => {

@@ -277,3 +277,21 @@ function snapshot(dir: string): Record<string, string> {
   for (const name of fs.readdirSync(dir)) out[name] = fs.readFileSync(path.join(dir, name)).toString('base64');
   return out;
 }
+
+describe('app.sampleCorpus: the guided tour’s documents', () => {
+  it('copies the shipped sample into the data folder, allows it, and can be called again', async () => {
+    const dataDir = tmp();
+    const engine = await open({ dataDir });
+    const { path: dir } = await engine.invoke('app.sampleCorpus', {});
+    expect(dir).toBe(path.join(dataDir, 'sample-corpus'));
+    expect(fs.readdirSync(dir).sort()).toEqual(fs.readdirSync(path.resolve(import.meta.dirname, '../../../resources/sample-corpus')).sort());
+    expect((await engine.invoke('app.info', {})).allowedRoots).toEqual([dir]);
+    expect((await engine.invoke('folders.browse', { path: dir })).files).toBeGreaterThanOrEqual(7);
+    // A second call keeps what is there (a file the person removed from the copy comes back; nothing else changes).
+    fs.rmSync(path.join(dir, 'garden.txt'));
+    expect((await engine.invoke('app.sampleCorpus', {})).path).toBe(dir);
+    expect(fs.existsSync(path.join(dir, 'garden.txt'))).toBe(true);
+    // The data folder itself stays out of reach.
+    expect(await refusal(engine.call('folders.browse', { path: dataDir }))).toMatchObject({ code: 'forbidden_path' });
+  });
+});

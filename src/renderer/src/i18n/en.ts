@@ -3,8 +3,11 @@
  * parameters (it is typed as `Messages`), so a missing translation fails the typecheck.
  * Functions take what varies; numbers arrive already formatted for the locale.
  */
+import { shellEn } from './sections/shell.en';
+
 export const en = {
   languageName: 'English',
+  shell: shellEn, // shell: settings, folders, corpora, tour, pause (sections/shell.en.ts)
   app: {
     title: 'TransEncoder Studio',
     version: (v: string) => `version ${v}`,
@@ -21,6 +24,7 @@ export const en = {
     runs: 'Runs',
     check: 'Check',
     duplicates: 'Duplicates',
+    settings: 'Settings', // shell
   },
   home: {
     title: 'Welcome',

@@ -1,8 +1,10 @@
 /** Simplified Chinese. Typed as `Messages`: a key missing here fails the typecheck. */
 import type { Messages } from './en';
+import { shellZh } from './sections/shell.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
+  shell: shellZh, // shell: settings, folders, corpora, tour, pause (sections/shell.zh.ts)
   app: {
     title: 'TransEncoder Studio',
     version: (v) => `版本 ${v}`,
@@ -19,6 +21,7 @@ export const zh: Messages = {
     runs: '训练记录',
     check: '比对',
     duplicates: '查重',
+    settings: '设置', // shell
   },
   home: {
     title: '欢迎',
