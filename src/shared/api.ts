@@ -714,7 +714,7 @@ export const methods = {
     z.object({ corpusId: Id }).strict(),
   ),
   'app.sampleCorpus': method<{ path: string }>()(
-    "The sample corpus for the guided tour: copied into the data folder and allowed; returns its folder.",
+    'The sample corpus for the guided tour: copied into the data folder and allowed; returns its folder.',
     z.object({}).strict(),
   ),
   // --- end Shell ---

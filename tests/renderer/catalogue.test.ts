@@ -55,6 +55,12 @@ describe('message catalogue', () => {
       'lib/RunPanel.svelte',
       'lib/JobProgress.svelte',
       'lib/LossChart.svelte',
+      'views/SettingsView.svelte',
+      'lib/shell/CorpusPanel.svelte',
+      'lib/shell/FolderBrowser.svelte',
+      'lib/shell/FolderPicker.svelte',
+      'lib/shell/GuidedTour.svelte',
+      'lib/shell/TrainVerdict.svelte',
     ];
     for (const f of files) {
       let markup = fs

@@ -111,10 +111,12 @@ export const shellEn = {
     compute: (backend: string, threads: string, cores: string) => `Computes on ${backend}, with ${threads} of ${cores} CPU threads.`,
     trainingTime: (runs: string, time: string) => `Training so far: ${runs} runs, ${time} in all.`,
     noTraining: 'No training yet.',
-    backend: { wasm: 'the CPU (WebAssembly)', cpu: 'the CPU (plain JavaScript, slow)', tensorflow: 'the CPU (TensorFlow native)', webgpu: 'the graphics card (WebGPU)' } as Record<
-      string,
-      string
-    >,
+    backend: {
+      wasm: 'the CPU (WebAssembly)',
+      cpu: 'the CPU (plain JavaScript, slow)',
+      tensorflow: 'the CPU (TensorFlow native)',
+      webgpu: 'the graphics card (WebGPU)',
+    } as Record<string, string>,
     scansTitle: 'Recent duplicate scans',
     noScans: 'No duplicate scan yet.',
     scan: (id: number, roots: string) => `Scan ${id}: ${roots}`,
@@ -136,6 +138,7 @@ export const shellEn = {
     next: 'Next step',
     done: 'Done',
     finished: 'That is the tour. Everything it made stays in the app; delete it any time (Documents).',
+    sampleName: 'Sample documents',
     working: 'Working…',
     steps: {
       index: {

@@ -127,6 +127,7 @@ export const shellZh: ShellMessages = {
     next: '下一步',
     done: '完成',
     finished: '导览结束。导览中创建的内容会保留在应用里，随时可以删除（在“文档”中）。',
+    sampleName: '示例文档',
     working: '进行中…',
     steps: {
       index: {
