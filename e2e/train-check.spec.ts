@@ -163,6 +163,10 @@ test('train on an indexed folder, follow progress, see the run and its models, c
 
   // Done: the chosen cycle, the rule, and an honest answer to "is it better?" (no labels: an indication only).
   await expect(panel.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });
+  // One plain sentence: did the model get better (from the typed comparison), and which model the app hands back.
+  await expect(panel.getByTestId('train-verdict')).toHaveAttribute('data-verdict', /^(better|same|worse)$/);
+  await expect(panel.getByTestId('train-verdict')).toContainText('Did the model get better?');
+  await expect(panel.getByTestId('train-hand-back')).toBeVisible();
   await expect(panel.getByTestId('run-chosen-cycle')).toHaveText('Chosen: cycle 1');
   await expect(panel.getByTestId('run-rule')).toContainText('held-out pairs');
   await expect(panel.getByTestId('run-judgement')).toHaveAttribute('data-kind', 'indication');
