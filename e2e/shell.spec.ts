@@ -188,7 +188,7 @@ for (const lang of ['en', 'zh'] as const) {
       await expect(entries).toHaveCount(1);
       await entries.first().press('Enter');
       await expect(browser.getByTestId('folder-browser-path')).toContainText(docs);
-      await expect(entries).toHaveText(['📁 letters', '📁 recipes']);
+      await expect(entries).toHaveText(['letters', 'recipes']);
       await expect(browser.getByTestId('folder-files')).toContainText('2');
       await shot(page, testInfo, `folder-browser-${lang}-800x600`);
       await browser.getByTestId('folder-up').click();
@@ -277,7 +277,7 @@ for (const lang of ['en', 'zh'] as const) {
       // Override: light, whatever the system says.
       await page.getByTestId('theme-light').check();
       await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-      await expect(page.getByTestId('settings-saved')).not.toBeEmpty();
+      await expect(page.getByTestId('settings-saved-theme')).not.toBeEmpty();
 
       // Bad values are refused with a sentence; nothing is saved.
       await page.getByTestId('cpu-auto').uncheck();

@@ -143,7 +143,7 @@ export const shellEn = {
     steps: {
       index: {
         title: 'Read the sample documents',
-        text: 'The app copies seven short sample files into its data folder and reads them: it splits each file into passages. This is what happens with your own folders (your files are never changed).',
+        text: 'The app copies a few short sample files into its data folder and reads them: it splits each file into passages. This is what happens with your own folders (your files are never changed).',
         done: (docs: string, passages: string) => `Read ${docs} documents, ${passages} passages. See them under Documents.`,
       },
       check: {
