@@ -38,6 +38,10 @@ async function expectNoSidewaysScroll(page: Page) {
 function watchConsole(page: Page, expected: RegExp[] = []): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // Content-Security-Policy refusals (an eval probe, an inline style) are errors too.
+  void page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
   page.on('console', (msg) => msg.type() === 'error' && !/Failed to load resource/.test(msg.text()) && errors.push(msg.text()));
   page.on('response', async (res) => {
     if (res.status() < 400) return;
