@@ -166,8 +166,8 @@ export const shellEn = {
   train: {
     pause: 'Pause',
     pauseHint: (every: string) =>
-      `The run stops at once and keeps what it has learned up to its last save (every ${every} steps). Resume continues from there: the steps since that save are done again.`,
-    pauseHintUnknown: 'The run stops at once and keeps what it has learned up to its last save. Resume continues from there.',
+      `The run stops after the step it is on and keeps what it has learned up to its last save (every ${every} steps). Resume continues from there: the steps since that save are done again.`,
+    pauseHintUnknown: 'The run stops after the step it is on and keeps what it has learned up to its last save. Resume continues from there.',
     paused: 'Paused. Resume continues from the last save.',
     resume: 'Resume',
     stage: 'Stage',

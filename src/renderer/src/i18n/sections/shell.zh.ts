@@ -154,8 +154,9 @@ export const shellZh: ShellMessages = {
   },
   train: {
     pause: '暂停',
-    pauseHint: (every) => `训练会立即停止，并保留到上次保存为止学到的内容（每 ${every} 步保存一次）。继续时从那里开始：上次保存之后的步骤会重新做。`,
-    pauseHintUnknown: '训练会立即停止，并保留到上次保存为止学到的内容。继续时从那里开始。',
+    pauseHint: (every) =>
+      `训练会在当前这一步结束后停止，并保留到上次保存为止学到的内容（每 ${every} 步保存一次）。继续时从那里开始：上次保存之后的步骤会重新做。`,
+    pauseHintUnknown: '训练会在当前这一步结束后停止，并保留到上次保存为止学到的内容。继续时从那里开始。',
     paused: '已暂停。继续时从上次保存处开始。',
     resume: '继续',
     stage: '阶段',
