@@ -295,3 +295,27 @@ describe('app.sampleCorpus: the guided tour’s documents', () => {
     expect(await refusal(engine.call('folders.browse', { path: dataDir }))).toMatchObject({ code: 'forbidden_path' });
   });
 });
+
+describe('default thresholds from the settings', () => {
+  it('a check or a scan that names no threshold uses the person’s default; one that names it keeps its own', async () => {
+    const docs = tmp();
+    fs.writeFileSync(path.join(docs, 'a.txt'), 'The meeting is moved to Tuesday morning at nine.');
+    fs.writeFileSync(path.join(docs, 'b.txt'), 'The meeting is moved to Tuesday morning at nine!');
+    const engine = await open({ allowedRoots: [docs] });
+    await engine.invoke('settings.set', { thresholds: { paraphraseBi: 0.97, dedupNear: 0.6 } });
+
+    const a = 'A man is playing a guitar.';
+    const b = 'A man plays the guitar.';
+    expect((await engine.invoke('check.pair', { a, b })).threshold).toBe(0.97);
+    expect((await engine.invoke('check.pair', { a, b, threshold: 0.5 })).threshold).toBe(0.5);
+
+    const { jobId } = await engine.invoke('dedup.scan', { roots: [docs], semantic: false });
+    const job = await engine.jobs.wait(jobId);
+    expect(job.status).toBe('done');
+    const scanId = (job.result as { scanId: number }).scanId;
+    expect((await engine.invoke('dedup.report', { scanId })).scan.settings?.thresholds.near).toBe(0.6);
+    const other = await engine.invoke('dedup.scan', { roots: [docs], semantic: false, thresholds: { near: 0.9 } });
+    const otherJob = await engine.jobs.wait(other.jobId);
+    expect((await engine.invoke('dedup.report', { scanId: (otherJob.result as { scanId: number }).scanId })).scan.settings?.thresholds.near).toBe(0.9);
+  });
+});
