@@ -311,11 +311,11 @@ describe('default thresholds from the settings', () => {
 
     const { jobId } = await engine.invoke('dedup.scan', { roots: [docs], semantic: false });
     const job = await engine.jobs.wait(jobId);
-    expect(job.status).toBe('done');
-    const scanId = (job.result as { scanId: number }).scanId;
+    expect(job?.status).toBe('done');
+    const scanId = (job!.result as { scanId: number }).scanId;
     expect((await engine.invoke('dedup.report', { scanId })).scan.settings?.thresholds.near).toBe(0.6);
     const other = await engine.invoke('dedup.scan', { roots: [docs], semantic: false, thresholds: { near: 0.9 } });
     const otherJob = await engine.jobs.wait(other.jobId);
-    expect((await engine.invoke('dedup.report', { scanId: (otherJob.result as { scanId: number }).scanId })).scan.settings?.thresholds.near).toBe(0.9);
+    expect((await engine.invoke('dedup.report', { scanId: (otherJob!.result as { scanId: number }).scanId })).scan.settings?.thresholds.near).toBe(0.9);
   });
 });
