@@ -1,10 +1,10 @@
 /**
- * The narrow bridge between the sandboxed renderer and the main process: four functions,
+ * The narrow bridge between the sandboxed renderer and the main process: five functions,
  * nothing else. Inputs are validated again in the main process against the API contract.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { EngineEvent, PreloadBridge } from '../shared/api';
-import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_GRANT_DROPPED } from '../shared/ipcChannels';
+import { IPC_CALL, IPC_CHOOSE_DATA_FOLDER, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_GRANT_DROPPED } from '../shared/ipcChannels';
 
 const bridge: PreloadBridge = {
   call: (method, input) => ipcRenderer.invoke(IPC_CALL, String(method), input),
@@ -14,6 +14,7 @@ const bridge: PreloadBridge = {
     return () => ipcRenderer.removeListener(IPC_EVENT, handler);
   },
   chooseFolder: () => ipcRenderer.invoke(IPC_CHOOSE_FOLDER),
+  chooseDataFolder: () => ipcRenderer.invoke(IPC_CHOOSE_DATA_FOLDER),
   // Only the dropped file's path crosses: the renderer cannot see paths, and main asks the person before allowing it.
   grantDroppedFolder(file) {
     let p = '';

@@ -750,6 +750,8 @@ export interface ApiClient {
   chooseFolder?: () => Promise<string | null>;
   /** Electron: allow the folder a person dropped on the window (after a native confirmation); its path, or null. */
   grantDroppedFolder?: (file: unknown) => Promise<string | null>;
+  /** Electron: choose another data folder; the app restarts with it (false: the person cancelled). */
+  chooseDataFolder?: () => Promise<boolean>;
   readonly transport: 'electron' | 'http';
 }
 
@@ -760,4 +762,5 @@ export interface PreloadBridge {
   chooseFolder(): Promise<string | null>;
   /** The dropped File (a DOM File object) whose folder to allow; the main process asks the person first. */
   grantDroppedFolder(file: unknown): Promise<string | null>;
+  chooseDataFolder(): Promise<boolean>;
 }

@@ -27,6 +27,7 @@ function electronClient(bridge: PreloadBridge): ApiClient {
     onEvent: (listener) => bridge.onEvent(listener),
     chooseFolder: () => bridge.chooseFolder(),
     grantDroppedFolder: (file) => bridge.grantDroppedFolder(file),
+    chooseDataFolder: () => bridge.chooseDataFolder(),
   };
 }
 

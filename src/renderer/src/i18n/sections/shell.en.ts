@@ -37,6 +37,8 @@ export const shellEn = {
     dataChange:
       'The data folder is chosen when the app starts. To use another one, close the app, move or copy this folder if you want to keep its contents, and start the app again with the new place: set TENC_DATA_DIR=FOLDER, or start the browser version with npm run serve -- --data-dir FOLDER.',
     damaged: (problem: string) => `${problem}`,
+    changeData: 'Use another data folder…',
+    changeDataHint: 'The app restarts with the folder you choose. Move this folder’s contents there first if you want to keep them.',
     foldersTitle: 'Folders the app may read',
   },
   folders: {

@@ -34,6 +34,8 @@ export const shellZh: ShellMessages = {
     dataChange:
       '数据文件夹在应用启动时确定。要换用其他文件夹，请先关闭应用；如需保留内容，把这个文件夹移动或复制过去；然后用新位置重新启动应用：设置 TENC_DATA_DIR=文件夹，或用 npm run serve -- --data-dir 文件夹 启动浏览器版。',
     damaged: (problem) => `设置文件已损坏，暂时使用默认值，保存时会重写。（${problem}）`,
+    changeData: '换用其他数据文件夹…',
+    changeDataHint: '应用会用您选择的文件夹重新启动。如需保留现有内容，请先把这个文件夹里的内容移过去。',
     foldersTitle: '应用可读取的文件夹',
   },
   folders: {
