@@ -36,7 +36,7 @@ test('the UI talks to the real back end: app info, corpus indexing with progress
   await expect(page.getByTestId('job-status').first()).toHaveText('done', { timeout: 60_000 });
   const corpora = page.getByTestId('corpora');
   await expect(corpora).toContainText('my docs');
-  await corpora.getByRole('button', { name: 'open' }).first().click();
+  await corpora.getByRole('button', { name: 'Details of my docs' }).click();
   const docs = page.getByTestId('documents');
   await expect(docs).toContainText('a.txt');
   await expect(docs).toContainText(path.join('notes', 'b.md'));

@@ -25,10 +25,18 @@ test.describe('Electron app', () => {
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => Object.keys((globalThis as unknown as { tenc: object }).tenc).sort())).toEqual([
         'call',
+        'chooseDataFolder',
         'chooseFolder',
+        'grantDroppedFolder',
         'onEvent',
         'showFile',
       ]);
+      // A dropped "file" with no path on disk (made in the page) allows nothing and asks nothing.
+      expect(
+        await window.evaluate(() =>
+          (globalThis as unknown as { tenc: { grantDroppedFolder(f: unknown): Promise<unknown> } }).tenc.grantDroppedFolder(new File(['x'], 'a.txt')),
+        ),
+      ).toBeNull();
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         // getLastWebPreferences is not in every Electron typing; it reports what the window really got.
         const wc = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null };
@@ -44,6 +52,23 @@ test.describe('Electron app', () => {
       await expect(window.getByTestId('check-bi-score')).toHaveText(/^\d\.\d{3}$/, { timeout: 60_000 });
       fs.mkdirSync(path.join(root, 'test-results/screenshots'), { recursive: true });
       await window.screenshot({ path: path.join(root, 'test-results/screenshots/electron-app.png') });
+
+      // Folders: the native dialog (answered here by a stub in the main process) adds an allowed folder from the UI.
+      const docs = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-electron-docs-')));
+      fs.writeFileSync(path.join(docs, 'a.txt'), 'A few words in a file.');
+      await app.evaluate(({ dialog }, dir) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [dir] })) as typeof dialog.showOpenDialog;
+      }, docs);
+      await window.getByTestId('nav-documents').click();
+      await window.getByTestId('corpus-path-choose').click();
+      await expect(window.getByTestId('corpus-path')).toHaveValue(docs);
+      await expect(window.getByTestId('allowed-roots')).toContainText(docs);
+      // Settings: the theme override applies at once and is kept in the data folder.
+      await window.getByTestId('nav-settings').click();
+      await window.getByTestId('theme-dark').check();
+      await expect(window.locator('html')).toHaveAttribute('data-theme', 'dark');
+      await window.screenshot({ path: path.join(root, 'test-results/screenshots/electron-settings-dark.png') });
+      fs.rmSync(docs, { recursive: true, force: true });
     } finally {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

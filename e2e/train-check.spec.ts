@@ -150,17 +150,23 @@ test('train on an indexed folder, follow progress, see the run and its models, c
 
   // Live progress: stage, cycle, step of total, an ETA in seconds, the current loss, and a Cancel (pause) button.
   const panel = page.getByTestId('run-panel');
-  await expect(panel.getByTestId('job-stage')).toContainText(/bi->cross|cross->bi/, { timeout: 90_000 });
+  // The stage in plain words; the engine's own stage text stays in its title.
+  await expect(panel.getByTestId('job-stage')).toHaveAttribute('title', /bi->cross|cross->bi/, { timeout: 90_000 });
+  await expect(panel.getByTestId('job-stage')).toContainText(/learns from the/);
   await expect(panel.getByTestId('train-cycle')).toHaveText('1 of 1');
   await expect(panel.getByTestId('job-eta')).toHaveText(/about \d+ s left/, { timeout: 30_000 });
   await expect(panel.getByTestId('train-loss')).toHaveText(/^\d+\.\d{4}$/);
   await expect(panel.getByTestId('train-step')).toHaveText(/^\d+ of \d+$/);
-  await expect(panel.getByTestId('job-cancel')).toHaveText('Cancel (pause)');
+  await expect(panel.getByTestId('job-cancel')).toHaveText('Pause');
   await expect(page.getByTestId('nav-training')).toBeVisible();
   await shot(page, testInfo, 'train-progress');
 
   // Done: the chosen cycle, the rule, and an honest answer to "is it better?" (no labels: an indication only).
   await expect(panel.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });
+  // One plain sentence: did the model get better (from the typed comparison), and which model the app hands back.
+  await expect(panel.getByTestId('train-verdict')).toHaveAttribute('data-verdict', /^(better|same|worse)$/);
+  await expect(panel.getByTestId('train-verdict')).toContainText('Did the model get better?');
+  await expect(panel.getByTestId('train-hand-back')).toBeVisible();
   await expect(panel.getByTestId('run-chosen-cycle')).toHaveText('Chosen: cycle 1');
   await expect(panel.getByTestId('run-rule')).toContainText('held-out pairs');
   await expect(panel.getByTestId('run-judgement')).toHaveAttribute('data-kind', 'indication');

@@ -7,7 +7,9 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProce
 import path from 'node:path';
 import { EngineHostClient } from '../engine/host/hostClient';
 import type { HostMessage } from '../engine/host/protocol';
-import { IPC_CALL, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_SHOW_FILE } from '../shared/ipcChannels';
+import { IPC_CALL, IPC_CHOOSE_DATA_FOLDER, IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_GRANT_DROPPED, IPC_SHOW_FILE } from '../shared/ipcChannels';
+import { readDataLocation, writeDataLocation } from './dataLocation';
+import { droppedFolderPath } from './droppedFolder';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { buildMenu } from './menu';
 
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const dataDir = process.env.TENC_DATA_DIR || app.getPath('userData');
+  // TENC_DATA_DIR wins; then the folder chosen in Settings; then Electron's per-user folder.
+  const dataDir = process.env.TENC_DATA_DIR || readDataLocation(app.getPath('userData')) || app.getPath('userData');
   engine = startEngineHost(dataDir);
   const eng = engine;
   await eng.ready;
@@ -102,6 +105,41 @@ async function main(): Promise<void> {
     }
     const error = await shell.openPath(doc.path);
     return error ? { ok: false, message: error } : { ok: true };
+  });
+  // A folder dropped on the window: its path is checked, then the person confirms in a native dialog.
+  ipcMain.handle(IPC_GRANT_DROPPED, async (event, raw: unknown) => {
+    if (!isTrustedSender(event) || !mainWindow) return null;
+    const folder = droppedFolderPath(raw);
+    if (!folder) return null;
+    const answer = await dialog.showMessageBox(mainWindow, {
+      type: 'question',
+      buttons: ['Allow', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+      message: 'Let TransEncoder Studio read this folder?',
+      detail: `${folder}\n\nThe app reads the files in it; it never changes them without asking.`,
+    });
+    return answer.response === 0 ? eng.grant(folder) : null;
+  });
+  // Settings: another data folder. Asked, remembered in the per-user folder, then the app restarts with it.
+  ipcMain.handle(IPC_CHOOSE_DATA_FOLDER, async (event) => {
+    if (!isTrustedSender(event) || !mainWindow) return false;
+    const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory', 'createDirectory'] });
+    if (picked.canceled || picked.filePaths.length === 0) return false;
+    const folder = picked.filePaths[0]!;
+    const answer = await dialog.showMessageBox(mainWindow, {
+      type: 'question',
+      buttons: ['Restart with this folder', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+      message: 'Use this data folder from now on?',
+      detail: `${folder}\n\nThe app restarts and keeps its corpora, models and runs there. What is in ${dataDir} stays where it is: move it there first if you want to keep it.${process.env.TENC_DATA_DIR ? '\n\nTENC_DATA_DIR is set, and it wins while it is set.' : ''}`,
+    });
+    if (answer.response !== 0) return false;
+    writeDataLocation(app.getPath('userData'), folder);
+    app.relaunch();
+    app.exit(0);
+    return true;
   });
   eng.onEvent((ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 // Model library, evaluation history and compare, labelling, highlights (issue 13, models area).
 import { modelsMethods, type CompareResult } from './modelsApi';
 export type * from './modelsApi';
+import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView } from './shellApi';
 
 /** A method declaration: the input schema is checked at run time, the output is a type only. */
 export interface MethodDef<I extends z.ZodType, O> {
@@ -780,6 +781,33 @@ export const methods = {
   ...DedupReviewMethods,
   // Models area (issue 13): model library, evaluation history and compare, labelling, highlights.
   ...modelsMethods,
+  // --- Shell (issue 13: folders, settings, corpus management, compute) ---
+  'folders.browse': method<FolderListing>()(
+    'The sub-folders of a folder inside the allowed folders (without a path: the allowed folders). Refuses anything outside them.',
+    z.object({ path: FsPath.optional() }).strict(),
+  ),
+  'settings.get': method<SettingsView>()('The settings kept in the data folder (settings.json).', z.object({}).strict()),
+  'settings.set': method<SettingsView>()('Change some settings; the file is written atomically.', SettingsPatch),
+  'app.compute': method<ComputeInfo>()('What the app computes with (backend, cores, threads) and the training time of the runs.', z.object({}).strict()),
+  'corpora.details': method<CorpusDetails>()('A corpus with its counts and its skipped files grouped by reason.', z.object({ corpusId: Id }).strict()),
+  'corpora.passages': method<PassageRow[]>()(
+    'The passages a document of a corpus was split into.',
+    z.object({ corpusId: Id, documentId: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+  ),
+  'corpora.rename': method<{ id: number; name: string }>()('Rename a corpus.', z.object({ corpusId: Id, name: NonEmpty.max(200) }).strict()),
+  'corpora.rescan': method<{ jobId: string }>()(
+    "Read a folder corpus's folder again: new and changed files are read, gone ones dropped (a long job).",
+    z.object({ corpusId: Id }).strict(),
+  ),
+  'corpora.delete': method<{ removed: boolean; documents: number }>()(
+    "Delete a corpus from the app's store (its documents and passages); the files in the folder are never touched.",
+    z.object({ corpusId: Id }).strict(),
+  ),
+  'app.sampleCorpus': method<{ path: string }>()(
+    'The sample corpus for the guided tour: copied into the data folder and allowed; returns its folder.',
+    z.object({}).strict(),
+  ),
+  // --- end Shell ---
 } as const;
 
 export type Methods = typeof methods;
@@ -816,6 +844,10 @@ export interface ApiClient {
   chooseFolder?: () => Promise<string | null>;
   /** Duplicates review: open a scanned file, or show it in its folder (Electron only; the engine checks the path). */
   showFile?: (target: ShowFileTarget) => Promise<ShowFileResult>;
+  /** Electron: allow the folder a person dropped on the window (after a native confirmation); its path, or null. */
+  grantDroppedFolder?: (file: unknown) => Promise<string | null>;
+  /** Electron: choose another data folder; the app restarts with it (false: the person cancelled). */
+  chooseDataFolder?: () => Promise<boolean>;
   readonly transport: 'electron' | 'http';
 }
 
@@ -825,6 +857,9 @@ export interface PreloadBridge {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   chooseFolder(): Promise<string | null>;
   showFile(target: ShowFileTarget): Promise<ShowFileResult>;
+  /** The dropped File (a DOM File object) whose folder to allow; the main process asks the person first. */
+  grantDroppedFolder(file: unknown): Promise<string | null>;
+  chooseDataFolder(): Promise<boolean>;
 }
 
 /** A scanned file to open or show in its folder (the main process asks the engine for its checked path). */

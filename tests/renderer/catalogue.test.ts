@@ -71,6 +71,12 @@ describe('message catalogue', () => {
       'lib/check/WordHighlights.svelte',
       'lib/check/BulkCheck.svelte',
       'lib/RunOutcome.svelte',
+      'views/SettingsView.svelte',
+      'lib/shell/CorpusPanel.svelte',
+      'lib/shell/FolderBrowser.svelte',
+      'lib/shell/FolderPicker.svelte',
+      'lib/shell/GuidedTour.svelte',
+      'lib/shell/TrainVerdict.svelte',
     ];
     for (const f of files) {
       let markup = fs

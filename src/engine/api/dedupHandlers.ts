@@ -97,7 +97,8 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         score: fns.score,
         judge: fns.judge,
         candidates: fns.candidates,
-        thresholds,
+        // Thresholds not given take the person's defaults from the settings, then the calibrated ones.
+        thresholds: { ...engine.settings.dedupThresholds(), ...thresholds },
         settings: { passageLevel, embedModelId: fns.embedModelId },
       });
       return { jobId: job.id };

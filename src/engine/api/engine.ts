@@ -31,6 +31,9 @@ import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
 import { pairCheckNotes } from './checkNotes';
 import { PairsTsvError } from '../text/pairsTsv';
+// Shell (issue 13): settings file, folder browser and corpus management.
+import { SettingsFile } from '../settings/appSettings';
+import { shellHandlers } from './shellHandlers';
 
 export interface EngineOptions {
   dataDir: string;
@@ -60,6 +63,8 @@ export class Engine {
   readonly estimator: TrainingEstimator;
   private readonly measurer = createEngineMeasurer();
   private readonly handlers: Handlers;
+  /** The person's settings (`<data>/settings.json`). */
+  readonly settings: SettingsFile;
 
   private constructor(
     readonly options: EngineOptions,
@@ -69,6 +74,7 @@ export class Engine {
   ) {
     this.jobs = new JobRunner({ save: (job) => store.jobs.save(job) });
     this.models = new ModelCache(store, layout.root);
+    this.settings = new SettingsFile(layout.root);
     this.estimator = new TrainingEstimator({
       measure: this.measurer.measure,
       backend: async () => (await this.models.ensureBackend()).name,
@@ -177,6 +183,12 @@ export class Engine {
     return { bases, source, corpusId };
   }
 
+  /** The person's default paraphrase threshold for a check (settings), or undefined for the calibrated one. */
+  private defaultCheckThreshold(crossModelId: number | null): number | undefined {
+    const t = this.settings.get().thresholds;
+    return (crossModelId !== null ? t.paraphraseCross : t.paraphraseBi) ?? undefined;
+  }
+
   private emitEvent(event: EngineEvent): void {
     this.events.emit('event', event);
   }
@@ -279,13 +291,22 @@ export class Engine {
       'check.pair': async ({ a, b, biModelId, crossModelId, threshold }) => {
         await access.model(biModelId);
         await access.model(crossModelId);
-        const [check] = await checkPairs(this.models, [{ a, b }], { biModelId, crossModelId, threshold });
+        const [check] = await checkPairs(this.models, [{ a, b }], {
+          biModelId,
+          crossModelId,
+          threshold: threshold ?? this.defaultCheckThreshold(crossModelId),
+        });
         return { ...check!, ...(await pairCheckNotes(store, a, b, check!.basis === 'cross' ? crossModelId : biModelId)) };
       },
       'check.pairs': async ({ pairs, biModelId, crossModelId, threshold }) => {
         await access.model(biModelId);
         await access.model(crossModelId);
-        const checks = await checkPairs(this.models, pairs, { biModelId, crossModelId, threshold, bulk: true });
+        const checks = await checkPairs(this.models, pairs, {
+          biModelId,
+          crossModelId,
+          threshold: threshold ?? this.defaultCheckThreshold(crossModelId),
+          bulk: true,
+        });
         return Promise.all(
           checks.map(async (c, i) => ({ ...c, ...(await pairCheckNotes(store, pairs[i]!.a, pairs[i]!.b, c.basis === 'cross' ? crossModelId : biModelId)) })),
         );
@@ -293,6 +314,7 @@ export class Engine {
       ...dedupHandlers(this),
       // Models area (issue 13): model library, evaluation history and compare, labelling, highlights.
       ...modelHandlers(this),
+      ...shellHandlers(this),
       'jobs.get': ({ jobId }) => {
         const job = jobs.get(jobId);
         if (!job) throw new ApiError('not_found', `No job with id ${jobId}.`);

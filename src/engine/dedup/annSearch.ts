@@ -7,7 +7,7 @@
  * The index is filled and queried in slices with a pause between them, so progress and
  * cancellation still get through on the event loop.
  */
-import os from 'node:os';
+import { cpuThreads } from '../settings/cpuThreads';
 import { pairsFromTopK, type KnnResult, type SemanticPair } from './exactSearch';
 import { yieldToEventLoop } from './minhash';
 import type { VectorMatrix } from './vectors';
@@ -55,7 +55,7 @@ export async function annThresholdPairs(m: VectorMatrix, opts: AnnOptions): Prom
   const { count: n, dim } = m;
   if (n < 2) return [];
   const lib = await loadAnnLibrary();
-  const threads = opts.threads ?? os.availableParallelism();
+  const threads = opts.threads ?? cpuThreads();
   const k = Math.min(opts.k + 1, n); // +1: a row usually finds itself first
   const index = new lib.Index({
     dimensions: dim,

@@ -8,9 +8,9 @@
  * float data. Results resolve per job, so callers keep their own order. A job that fails
  * rejects alone; a worker that dies rejects its job and every later one (the pool is broken).
  */
-import os from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { cpuThreads } from '../../settings/cpuThreads';
 
 export interface OnnxWorkerPoolOptions {
   /**
@@ -40,7 +40,8 @@ export const WEIGHT_BUDGET_BYTES = 1_000_000_000;
 
 /** The default worker count for a model of `modelBytes`. */
 export function defaultWorkerCount(modelBytes: number): number {
-  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  // The person's CPU thread setting, or the machine's cores.
+  const cores = cpuThreads();
   return Math.max(1, Math.min(4, cores, Math.floor(WEIGHT_BUDGET_BYTES / Math.max(1, modelBytes))));
 }
 

@@ -53,6 +53,11 @@ export function corporaRepository({ db, now }: RepoContext) {
       return rows.map((r) => ({ ...toCorpus(r), documents: r.ok, skipped: r.skipped }));
     },
 
+    /** Renames a corpus (the name must be unique: SQLITE_CONSTRAINT otherwise); false if there is none. */
+    async rename(id: number, name: string): Promise<boolean> {
+      return (await db.run('UPDATE corpora SET name = ? WHERE id = ?', [name, id])).changes > 0;
+    },
+
     /** Deletes a corpus with its documents, passages and pairs (runs keep existing, unlinked). */
     async remove(id: number): Promise<boolean> {
       return (await db.run('DELETE FROM corpora WHERE id = ?', [id])).changes > 0;

@@ -156,6 +156,23 @@ export function documentsRepository({ db, now }: RepoContext) {
       return rows.map(toDocument);
     },
 
+    /** Skipped documents of a corpus grouped by reason, most frequent first, with a few paths each. */
+    async skipReasons(corpusId: number, examples = 3): Promise<{ reason: string; count: number; examples: string[] }[]> {
+      const rows = await db.all<{ reason: string; n: number }>(
+        `SELECT COALESCE(skip_reason, '') AS reason, COUNT(*) AS n FROM documents WHERE corpus_id = ? AND status = 'skipped' GROUP BY reason ORDER BY n DESC, reason`,
+        [corpusId],
+      );
+      const out: { reason: string; count: number; examples: string[] }[] = [];
+      for (const r of rows) {
+        const paths = await db.all<{ rel_path: string }>(
+          `SELECT rel_path FROM documents WHERE corpus_id = ? AND status = 'skipped' AND COALESCE(skip_reason, '') = ? ORDER BY rel_path LIMIT ?`,
+          [corpusId, r.reason, examples],
+        );
+        out.push({ reason: r.reason, count: r.n, examples: paths.map((p) => p.rel_path) });
+      }
+      return out;
+    },
+
     /** Deletes documents (and their passages) by id; returns how many went. */
     removeMany,
 
@@ -220,6 +237,14 @@ export function passagesRepository({ db }: RepoContext) {
     async get(id: number): Promise<Passage | undefined> {
       const row = await db.get<PassageRow>(`SELECT ${PASSAGE_COLUMNS} FROM passages WHERE id = ?`, [id]);
       return row && toPassage(row);
+    },
+
+    /** Number of passages of the ok documents of a corpus. */
+    async countForCorpus(corpusId: number): Promise<number> {
+      return (await db.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.corpus_id = ? AND d.status = 'ok'`,
+        [corpusId],
+      ))!.n;
     },
 
     /** Number of passages of a document. */

@@ -7,9 +7,11 @@ import { duplicatesEn } from './sections/duplicates.en';
 import { checkToolsEn } from './sections/check.en';
 import { modelsEn } from './sections/models.en';
 import { runOutcomeEn } from './sections/runOutcome.en';
+import { shellEn } from './sections/shell.en';
 
 export const en = {
   languageName: 'English',
+  shell: shellEn, // shell: settings, folders, corpora, tour, pause (sections/shell.en.ts)
   app: {
     title: 'TransEncoder Studio',
     version: (v: string) => `version ${v}`,
@@ -27,6 +29,7 @@ export const en = {
     check: 'Check',
     duplicates: 'Duplicates',
     models: 'Models',
+    settings: 'Settings', // shell
   },
   home: {
     title: 'Welcome',

@@ -31,6 +31,22 @@ class I18n {
   /** The tag Intl formats numbers and dates with. */
   readonly tag: string = $derived(this.locale === 'zh' ? 'zh-CN' : (globalThis.navigator?.language ?? 'en'));
 
+  /** The language the system asks for. */
+  get systemLocale(): Locale {
+    return localeFor(globalThis.navigator?.language);
+  }
+
+  /** Follow the system's language again (forgets the choice kept in this browser). */
+  useSystem(): void {
+    try {
+      globalThis.localStorage?.removeItem(STORAGE_KEY);
+    } catch {
+      // Nothing kept, nothing to forget.
+    }
+    this.locale = this.systemLocale;
+    if (globalThis.document) document.documentElement.lang = this.locale === 'zh' ? 'zh-CN' : 'en';
+  }
+
   set(locale: Locale): void {
     this.locale = locale;
     try {

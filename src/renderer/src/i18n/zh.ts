@@ -4,9 +4,11 @@ import { duplicatesZh } from './sections/duplicates.zh';
 import { checkToolsZh } from './sections/check.zh';
 import { modelsZh } from './sections/models.zh';
 import { runOutcomeZh } from './sections/runOutcome.zh';
+import { shellZh } from './sections/shell.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
+  shell: shellZh, // shell: settings, folders, corpora, tour, pause (sections/shell.zh.ts)
   app: {
     title: 'TransEncoder Studio',
     version: (v) => `版本 ${v}`,
@@ -24,6 +26,7 @@ export const zh: Messages = {
     check: '比对',
     duplicates: '查重',
     models: '模型',
+    settings: '设置', // shell
   },
   home: {
     title: '欢迎',

@@ -5,16 +5,17 @@
  * views does not lose what a person typed.
  */
 import { getContext, setContext } from 'svelte';
-import type { ApiClient, AppInfo, CorpusSummary, JobSnapshot, ModelSummary, PresetInfo, RunSummary } from '../../../shared/api';
+import type { ApiClient, AppInfo, CorpusSummary, JobSnapshot, ModelSummary, PresetInfo, RunSummary, ScanSummary } from '../../../shared/api';
+import type { ComputeInfo, SettingsPatchInput, SettingsView } from '../../../shared/shellApi';
 import { i18n } from '../i18n/index.svelte';
 import { humanError } from './humanError';
 import { mergeLossPoints, type LossPoint } from './runMetrics';
 import { livePoint } from './trainProgress';
 
-export type ViewName = 'home' | 'documents' | 'train' | 'runs' | 'models' | 'check' | 'duplicates';
+export type ViewName = 'home' | 'documents' | 'train' | 'runs' | 'models' | 'check' | 'duplicates' | 'settings';
 
 /** The views in navigation order; each one's label is `i18n.m.nav[name]`. */
-export const VIEWS: ViewName[] = ['home', 'documents', 'train', 'runs', 'models', 'check', 'duplicates'];
+export const VIEWS: ViewName[] = ['home', 'documents', 'train', 'runs', 'models', 'check', 'duplicates', 'settings'];
 
 export interface TrainForm {
   source: 'corpus' | 'pairs';
@@ -53,6 +54,12 @@ export class AppState {
   liveLoss = $state<Record<number, LossPoint[]>>({});
   error = $state<string | null>(null);
   view = $state<ViewName>('home');
+  // Shell (issue 13): settings, compute, recent scans, and what each job of this page works on.
+  settings = $state<SettingsView | null>(null);
+  compute = $state<ComputeInfo | null>(null);
+  scans = $state<ScanSummary[]>([]);
+  /** A name for the progress card of a job started here (the folder it reads). */
+  jobLabels = $state<Record<string, string>>({});
   /** The run whose details the Runs view shows. */
   openRunId = $state<number | null>(null);
   /** The run the Train view follows (the last one started there). */
@@ -96,22 +103,26 @@ export class AppState {
 
   async refresh(): Promise<void> {
     await this.attempt(async () => {
-      const [info, corpora, runs, models] = await Promise.all([
+      const [info, corpora, runs, models, scans] = await Promise.all([
         this.client.call('app.info', {}),
         this.client.call('corpora.list', {}),
         this.client.call('runs.list', {}),
         this.client.call('models.list', {}),
+        this.client.call('dedup.scans', {}),
       ]);
+      this.scans = scans;
       this.info = info;
       this.corpora = corpora;
       this.runs = runs;
       this.models = models;
     }, false);
+    // The backend and the training time: after the lists, since the first call starts the backend.
+    void this.attempt(async () => (this.compute = await this.client.call('app.compute', {})), false);
   }
 
   /** Loads what changes rarely, and the jobs of this session (after a reload of the page). */
   async load(): Promise<void> {
-    await this.refresh();
+    await Promise.all([this.refresh(), this.attempt(async () => (this.settings = await this.client.call('settings.get', {})), false)]);
     await this.attempt(async () => {
       this.presets = await this.client.call('presets.list', {});
       for (const job of await this.client.call('jobs.list', {})) this.jobs[job.id] = job;
@@ -178,6 +189,13 @@ export class AppState {
     else this.jobRuns[started.jobId] = started.runId;
     await this.refresh();
     return true;
+  }
+
+  /** Saves some settings; true when they were saved. */
+  async saveSettings(patch: SettingsPatchInput): Promise<boolean> {
+    const saved = await this.attempt(() => this.client.call('settings.set', patch));
+    if (saved) this.settings = saved;
+    return saved !== undefined;
   }
 
   go(view: ViewName): void {

@@ -30,6 +30,8 @@ function electronClient(bridge: PreloadBridge): ApiClient {
     onEvent: (listener) => bridge.onEvent(listener),
     chooseFolder: () => bridge.chooseFolder(),
     showFile: (target) => bridge.showFile(target),
+    grantDroppedFolder: (file) => bridge.grantDroppedFolder(file),
+    chooseDataFolder: () => bridge.chooseDataFolder(),
   };
 }
 

@@ -20,9 +20,14 @@ export function humanError(err: unknown, m: Messages): string {
         return m.errors.unauthorized;
       case 'bad_request':
         // Schema refusals name fields the way code does; say so in words and keep the detail.
-        return /^Invalid input for /.test(err.message) ? `${m.errors.invalid} ${err.message.replace(/^Invalid input for [\w.]+: /, '')}` : err.message;
-      default:
-        return err.message;
+        return /^Invalid input for /.test(err.message)
+          ? `${m.errors.invalid} ${err.message.replace(/^Invalid input for [\w.]+: /, '')}`
+          : m.shell.errors.withDetail(m.shell.errors.code.bad_request!, err.message);
+      default: {
+        // The engine's sentences are English: other languages lead with a sentence of their own.
+        const lead = m.shell.errors.code[err.code];
+        return lead ? m.shell.errors.withDetail(lead, err.message) : err.message;
+      }
     }
   }
   // fetch() rejects with a TypeError when the server is gone; Electron IPC with an Error naming the channel.

@@ -1,0 +1,57 @@
+/**
+ * Engine texts a person reads, in the app's language: job errors (JobSnapshot.error and a run's
+ * stored error carry English text, not codes, so the known ones are recognised here), the
+ * reasons files were skipped, and the stages of a training job. Unknown texts are shown as they
+ * are, so nothing is ever hidden.
+ */
+import type { Messages } from '../../i18n/en';
+
+/** A job's or run's error for people; null when there is none. */
+export function jobErrorText(error: string | null | undefined, m: Messages): string | null {
+  if (!error) return null;
+  const j = m.shell.errors.job;
+  if (/^Interrupted: the app stopped/i.test(error)) return j.interrupted;
+  if (/^Paused by the user/i.test(error)) return j.paused;
+  if (/^Cancelled by the user/i.test(error)) return j.cancelled;
+  if (/training worker stopped without finishing/i.test(error)) return m.shell.errors.withDetail(j.workerStopped, error);
+  const few = /^The corpus has (\d+) usable sentence/.exec(error);
+  if (few) return j.tooFewSentences(few[1]!);
+  return error;
+}
+
+/** Why a file was skipped, in the app's language (the engine's reason kept where it adds detail). */
+export function skipReasonText(reason: string | null | undefined, m: Messages): string {
+  const s = m.shell.errors.skip;
+  const r = reason ?? '';
+  const rules: [RegExp, string][] = [
+    [/^binary file/i, s.binary],
+    [/^symbolic link/i, s.link],
+    [/^empty file/i, s.empty],
+    [/^no text in the file/i, s.noText],
+    [/^no words in the file/i, s.noWords],
+    [/^not a regular file|^is a folder/i, s.special],
+    [/changed while|disappeared|no longer exists|was deleted/i, s.changed],
+    [/permission denied|cannot be read/i, s.unreadable],
+    [/^not a valid PDF/i, s.pdf],
+    [/^not a valid \.docx/i, s.docx],
+    [/unsupported|not supported/i, s.unsupported],
+    [/^too large/i, s.tooLarge],
+  ];
+  // English keeps the engine's reason (it names the detail: "binary file (.dat)"); other languages lead with theirs.
+  for (const [re, text] of rules) if (re.test(r)) return m.shell.errors.withDetail(text, r);
+  return r || m.format.dash;
+}
+
+/** The stage of a training job in plain words ("cycle 1/2: bi->cross" -> what it does). */
+export function trainStageText(stage: string, m: Messages): string {
+  const t = m.shell.train.stages;
+  if (/bi->cross/.test(stage) && !/scoring/.test(stage)) return t['bi->cross']!;
+  if (/cross->bi/.test(stage) && !/scoring/.test(stage)) return t['cross->bi']!;
+  if (/^starting/.test(stage)) return t.starting!;
+  if (/mining pairs/.test(stage)) return t.mining!;
+  if (/SimCSE/i.test(stage)) return t.simcse!;
+  if (/scoring/.test(stage)) return t.scoring!;
+  if (/evaluat|held-out/.test(stage)) return t.evaluating!;
+  if (/saving/.test(stage)) return t.saving!;
+  return stage;
+}
