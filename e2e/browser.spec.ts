@@ -58,7 +58,7 @@ test('a path outside the chosen folders is refused in the UI and nothing is crea
   await page.getByTestId('nav-documents').click();
   await page.getByTestId('corpus-path').fill('/etc');
   await page.getByTestId('corpus-create').click();
-  await expect(page.getByTestId('error')).toContainText('outside the folders you have chosen');
+  await expect(page.getByTestId('error')).toContainText('outside the folders the app may read');
   const after = await request.post(`${server.url}/api/call/corpora.list`, { headers: { Authorization: `Bearer ${server.token}` }, data: {} });
   expect(((await after.json()) as { result: unknown[] }).result.length).toBe(countBefore);
 });

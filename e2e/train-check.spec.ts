@@ -89,7 +89,7 @@ test('keyboard navigation; missing input and API errors are said in words, and n
   await expect(page.getByTestId('train-form-error')).toContainText('path of a pairs file');
   await page.getByTestId('train-pairs-file').fill('/etc/hosts');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('error')).toContainText('outside the folders you have chosen');
+  await expect(page.getByTestId('error')).toContainText('outside the folders the app may read');
   await page.getByTestId('train-pairs-file').fill(folder.textFiles[0]!);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('error')).toContainText('Cannot read pairs');
