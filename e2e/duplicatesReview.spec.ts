@@ -8,6 +8,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectNoSidewaysScroll, shot as saveShot } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 
 const sample = (name: string) => fs.readFileSync(path.resolve(import.meta.dirname, '../resources/sample-corpus', name), 'utf8');
@@ -55,23 +56,13 @@ function writeFixture(docs: string): Fixture {
  * the page; window-sized captures show it as a person sees it.
  */
 async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
-  const file = testInfo.outputPath(`${name}.png`);
   // Through the CSSOM: the app's Content Security Policy refuses injected style sheets.
   const setBar = (position: string) =>
     page.evaluate((pos) => {
       const bar = document.querySelector<HTMLElement>('[data-testid="dedup-move-bar"]');
       if (bar) bar.style.position = pos;
     }, position);
-  if (fullPage) await setBar('static');
-  await page.screenshot({ path: file, fullPage });
-  if (fullPage) await setBar('');
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(scroll).toBeLessThanOrEqual(client);
+  await saveShot(page, testInfo, name, fullPage ? { before: () => setBar('static'), after: () => setBar('') } : { fullPage: false });
 }
 
 async function scan(page: Page) {

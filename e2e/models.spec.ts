@@ -3,41 +3,16 @@
  * files, as a person uses them, in English and in Chinese, at a desktop size and at 800x600,
  * against the real server with a fresh data folder. Screenshots for review.
  */
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectNoSidewaysScroll, LARGE, shot, SMALL, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 import { findStsbDev, NO_SHARED_DATA } from './support/trainingFixtures';
 
 let server: ServerUnderTest;
 let allowed: string;
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SMALL = { width: 800, height: 600 };
-const LARGE = { width: 1280, height: 860 };
-
-/** A call to the engine as the page makes it (for set-up the test does not show). */
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify(input),
-  });
-  const reply = (await res.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(reply.error?.message);
-  return reply.result;
-}
-
-async function waitJob(jobId: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const job = await api<{ status: string; error: string | null }>('jobs.get', { jobId });
-    if (job.status !== 'running') {
-      if (job.status !== 'done') throw new Error(`job ${jobId} ${job.status}: ${job.error}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 test.beforeAll(async () => {
   server = await startServerProcess();
@@ -47,36 +22,12 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(allowed, 'not-a-model', 'notes.txt'), 'no model here\n');
   fs.mkdirSync(path.join(allowed, 'exports'));
   fs.cpSync(path.join(ROOT, 'resources/sample-corpus'), path.join(allowed, 'corpus'), { recursive: true });
-  const { jobId } = await api<{ jobId: string }>('corpora.create', { name: 'sample', path: path.join(allowed, 'corpus') });
-  await waitJob(jobId);
+  const { jobId } = await server.call<{ jobId: string }>('corpora.create', { name: 'sample', path: path.join(allowed, 'corpus') });
+  await server.waitJob(jobId);
 });
 test.afterAll(async () => {
   await server?.stop();
 });
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(scroll).toBeLessThanOrEqual(client);
-}
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  // A refused call is an HTTP 4xx that the page reports in words; the browser also logs it.
-  page.on(
-    'console',
-    (msg) => msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && errors.push(msg.text()),
-  );
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 /** 120 scored pairs of STS-B dev, as a person's pairs file with known answers. */
 function stsbSample(): { name: string; mimeType: string; buffer: Buffer } {
@@ -104,7 +55,7 @@ test.describe('English', () => {
   }, testInfo) => {
     test.skip(!findStsbDev(), NO_SHARED_DATA);
     test.setTimeout(300_000);
-    const errors = watchConsole(page);
+    const errors = watchConsole(page, { allowRefusals: true });
     await page.setViewportSize(LARGE);
     await page.goto(server.launchUrl);
     await page.getByTestId('nav-models').click();
@@ -183,7 +134,7 @@ test.describe('English', () => {
 
   test('label suggested pairs from the keyboard, then measure the built-in model on them', async ({ page }, testInfo) => {
     test.setTimeout(180_000);
-    const errors = watchConsole(page);
+    const errors = watchConsole(page, { allowRefusals: true });
     await page.setViewportSize(SMALL);
     await page.goto(server.launchUrl);
     await page.getByTestId('nav-models').click();
@@ -215,7 +166,7 @@ test.describe('English', () => {
 
   test('Check: the words that drive the score, and a bulk pairs file checked and saved as CSV', async ({ page }, testInfo) => {
     test.setTimeout(180_000);
-    const errors = watchConsole(page);
+    const errors = watchConsole(page, { allowRefusals: true });
     await page.setViewportSize(LARGE);
     await page.goto(server.launchUrl);
     await page.getByTestId('nav-check').click();
@@ -269,7 +220,7 @@ test.describe('Chinese at 800x600', () => {
 
   test('模型库、删除确认、引擎错误的中文说明、词语高亮和批量比对', async ({ page }, testInfo) => {
     test.setTimeout(240_000);
-    const errors = watchConsole(page);
+    const errors = watchConsole(page, { allowRefusals: true });
     await page.goto(server.launchUrl);
     await page.getByTestId('nav-models').click();
     await expect(page.getByRole('heading', { name: '模型', exact: true })).toBeVisible();

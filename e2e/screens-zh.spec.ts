@@ -6,6 +6,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectNoSidewaysScroll, shot } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 import { writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
 
@@ -21,18 +22,6 @@ test.afterAll(async () => {
 });
 
 test.use({ locale: 'zh-CN', viewport: { width: 800, height: 600 } });
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(scroll).toBeLessThanOrEqual(client);
-}
 
 test('index, a bad pairs file said once, a tiny run with its loss chart, in Chinese at 800x600', async ({ page }, testInfo) => {
   test.setTimeout(480_000);

@@ -9,10 +9,8 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expectNoSidewaysScroll, LARGE, shot, SMALL, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
-
-const SMALL = { width: 800, height: 600 };
-const LARGE = { width: 1280, height: 860 };
 
 let server: ServerUnderTest;
 test.beforeEach(async () => {
@@ -21,35 +19,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await server?.stop();
 });
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(scroll).toBeLessThanOrEqual(client);
-}
-
-/** Page errors, and API calls that failed (other than those a test makes on purpose: `expected`). */
-function watchConsole(page: Page, expected: RegExp[] = []): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  // Content-Security-Policy refusals (an eval probe, an inline style) are errors too.
-  void page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  page.on('console', (msg) => msg.type() === 'error' && !/Failed to load resource/.test(msg.text()) && errors.push(msg.text()));
-  page.on('response', async (res) => {
-    if (res.status() < 400) return;
-    const line = `${res.status()} ${new URL(res.url()).pathname} ${await res.text().catch(() => '')}`;
-    if (!expected.some((re) => re.test(line))) errors.push(line);
-  });
-  return errors;
-}
 
 /** A folder with sub-folders, text files, a binary file and an empty one. */
 function writeDocs(root: string): string {
@@ -99,7 +68,7 @@ for (const lang of ['en', 'zh'] as const) {
 
     test(`Home: the guided tour with the sample documents, from the keyboard (${lang})`, async ({ page }, testInfo) => {
       test.setTimeout(420_000);
-      const errors = watchConsole(page);
+      const errors = watchConsole(page, { expectedResponses: [] });
       for (const [size, suffix] of [
         [LARGE, ''],
         [SMALL, '-800x600'],
@@ -171,7 +140,7 @@ for (const lang of ['en', 'zh'] as const) {
 
     test(`Documents: folder browser, drop zone, corpus summary, passages, rename, rescan, delete (${lang})`, async ({ page }, testInfo) => {
       test.setTimeout(180_000);
-      const errors = watchConsole(page, [/^403 \/api\/call\/folders\.browse .*\/etc/]);
+      const errors = watchConsole(page, { expectedResponses: [/^403 \/api\/call\/folders\.browse .*\/etc/] });
       const docs = writeDocs(server.allowedDir);
       const root = fs.realpathSync(server.allowedDir);
       const before = fs.readdirSync(docs).sort();
@@ -274,7 +243,7 @@ for (const lang of ['en', 'zh'] as const) {
     });
 
     test(`Settings: theme following the system or overridden, language, threads, thresholds, kept in settings.json (${lang})`, async ({ page }, testInfo) => {
-      const errors = watchConsole(page);
+      const errors = watchConsole(page, { expectedResponses: [] });
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.setViewportSize(SMALL);
       await page.goto(server.launchUrl);

@@ -6,6 +6,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shot, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 import { findStsbDev, NO_SHARED_DATA, writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
 
@@ -24,42 +25,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/**
- * Console errors (CSP violations included) and uncaught page errors fail the test. With
- * `expectRefusals`, the browser's own log line for an API call the engine refused (4xx) is expected.
- */
-function watchErrors(page: Page, { expectRefusals = false } = {}): string[] {
-  const errors: string[] = [];
-  const refusal = /^Failed to load resource: the server responded with a status of 4\d\d/;
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !(expectRefusals && refusal.test(msg.text()))) errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  // Say every CSP violation out loud, whether or not the browser logs it itself.
-  void page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return errors;
-}
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-}
-
-async function call<T>(method: string, input: object): Promise<T> {
-  const res = await fetch(`${server.url}/api/call/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; result: T };
-  expect(body.ok).toBe(true);
-  return body.result;
-}
-
 async function openAdvancedAndSetTinyRun(page: Page, cycles: number): Promise<void> {
   await page.getByTestId('train-advanced').locator('summary').click();
   await page.getByTestId('train-cycles').fill(String(cycles));
@@ -67,7 +32,7 @@ async function openAdvancedAndSetTinyRun(page: Page, cycles: number): Promise<vo
 }
 
 test('keyboard navigation; missing input and API errors are said in words, and nothing starts', async ({ page }, testInfo) => {
-  const errors = watchErrors(page, { expectRefusals: true });
+  const errors = watchConsole(page, { allowRefusals: true });
   await page.goto(server.launchUrl);
   await expect(page.getByTestId('data-dir')).toBeVisible();
 
@@ -97,7 +62,7 @@ test('keyboard navigation; missing input and API errors are said in words, and n
   await shot(page, testInfo, 'train-error');
   await page.getByRole('button', { name: 'Dismiss the error' }).click();
   await expect(page.getByTestId('error')).toHaveCount(0);
-  expect(await call<unknown[]>('runs.list', {})).toEqual([]);
+  expect(await server.call<unknown[]>('runs.list', {})).toEqual([]);
 
   // Runs is empty and says where to start; Check refuses two empty texts.
   await page.getByTestId('nav-runs').click();
@@ -113,7 +78,7 @@ test('keyboard navigation; missing input and API errors are said in words, and n
 test('train on an indexed folder, follow progress, see the run and its models, check pairs', async ({ page }, testInfo) => {
   // The first estimate measures training steps on the engine's backend (tens of seconds here).
   test.setTimeout(360_000);
-  const errors = watchErrors(page);
+  const errors = watchConsole(page);
   await page.goto(server.launchUrl);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
 
@@ -232,7 +197,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
 
 test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  const errors = watchErrors(page);
+  const errors = watchConsole(page);
   await page.goto(server.launchUrl);
 
   // Train from the pairs file, two cycles so that there is time to pause it.
@@ -248,7 +213,7 @@ test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', asyn
   await panel.getByTestId('job-cancel').click();
   await expect(panel.getByTestId('run-status')).toHaveText('paused', { timeout: 60_000 });
   await expect(panel.getByTestId('run-error')).toContainText('can be resumed');
-  const paused = await call<{ metrics: { name: string; step: number | null }[] }>('runs.get', { runId });
+  const paused = await server.call<{ metrics: { name: string; step: number | null }[] }>('runs.get', { runId });
   const stepsBeforePause = Math.max(...paused.metrics.filter((m) => m.name === 'loss').map((m) => m.step ?? 0));
 
   // Runs: the paused run says so, and Resume continues it.
@@ -268,7 +233,7 @@ test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', asyn
   await shot(page, testInfo, 'runs-resumed');
 
   // The resumed run went on from where it stopped: every step has exactly one loss, and the steps before the pause were kept.
-  const done = await call<{ metrics: { stage: string; name: string; step: number | null }[]; models: { kind: string }[] }>('runs.get', { runId });
+  const done = await server.call<{ metrics: { stage: string; name: string; step: number | null }[]; models: { kind: string }[] }>('runs.get', { runId });
   const lossSteps = done.metrics.filter((m) => m.name === 'loss').map((m) => m.step!);
   expect(stepsBeforePause).toBeGreaterThan(0);
   expect(new Set(lossSteps).size).toBe(Math.max(...lossSteps));

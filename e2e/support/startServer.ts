@@ -10,7 +10,22 @@ export interface ServerUnderTest {
   token: string;
   dataDir: string;
   allowedDir: string;
+  /** A call to the engine as the page makes it (for set-up a test does not show); throws on a refusal. */
+  call<T>(method: string, input: unknown): Promise<T>;
+  /** Waits until a job ends; throws unless it is done. */
+  waitJob(jobId: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+async function callEngine<T>(url: string, token: string, method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${url}/api/call/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
+  const reply = (await res.json()) as { ok: boolean; result: T; error?: { message: string } };
+  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
+  return reply.result;
 }
 
 /**
@@ -34,7 +49,7 @@ export async function startServerProcess(opts: { allowedDir?: string } = {}): Pr
   });
   let output = '';
   const launchUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 180 s:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
@@ -58,6 +73,18 @@ export async function startServerProcess(opts: { allowedDir?: string } = {}): Pr
     token,
     dataDir,
     allowedDir,
+    call: <T>(method: string, input: unknown) => callEngine<T>(url, token, method, input),
+    async waitJob(jobId: string) {
+      for (let i = 0; i < 600; i++) {
+        const job = await callEngine<{ status: string; error: string | null }>(url, token, 'jobs.get', { jobId });
+        if (job.status !== 'running') {
+          if (job.status !== 'done') throw new Error(`job ${jobId} ${job.status}: ${job.error}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`job ${jobId} did not end`);
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/api/engine';
 import { ApiError, toErrorBody } from '../engine/api/errors';
 import type { EngineEvent } from '../shared/api';
 import { SECURITY_HEADERS } from '../shared/contentSecurityPolicy';
+import { MAX_REQUEST_BODY_BYTES } from '../shared/limits';
 
 export interface ServerOptions {
   engine: Engine;
@@ -27,7 +28,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1 << 20;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -163,8 +163,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError('bad_request', `Request body over ${MAX_BODY_BYTES} bytes.`));
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        reject(new ApiError('bad_request', `Request body over ${MAX_REQUEST_BODY_BYTES} bytes.`));
         req.destroy();
         return;
       }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { EvalResult, MethodDef, ModelSummary } from './api';
+import { MAX_PAIRS_CONTENT_BYTES, pairsContentFits } from './limits';
 
 function method<O>() {
   return <I extends z.ZodType>(summary: string, input: I): MethodDef<I, O> => ({ input, summary });
@@ -17,9 +18,11 @@ const FsPath = z
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
-/** The contents of a pairs file sent by the user interface (the local server takes up to 1 MiB per call). */
-export const MAX_PAIRS_CONTENT_CHARS = 900_000;
-const PairsContent = z.string().min(1).max(MAX_PAIRS_CONTENT_CHARS);
+/** The contents of a pairs file sent by the user interface: at most one call's worth (limits.ts, shared with the server). */
+const PairsContent = z
+  .string()
+  .min(1)
+  .refine(pairsContentFits, `the file is over ${MAX_PAIRS_CONTENT_BYTES} bytes: split it into smaller files`);
 
 /** One stored evaluation of a model. */
 export interface EvaluationSummary {

@@ -29,3 +29,9 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined || !Number.isFinite(n) ? i18n.m.format.dash : new Intl.NumberFormat(i18n.tag).format(n);
 }
+
+/** A size in bytes for people: "1.4 MB", "820 kB" (decimal units, the language's digits and unit names). */
+export function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : [bytes / 1e3, 'kilobyte'];
+  return new Intl.NumberFormat(i18n.tag, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+}

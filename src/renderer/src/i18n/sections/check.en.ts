@@ -21,7 +21,8 @@ export const checkToolsEn = {
   bulkIntro:
     'One pair per line: two texts, or a score and two texts; tab- or comma-separated, with or without a header. Lines that cannot be read are listed and the others are checked.',
   bulkFile: 'Pairs file (.tsv, .csv or .txt)',
-  bulkTooBig: (max: string) => `The file is longer than ${max} characters. Check a shorter part here, or run “tenc check --pairs FILE” on the command line.`,
+  bulkTooBig: (size: string, max: string) =>
+    `This file is ${size}; the app reads pairs files of up to ${max} at a time. Split it into smaller files (some of its lines in each) and check them one after another, or run “tenc check --pairs FILE” on the command line, which has no such limit.`,
   bulkRead: (n: string, bad: string) => `${n} ${n === '1' ? 'pair' : 'pairs'} read, ${bad} ${bad === '1' ? 'line' : 'lines'} left out.`,
   bulkProblems: 'Lines left out',
   bulkLine: (line: number, reason: string) => `line ${line}: ${reason}`,

@@ -104,7 +104,8 @@ export const modelsEn = {
   sourceLabels: (n: string) => `Your labelled pairs (${n})`,
   sourceFile: 'A pairs file with known answers (.tsv or .csv)',
   chooseFile: 'Pairs file',
-  fileTooBig: (max: string) => `The file is longer than ${max} characters. Use a shorter part, or run “tenc eval FILE” on the command line.`,
+  fileTooBig: (size: string, max: string) =>
+    `This file is ${size}; the app reads pairs files of up to ${max} at a time. Put some of its lines in a smaller file and measure with that, or run “tenc eval FILE” on the command line, which has no such limit.`,
   fileRead: (name: string, n: string, scored: string, bad: string) =>
     `${name}: ${n} ${n === '1' ? 'pair' : 'pairs'}, ${scored} with a known answer, ${bad} ${bad === '1' ? 'line' : 'lines'} left out.`,
   fileProblems: 'Lines left out',
