@@ -1,5 +1,5 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import fs from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { expectNoSidewaysScroll, LARGE, shot, SMALL, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 
 // The home screen and the Check screen as a new user meets them, in English and in Chinese,
@@ -14,30 +14,6 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const SMALL = { width: 800, height: 600 };
-const LARGE = { width: 1280, height: 860 };
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  fs.copyFileSync(file, `test-results/screenshots/${name}.png`);
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
-/** The page never scrolls sideways. */
-async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(scroll).toBeLessThanOrEqual(client);
-}
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
-
 test.describe('English (system language en-US)', () => {
   test.use({ locale: 'en-US' });
 
@@ -51,7 +27,10 @@ test.describe('English (system language en-US)', () => {
       await page.goto(server.launchUrl);
       await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
       const steps = page.getByTestId('home-steps');
-      for (const step of ['Add your documents', 'Train a model', 'Check two texts', 'Find duplicates']) await expect(steps).toContainText(step);
+      // Three next steps; with no documents read yet, the first opens Documents.
+      await expect(steps.getByRole('listitem')).toHaveCount(3);
+      for (const step of ['1. Teach it your documents', '2. Check two texts', '3. Find duplicates']) await expect(steps).toContainText(step);
+      await expect(page.getByTestId('home-step-train').getByRole('button')).toHaveText('Add a folder');
       await expect(page.getByTestId('home-models')).toContainText('Built-in model (USE lite)');
       await expect(page.getByTestId('home-models')).toContainText('English only');
       await expect(page.getByTestId('home-runs')).toContainText('No training run yet.');

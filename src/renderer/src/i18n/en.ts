@@ -8,9 +8,11 @@ import { checkToolsEn } from './sections/check.en';
 import { modelsEn } from './sections/models.en';
 import { runOutcomeEn } from './sections/runOutcome.en';
 import { shellEn } from './sections/shell.en';
+import { jobsEn } from './sections/jobs.en';
 
 export const en = {
   languageName: 'English',
+  jobs: jobsEn, // UI audit (issue 13): job kinds, stages, notes (sections/jobs.en.ts)
   shell: shellEn, // shell: settings, folders, corpora, tour, pause (sections/shell.en.ts)
   app: {
     title: 'TransEncoder Studio',
@@ -37,19 +39,15 @@ export const en = {
       'Teach a model what “saying the same thing” means in your own documents, check whether two texts say the same thing, and find duplicate files. Everything stays on this computer.',
     stepsTitle: 'What you can do',
     steps: {
-      documents: {
-        title: '1. Add your documents',
-        text: 'Choose a folder of text files (txt, md, html, docx, pdf…). The app reads it once; your files are never changed.',
-        action: 'Add a folder',
-      },
       train: {
-        title: '2. Train a model',
-        text: 'Let the model learn from your documents, without labelling anything. A quick run takes a few minutes.',
-        action: 'Train',
+        title: '1. Teach it your documents',
+        text: 'Choose a folder of text files (txt, md, html, docx, pdf…); the model then learns from them, without labelling anything. Your files are never changed.',
+        action: 'Add a folder',
+        actionReady: 'Train',
       },
-      check: { title: '3. Check two texts', text: 'Paste two sentences or paragraphs and see whether they say the same thing.', action: 'Check a pair' },
+      check: { title: '2. Check two texts', text: 'Paste two sentences or paragraphs and see whether they say the same thing.', action: 'Check a pair' },
       duplicates: {
-        title: 'Find duplicates',
+        title: '3. Find duplicates',
         text: 'Find copies and near-copies across folders, and move them aside safely (undo is always possible).',
         action: 'Find duplicates',
       },

@@ -5,9 +5,11 @@ import { checkToolsZh } from './sections/check.zh';
 import { modelsZh } from './sections/models.zh';
 import { runOutcomeZh } from './sections/runOutcome.zh';
 import { shellZh } from './sections/shell.zh';
+import { jobsZh } from './sections/jobs.zh';
 
 export const zh: Messages = {
   languageName: '简体中文',
+  jobs: jobsZh, // UI audit (issue 13): job kinds, stages, notes (sections/jobs.zh.ts)
   shell: shellZh, // shell: settings, folders, corpora, tour, pause (sections/shell.zh.ts)
   app: {
     title: 'TransEncoder Studio',
@@ -33,10 +35,14 @@ export const zh: Messages = {
     intro: '用您自己的文档教模型理解什么是“意思相同”，判断两段文字是否表达同一个意思，并找出重复的文件。所有数据都只保存在这台电脑上。',
     stepsTitle: '您可以做什么',
     steps: {
-      documents: { title: '1. 添加文档', text: '选择一个文本文件夹（txt、md、html、docx、pdf 等）。应用只读取一次，绝不修改您的文件。', action: '添加文件夹' },
-      train: { title: '2. 训练模型', text: '让模型从您的文档中学习，无需任何人工标注。快速训练只需几分钟。', action: '去训练' },
-      check: { title: '3. 比对两段文字', text: '粘贴两个句子或段落，看看它们是否表达同一个意思。', action: '比对' },
-      duplicates: { title: '查找重复', text: '在多个文件夹中找出完全相同和近似的文件，并安全地移到一边（随时可以撤销）。', action: '查找重复' },
+      train: {
+        title: '1. 用您的文档训练',
+        text: '选择一个文本文件夹（txt、md、html、docx、pdf 等），模型随后从中学习，无需任何人工标注。绝不修改您的文件。',
+        action: '添加文件夹',
+        actionReady: '去训练',
+      },
+      check: { title: '2. 比对两段文字', text: '粘贴两个句子或段落，看看它们是否表达同一个意思。', action: '比对' },
+      duplicates: { title: '3. 查找重复', text: '在多个文件夹中找出完全相同和近似的文件，并安全地移到一边（随时可以撤销）。', action: '查找重复' },
     },
     modelsTitle: '模型',
     builtinModel: '内置模型（USE lite）',

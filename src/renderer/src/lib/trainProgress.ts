@@ -11,21 +11,22 @@ export interface TrainJobView {
   cycles: number | null;
   phase: LossPhase | null;
   loss: number | null;
-  /** A sentence for people about what the stage does. */
-  explanation: string | null;
+  /** Which sentence for people says what the stage does (the catalogue's `jobs.explain`). */
+  explanation: TrainExplanation | null;
 }
+
+export type TrainExplanation = 'bi->cross' | 'cross->bi' | 'scoring' | 'mining' | 'starting';
 
 export function readTrainJob(job: Pick<JobSnapshot, 'stage' | 'message'>): TrainJobView {
   const cycleMatch = /cycle (\d+)(?:\/(\d+))?/.exec(job.stage);
   const phaseMatch = /(bi->cross|cross->bi)/.exec(job.stage);
   const lossMatch = /loss (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(job.message ?? '');
   const phase: LossPhase | null = phaseMatch?.[1] === 'bi->cross' || phaseMatch?.[1] === 'cross->bi' ? phaseMatch[1] : null;
-  let explanation: string | null = null;
-  if (phase === 'bi->cross') explanation = 'The cross-encoder learns from the bi-encoder’s scores.';
-  else if (phase === 'cross->bi') explanation = 'The bi-encoder learns from the cross-encoder’s scores.';
-  else if (/scoring pairs/.test(job.stage)) explanation = 'Scoring the training pairs to make the next lesson.';
-  else if (/mining pairs/.test(job.stage)) explanation = 'Finding pairs of related sentences in your documents.';
-  else if (job.stage === 'starting') explanation = 'Loading the models.';
+  let explanation: TrainExplanation | null = null;
+  if (phase) explanation = phase;
+  else if (/scoring pairs/.test(job.stage)) explanation = 'scoring';
+  else if (/mining pairs/.test(job.stage)) explanation = 'mining';
+  else if (job.stage === 'starting') explanation = 'starting';
   return {
     cycle: cycleMatch ? Number(cycleMatch[1]) : null,
     cycles: cycleMatch?.[2] ? Number(cycleMatch[2]) : null,

@@ -5,6 +5,7 @@
  * are, so nothing is ever hidden.
  */
 import type { Messages } from '../../i18n/en';
+import { formatCount } from '../format';
 
 /** A job's or run's error for people; null when there is none. */
 export function jobErrorText(error: string | null | undefined, m: Messages): string | null {
@@ -54,4 +55,24 @@ export function trainStageText(stage: string, m: Messages): string {
   if (/evaluat|held-out/.test(stage)) return t.evaluating!;
   if (/saving/.test(stage)) return t.saving!;
   return stage;
+}
+
+/**
+ * A job's stage in the app's language: the stages the engine names (reading a folder, a duplicate
+ * scan, comparing models, the start and the end), else the text as the engine wrote it.
+ */
+export function jobStageText(stage: string, m: Messages): string {
+  const j = m.jobs;
+  const known = j.stage[stage];
+  if (known) return known;
+  const withModel = /^scoring (\d+) pairs with model (\d+) of (\d+)$/.exec(stage);
+  if (withModel) return j.scoringWithModel(formatCount(Number(withModel[1])), withModel[2]!, withModel[3]!);
+  const pairs = /^scoring (\d+) pairs$/.exec(stage);
+  if (pairs) return j.scoringPairs(formatCount(Number(pairs[1])));
+  return stage;
+}
+
+/** A job's note ("passages", "neighbours") in the app's language; other notes as written. */
+export function jobNoteText(note: string, m: Messages): string {
+  return m.jobs.note[note] ?? note;
 }
