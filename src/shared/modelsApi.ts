@@ -19,10 +19,7 @@ const FsPath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 /** The contents of a pairs file sent by the user interface: at most one call's worth (limits.ts, shared with the server). */
-const PairsContent = z
-  .string()
-  .min(1)
-  .refine(pairsContentFits, `the file is over ${MAX_PAIRS_CONTENT_BYTES} bytes: split it into smaller files`);
+const PairsContent = z.string().min(1).refine(pairsContentFits, `the file is over ${MAX_PAIRS_CONTENT_BYTES} bytes: split it into smaller files`);
 
 /** One stored evaluation of a model. */
 export interface EvaluationSummary {

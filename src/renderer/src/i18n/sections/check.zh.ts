@@ -21,7 +21,8 @@ export const checkToolsZh: typeof checkToolsEn = {
   bulkTitle: '批量比对句对文件',
   bulkIntro: '每行一个句对：两段文字，或一个分数加两段文字；用制表符或逗号分隔，有无表头均可。无法读取的行会列出来，其余的照常比对。',
   bulkFile: '句对文件（.tsv、.csv 或 .txt）',
-  bulkTooBig: (size, max) => `这个文件有 ${size}；应用一次最多读取 ${max} 的句对文件。请把它拆成几个小文件（每个放一部分行），逐个比对；或在命令行运行“tenc check --pairs 文件”，那里没有这个限制。`,
+  bulkTooBig: (size, max) =>
+    `这个文件有 ${size}；应用一次最多读取 ${max} 的句对文件。请把它拆成几个小文件（每个放一部分行），逐个比对；或在命令行运行“tenc check --pairs 文件”，那里没有这个限制。`,
   bulkRead: (n, bad) => `读到 ${n} 个句对，跳过 ${bad} 行。`,
   bulkProblems: '跳过的行',
   bulkLine: (line, reason) => `第 ${line} 行：${reason}`,

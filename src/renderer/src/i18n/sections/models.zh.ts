@@ -101,7 +101,8 @@ export const modelsZh: typeof modelsEn = {
   sourceLabels: (n) => `您标注的句对（${n}）`,
   sourceFile: '带已知答案的句对文件（.tsv 或 .csv）',
   chooseFile: '句对文件',
-  fileTooBig: (size, max) => `这个文件有 ${size}；应用一次最多读取 ${max} 的句对文件。请把其中一部分行放进一个小文件再评测；或在命令行运行“tenc eval 文件”，那里没有这个限制。`,
+  fileTooBig: (size, max) =>
+    `这个文件有 ${size}；应用一次最多读取 ${max} 的句对文件。请把其中一部分行放进一个小文件再评测；或在命令行运行“tenc eval 文件”，那里没有这个限制。`,
   fileRead: (name, n, scored, bad) => `${name}：${n} 个句对，其中 ${scored} 个有已知答案，跳过了 ${bad} 行。`,
   fileProblems: '跳过的行',
   lineProblem: (line, reason) => `第 ${line} 行：${reason}`,
