@@ -3,7 +3,7 @@ import { en } from '../../src/renderer/src/i18n/en';
 import { zh } from '../../src/renderer/src/i18n/zh';
 import { ClientError } from '../../src/renderer/src/lib/client';
 import { humanError } from '../../src/renderer/src/lib/humanError';
-import { jobErrorText, skipReasonText, trainStageText } from '../../src/renderer/src/lib/shell/messages';
+import { jobErrorText, jobNoteText, jobStageText, skipReasonText, trainStageText } from '../../src/renderer/src/lib/shell/messages';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -38,6 +38,39 @@ describe('engine texts for people, in both languages', () => {
     expect(trainStageText('cycle 1: scoring pairs with the bi-encoder', en)).toBe(en.shell.train.stages.scoring);
     expect(trainStageText('mining pairs: embedding 40 sentences', zh)).toBe(zh.shell.train.stages.mining);
     expect(trainStageText('something else', en)).toBe('something else');
+  });
+
+  it('the stages every job card shows (reading a folder, a duplicate scan, comparing models) are said in the app language', () => {
+    // The stages the engine writes (corpus/indexFolderCorpus.ts, dedup/scan/types.ts DedupStage, api/modelHandlers.ts).
+    const stages = [
+      'starting',
+      'listing files',
+      'reading documents',
+      'listing',
+      'reading',
+      'signatures',
+      'candidates',
+      'embedding',
+      'near',
+      'semantic',
+      'rescoring',
+      'clustering',
+      'saving',
+      'comparing',
+    ];
+    for (const stage of stages) {
+      expect(jobStageText(stage, zh)).toMatch(CJK);
+      expect(jobStageText(stage, en)).not.toBe(stage);
+    }
+    expect(jobStageText('scoring 1200 pairs with model 2 of 3', en)).toBe('Scoring 1,200 pairs with model 2 of 3');
+    expect(jobStageText('scoring 1200 pairs with model 2 of 3', zh)).toMatch(/^正在用第 2 个模型（共 3 个）为 1,200 个句对打分$/);
+    expect(jobStageText('scoring 40 pairs', zh)).toMatch(CJK);
+    expect(jobNoteText('passages', zh)).toBe('段落');
+    // Unknown texts are shown as written: nothing is hidden.
+    expect(jobStageText('a stage nobody named', zh)).toBe('a stage nobody named');
+    expect(jobNoteText('backend: wasm', zh)).toBe('backend: wasm');
+    // Every job kind has a name in both catalogues.
+    for (const kind of ['corpus.index', 'train', 'eval', 'dedup', 'compare']) expect(zh.jobs.kind[kind]).toMatch(CJK);
   });
 
   it('engine error codes get a lead sentence in Chinese; English shows the engine sentence', () => {
