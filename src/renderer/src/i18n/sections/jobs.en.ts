@@ -27,6 +27,15 @@ export const jobsEn = {
   scoringPairs: (n: string) => `Scoring ${n} pairs`,
   scoringWithModel: (n: string, i: string, of: string) => `Scoring ${n} pairs with model ${i} of ${of}`,
   note: { neighbours: 'nearest neighbours', passages: 'passages' } as Record<string, string>,
+  /** The training presets (engine names quick, standard, paper); a preset not listed shows the engine's words. */
+  presets: {
+    quick: { label: 'Quick', description: 'A first tuned model in a coffee break on a laptop CPU: 1,000 pairs, 2 cycles.' },
+    standard: { label: 'Standard', description: 'More pairs and a third cycle, for larger corpora: 4,000 pairs, 3 cycles; about two hours on a laptop CPU.' },
+    paper: { label: 'Paper', description: 'The paper’s full recipe (3 cycles, 10 cross→bi epochs); meant for a GPU.' },
+  } as Record<string, { label: string; description: string }>,
+  /** A training estimate: "about 15 s on the CPU (WebAssembly)". */
+  estimate: (duration: string, backend: string) => `about ${duration} on ${backend}`,
+  wholeMinutes: (n: number) => `${n} min`,
   /** The two training phases, as the loss chart names them. */
   phase: { 'bi->cross': 'bi→cross', 'cross->bi': 'cross→bi' } as Record<string, string>,
   /** What a training stage does, one line under the progress bar. */

@@ -29,6 +29,13 @@ export const jobsZh: typeof jobsEn = {
   scoringPairs: (n) => `正在为 ${n} 个句对打分`,
   scoringWithModel: (n, i, of) => `正在用第 ${i} 个模型（共 ${of} 个）为 ${n} 个句对打分`,
   note: { neighbours: '最近邻', passages: '段落' },
+  presets: {
+    quick: { label: '快速', description: '在笔记本电脑的 CPU 上，一杯咖啡的工夫得到第一个调好的模型：1,000 个句对，2 轮。' },
+    standard: { label: '标准', description: '更多句对，再加一轮，适合较大的语料库：4,000 个句对，3 轮；在笔记本电脑的 CPU 上约需两小时。' },
+    paper: { label: '论文', description: '论文的完整方案（3 轮，交叉→双 10 个 epoch）；适合在 GPU 上运行。' },
+  },
+  estimate: (duration, backend) => `在${backend}上约需 ${duration}`,
+  wholeMinutes: (n) => `${n} 分钟`,
   phase: { 'bi->cross': '双→交叉', 'cross->bi': '交叉→双' },
   explain: {
     'bi->cross': '交叉编码器正在学习双编码器给出的分数。',
