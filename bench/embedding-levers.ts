@@ -85,10 +85,22 @@ function macsPerToken(): number {
 async function matmulPeak(m: number, k: number, n: number): Promise<number> {
   const g = new GraphBuilder('matmul_peak');
   const x = g.input('x', DataType.FLOAT, [m, k]);
-  const w = g.initializer('w', floatTensor(Float32Array.from({ length: k * n }, (_, i) => Math.sin(i) * 0.05), [k, n]));
+  const w = g.initializer(
+    'w',
+    floatTensor(
+      Float32Array.from({ length: k * n }, (_, i) => Math.sin(i) * 0.05),
+      [k, n],
+    ),
+  );
   g.output(g.op('MatMul', [x, w]), 'y', DataType.FLOAT, [m, n]);
   const session = await ort.InferenceSession.create(g.toModelProto(), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
-  const feed = { x: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.cos(i)), [m, k]) };
+  const feed = {
+    x: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: m * k }, (_, i) => Math.cos(i)),
+      [m, k],
+    ),
+  };
   for (let i = 0; i < 5; i++) await session.run(feed);
   const reps = 60;
   const t0 = performance.now();
@@ -139,7 +151,9 @@ async function main(): Promise<void> {
   const peak = await matmulPeak(32 * Math.round(tokensPerSentence), USE_LITE.hiddenDim, USE_LITE.ffnDim);
   console.log(`| dense-layer multiply-adds per token | ${(macs / 1e6).toFixed(2)} M |`);
   console.log(`| dense-layer GFLOP per 1,000 sentences (padded tokens) | ${(flopPerSentence / 1e6).toFixed(1)} |`);
-  console.log(`| ORT MatMul [${32 * Math.round(tokensPerSentence)} x ${USE_LITE.hiddenDim}] x [${USE_LITE.hiddenDim} x ${USE_LITE.ffnDim}], 1 thread | ${peak.toFixed(1)} GFLOP/s |`);
+  console.log(
+    `| ORT MatMul [${32 * Math.round(tokensPerSentence)} x ${USE_LITE.hiddenDim}] x [${USE_LITE.hiddenDim} x ${USE_LITE.ffnDim}], 1 thread | ${peak.toFixed(1)} GFLOP/s |`,
+  );
   console.log(`| ceiling, float32, dense layers alone at that rate | ${((peak * 1e9) / flopPerSentence).toFixed(0)} sentences/s per core |`);
 
   // 3. Engines and batch sizes.
@@ -153,7 +167,15 @@ async function main(): Promise<void> {
     ['one session (main thread)', '1', (b) => one1.embed(sentences, { maxLength: MAX_LENGTH, batchSize: b })],
     ['one session (main thread)', '2 intra-op', (b) => one2.embed(sentences, { maxLength: MAX_LENGTH, batchSize: b })],
     ['worker pool (the app)', `${workers} x 1`, (b) => pool.embed(sentences, { maxLength: MAX_LENGTH, batchSize: b })],
-    ...(int8 ? [['worker pool, int8 export', `${workers} x 1`, (b: number) => int8.embed(sentences, { maxLength: MAX_LENGTH, batchSize: b })] as [string, string, (b: number) => Promise<Float32Array[]>]] : []),
+    ...(int8
+      ? [
+          ['worker pool, int8 export', `${workers} x 1`, (b: number) => int8.embed(sentences, { maxLength: MAX_LENGTH, batchSize: b })] as [
+            string,
+            string,
+            (b: number) => Promise<Float32Array[]>,
+          ],
+        ]
+      : []),
   ];
   console.log(`\n| engine | threads | batch | sentences/s | CPU s per 1,000 | GFLOP/s (dense) | min cosine vs one session fp32 |`);
   console.log('|---|---|---|---|---|---|---|');
