@@ -11,7 +11,7 @@ import { findNearDuplicatePairs, type SignaturePool } from '../minhash';
 import { numbersAgree, passageCoverage, type Coverage, type PassageSide } from '../passageEvidence';
 import { searchSemanticPairsCached } from '../semanticCache';
 import { searchSemanticPairs } from '../semantic';
-import { DEFAULT_PASSAGE_COVERAGE } from '../thresholds';
+import { DEFAULT_PASSAGE_COVERAGE, DEFAULT_PASSAGE_MUTUAL } from '../thresholds';
 import type { Match } from '../types';
 import type { ScanContext } from './context';
 import type { ScanVectors } from './embed';
@@ -339,7 +339,10 @@ export async function fileMatches(
       }
       // The cosine alone first (as before the judge read passages); the judge or cross-encoder
       // only for what it cannot hold.
-      let cov: Coverage & { decidedScore: number | null } = { ...passageCoverage(a, b, similarity, t.semantic), decidedScore: null };
+      // Whole texts alike at the semantic threshold: passages that pair off (mutual best matches
+      // at DEFAULT_PASSAGE_MUTUAL) count too, as a rewording passage by passage.
+      const mutual = m.layer === 'semantic' ? DEFAULT_PASSAGE_MUTUAL : null;
+      let cov: Coverage & { decidedScore: number | null } = { ...passageCoverage(a, b, similarity, t.semantic, 3, mutual), decidedScore: null };
       if ((fromPassages || Math.max(cov.ab, cov.ba) < DEFAULT_PASSAGE_COVERAGE) && decider) cov = await decider.coverage(a, b, similarity, t.semantic);
       // One side must be contained in the other; which side may be moved for it is decided
       // when groups are built (a member is only moved if its own passages are covered).
