@@ -9,7 +9,9 @@
  * whole scans.
  *   npx tsx bench/dedup-judge-accept.ts [--pairs 2000] [--seed 11] [--margin 0]
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { loadBuiltinPairJudge } from '../src/engine/dedup';
 import { DEFAULT_THRESHOLDS } from '../src/engine/dedup/thresholds';
 import { ModelCache } from '../src/engine/models/modelCache';
@@ -35,7 +37,8 @@ const half = Math.floor(rows.length / 2);
 const tuning = rows.slice(0, half);
 const heldOut = rows.slice(half);
 
-const db = await openDatabase(':memory:');
+// A throw-away store in a temp folder (openDatabase takes a file path; ':memory:' would be a file here).
+const db = await openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-judge-accept-')), 'store.db'));
 const models = new ModelCache(createStore(db), os.tmpdir());
 await models.ensureBackend();
 const bi = await models.bulkBi(null);
