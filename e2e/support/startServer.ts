@@ -62,7 +62,10 @@ export async function startServerProcess(opts: { allowedDir?: string } = {}): Pr
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
+        // A loaded machine can make a graceful stop (cancelling jobs) slow; cleanup must not fail the test.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
         await exited;
+        clearTimeout(timer);
       }
       fs.rmSync(base, { recursive: true, force: true });
     },

@@ -152,7 +152,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       clearInterval(keepAlive);
       opts.engine.events.off('event', onEvent);
       for (const client of sseClients) client.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would otherwise hold close() open until they time out.
+      server.closeIdleConnections();
+      await closed;
     },
   };
 }

@@ -135,6 +135,8 @@ export interface ScanStats {
   /** Borderline pairs sent to the cross-encoder / accepted by it. */
   crossScored: number;
   crossAccepted: number;
+  /** Dedup (issue 11): passage pairs of long documents the pair judge / cross-encoder decided (passage coverage). */
+  passagePairsJudged?: number;
   /**
    * Semantic file pairs turned down on their content: too few passages of one matched in the
    * other (or the passages could not be compared), or different numbers (amounts, dates, ids).
@@ -466,6 +468,8 @@ export interface ScanSettings {
   exactMaxItems: number;
   /** models.id of the bi-encoder (key of the embedding cache); null: embeddings are not cached. */
   embedModelId: number | null;
+  /** Dedup (issue 11): models.id of the cross-encoder the person chose (kept so a resumed scan uses it too); absent or null: none. */
+  crossModelId?: number | null;
 }
 
 /** What a member's match with its group's kept file rests on. */

@@ -99,7 +99,7 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
         candidates: fns.candidates,
         // Thresholds not given take the person's defaults from the settings, then the calibrated ones.
         thresholds: { ...engine.settings.dedupThresholds(), ...thresholds },
-        settings: { passageLevel, embedModelId: fns.embedModelId },
+        settings: { passageLevel, embedModelId: fns.embedModelId, crossModelId: semantic ? crossModelId : null },
       });
       return { jobId: job.id };
     },
@@ -108,10 +108,13 @@ export function dedupHandlers(engine: Engine): Pick<Handlers, DedupMethods> {
       const scan = await access.scan(scanId);
       if (!['cancelled', 'failed'].includes(scan.status))
         throw new ApiError('conflict', `Scan ${scanId} is ${scan.status}; only a cancelled or failed scan can be resumed.`);
-      const settings = scan.settings as { embedModelId?: number | null } | null;
+      const settings = scan.settings as { embedModelId?: number | null; crossModelId?: number | null } | null;
       const embedModelId = settings?.embedModelId ?? null;
+      // The cross-encoder the person chose for the scan decides its borderline pairs after a resume too.
+      const crossModelId = embedModelId !== null ? (settings?.crossModelId ?? null) : null;
+      await access.model(crossModelId);
       const builtinId = await baseModelId(store, BUILTIN_BASE);
-      const fns = await modelFns(embedModelId === builtinId ? null : embedModelId, null, embedModelId !== null);
+      const fns = await modelFns(embedModelId === builtinId ? null : embedModelId, crossModelId, embedModelId !== null);
       const job = runScan({ resumeScanId: scanId, embed: fns.embed, score: fns.score, judge: fns.judge, candidates: fns.candidates });
       return { jobId: job.id };
     },

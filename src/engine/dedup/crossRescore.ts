@@ -58,14 +58,17 @@ export interface RescoreResult {
 }
 
 /**
- * Scores borderline pairs with the cross-encoder in batches, loading the texts through `textOf`
- * (so only one batch of texts is in memory at a time).
+ * The batch loop both deciders share: loads each batch's texts through `textOf` (so only one
+ * batch of texts is in memory at a time), asks `decide` for one score per pair, and keeps the
+ * pairs `accepted` says yes to as matches made by `toMatch`.
  */
-export async function rescoreBorderline(
+async function decideInBatches(
   pairs: readonly SemanticPair[],
   textOf: (item: number) => string | Promise<string>,
-  score: CrossScoreFn,
-  opts: RescoreOptions,
+  decide: (texts: Array<[string, string]>, batch: readonly SemanticPair[]) => Promise<number[]>,
+  accepted: (score: number) => boolean,
+  toMatch: (p: SemanticPair, score: number) => Match,
+  opts: Omit<RescoreOptions, 'accept'>,
 ): Promise<RescoreResult> {
   const batchSize = opts.batchSize ?? 32;
   const result: RescoreResult = { accepted: [], rejected: 0 };
@@ -74,18 +77,38 @@ export async function rescoreBorderline(
     const batch = pairs.slice(start, start + batchSize);
     const texts: Array<[string, string]> = [];
     for (const p of batch) texts.push([await textOf(p.a), await textOf(p.b)]);
-    const scores = await score(texts);
-    if (!Array.isArray(scores) || scores.length !== batch.length) {
-      throw new Error(`the cross-encoder returned ${Array.isArray(scores) ? scores.length : 'no'} scores for ${batch.length} pairs`);
-    }
+    const scores = await decide(texts, batch);
     batch.forEach((p, i) => {
       const s = scores[i];
-      if (Number.isFinite(s) && s >= opts.accept) result.accepted.push({ a: p.a, b: p.b, layer: 'cross', score: s });
+      if (Number.isFinite(s) && accepted(s)) result.accepted.push(toMatch(p, s));
       else result.rejected++;
     });
     opts.onProgress?.(Math.min(pairs.length, start + batchSize), pairs.length);
   }
   return result;
+}
+
+/** Scores borderline pairs with the cross-encoder in batches; a pair scoring ≥ `accept` is a `cross` match. */
+export async function rescoreBorderline(
+  pairs: readonly SemanticPair[],
+  textOf: (item: number) => string | Promise<string>,
+  score: CrossScoreFn,
+  opts: RescoreOptions,
+): Promise<RescoreResult> {
+  return decideInBatches(
+    pairs,
+    textOf,
+    async (texts) => {
+      const scores = await score(texts);
+      if (!Array.isArray(scores) || scores.length !== texts.length) {
+        throw new Error(`the cross-encoder returned ${Array.isArray(scores) ? scores.length : 'no'} scores for ${texts.length} pairs`);
+      }
+      return scores;
+    },
+    (s) => s >= opts.accept,
+    (p, s) => ({ a: p.a, b: p.b, layer: 'cross', score: s }),
+    opts,
+  );
 }
 
 /**
@@ -99,23 +122,19 @@ export async function judgeBorderline(
   judge: PairJudge,
   opts: Omit<RescoreOptions, 'accept'>,
 ): Promise<RescoreResult> {
-  const batchSize = opts.batchSize ?? 32;
-  const result: RescoreResult = { accepted: [], rejected: 0 };
-  for (let start = 0; start < pairs.length; start += batchSize) {
-    opts.signal?.throwIfAborted();
-    const batch = pairs.slice(start, start + batchSize);
-    const texts: Array<[string, string]> = [];
-    for (const p of batch) texts.push([await textOf(p.a), await textOf(p.b)]);
-    const probs = await judge.judge(
-      texts,
-      batch.map((p) => p.similarity),
-    );
-    batch.forEach((p, i) => {
-      const s = probs[i];
-      if (Number.isFinite(s) && s >= judge.accept) result.accepted.push({ a: p.a, b: p.b, layer: 'cross', score: s, cosine: p.similarity, judged: true });
-      else result.rejected++;
-    });
-    opts.onProgress?.(Math.min(pairs.length, start + batchSize), pairs.length);
-  }
-  return result;
+  return decideInBatches(
+    pairs,
+    textOf,
+    async (texts, batch) => {
+      const probs = await judge.judge(
+        texts,
+        batch.map((p) => p.similarity),
+      );
+      if (probs.length !== texts.length) throw new Error(`the pair judge returned ${probs.length} verdicts for ${texts.length} pairs`);
+      return probs;
+    },
+    (s) => s >= judge.accept,
+    (p, s) => ({ a: p.a, b: p.b, layer: 'cross', score: s, cosine: p.similarity, judged: true }),
+    opts,
+  );
 }

@@ -22,7 +22,9 @@ export interface Coverage {
 
 /**
  * Passage coverage both ways. `similarity(rowA, rowB)` is 1 for identical passages; a passage
- * is matched when its best similarity on the other side reaches `threshold`.
+ * is matched when its best similarity on the other side reaches `threshold`, or, with `mutual`,
+ * when it and its best match are each other's best at a similarity of at least `mutual` (a
+ * document reworded passage by passage: each passage and its rewording pair off).
  */
 export function passageCoverage(
   a: PassageSide,
@@ -30,33 +32,43 @@ export function passageCoverage(
   similarity: (rowA: number, rowB: number) => number,
   threshold: number,
   keepPairs = 3,
+  mutual: number | null = null,
 ): Coverage {
-  const bestB = new Float64Array(b.rows.length).fill(-Infinity);
+  const nb = b.rows.length;
+  const bestA = new Float64Array(a.rows.length).fill(-Infinity);
+  const atA = new Int32Array(a.rows.length).fill(-1);
+  const bestB = new Float64Array(nb).fill(-Infinity);
+  const atB = new Int32Array(nb).fill(-1);
+  a.rows.forEach((ra, i) => {
+    b.rows.forEach((rb, j) => {
+      const s = similarity(ra, rb);
+      if (s > bestA[i]) {
+        bestA[i] = s;
+        atA[i] = j;
+      }
+      if (s > bestB[j]) {
+        bestB[j] = s;
+        atB[j] = i;
+      }
+    });
+  });
+  const matchedA = (i: number) => bestA[i] >= threshold || (mutual !== null && bestA[i] >= mutual && atA[i] >= 0 && atB[atA[i]] === i);
+  const matchedB = (j: number) => bestB[j] >= threshold || (mutual !== null && bestB[j] >= mutual && atB[j] >= 0 && atA[atB[j]] === j);
   const pairs: [number, number, number][] = [];
   let coveredA = 0;
   let totalA = 0;
-  a.rows.forEach((ra, i) => {
-    let best = -Infinity;
-    let at = -1;
-    b.rows.forEach((rb, j) => {
-      const s = similarity(ra, rb);
-      if (s > best) {
-        best = s;
-        at = j;
-      }
-      if (s > bestB[j]) bestB[j] = s;
-    });
+  a.rows.forEach((_, i) => {
     totalA += a.lengths[i];
-    if (best >= threshold) {
+    if (matchedA(i)) {
       coveredA += a.lengths[i];
-      pairs.push([i, at, best]);
+      pairs.push([i, atA[i], bestA[i]]);
     }
   });
   let coveredB = 0;
   let totalB = 0;
   b.rows.forEach((_, j) => {
     totalB += b.lengths[j];
-    if (bestB[j] >= threshold) coveredB += b.lengths[j];
+    if (matchedB(j)) coveredB += b.lengths[j];
   });
   pairs.sort((x, y) => y[2] - x[2]);
   return { ab: totalA > 0 ? coveredA / totalA : 0, ba: totalB > 0 ? coveredB / totalB : 0, pairs: pairs.slice(0, keepPairs) };

@@ -71,6 +71,7 @@ export function resolveScanSettings(
     exactMaxItems: s.exactMaxItems ?? EXACT_SEARCH_MAX_ITEMS,
     embedModelId: s.embedModelId ?? null,
   };
+  if (s.crossModelId != null) out.crossModelId = s.crossModelId;
   if (!Number.isInteger(out.semanticK) || out.semanticK < 1) throw new RangeError(`semanticK must be a positive integer, got ${out.semanticK}`);
   if (!Number.isInteger(out.shingleSize) || out.shingleSize < 1) throw new RangeError(`shingleSize must be a positive integer, got ${out.shingleSize}`);
   return out;

@@ -21,6 +21,16 @@ export const DEFAULT_CROSS_BAND = DEDUP_CROSS_BAND;
  */
 export const DEFAULT_PASSAGE_COVERAGE = 0.8;
 
+/**
+ * For two documents whose whole-text vectors reach the semantic threshold: a passage also counts
+ * as matched when it and its best match on the other side are each other's best at this cosine
+ * or more (a document reworded passage by passage). Paragraphs of 2-4 sentences each replaced by
+ * its STS / MRPC paraphrase reach 0.68-0.96 with their original (median 0.88), so at cosine
+ * ≥ 0.9 alone 40% of them matched and paraphrased documents never held (bench/dedup-scale.ts:
+ * 2 of 84 found).
+ */
+export const DEFAULT_PASSAGE_MUTUAL = 0.8;
+
 /** MinHash permutations per signature. */
 export const DEFAULT_NUM_PERM = 128;
 

@@ -26,13 +26,17 @@ it('finds duplicates through the API, moves them to quarantine, refuses changed 
   const { jobId } = await engine.invoke('dedup.scan', { roots: [docs] });
   const job = await engine.jobs.wait(jobId);
   expect(job?.status).toBe('done');
-  const { scanId, stats } = job!.result as { scanId: number; stats: { candidateContents?: number; distinctContents: number; crossScored: number } };
+  const { scanId, stats } = job!.result as {
+    scanId: number;
+    stats: { candidateContents?: number; distinctContents: number; crossScored: number; passagePairsJudged?: number };
+  };
   // By default the cheap candidate stage chooses what the bi-encoder reads, and the built-in pair
   // judge decides the pairs below the semantic threshold (issue 11).
   if (sharedGloveDir().dir) {
     expect(stats.candidateContents).toBeGreaterThan(0);
     expect(stats.candidateContents).toBeLessThanOrEqual(stats.distinctContents);
-    expect(stats.crossScored).toBeGreaterThan(0);
+    // Whole short texts, or the passages of long ones (the sample documents have several paragraphs).
+    expect(stats.crossScored + (stats.passagePairsJudged ?? 0)).toBeGreaterThan(0);
   }
   const report = await engine.invoke('dedup.report', { scanId });
   const fileClusters = report.clusters.filter((c) => c.level === 'file');
@@ -70,3 +74,37 @@ it('finds duplicates through the API, moves them to quarantine, refuses changed 
   expect(csv.content.split('\n')[0]).toMatch(/cluster/i);
   await expect(engine.call('dedup.scan', { roots: ['/etc'] })).rejects.toThrow(/outside the folders/);
 }, 300_000);
+
+it.skipIf(!sharedGloveDir().dir)(
+  'dedup.resume keeps the cross-encoder the scan was started with',
+  async () => {
+    const glove = await engine.gloveModelId();
+    const asked: Array<number | null> = [];
+    const bulkCross = engine.models.bulkCross.bind(engine.models);
+    engine.models.bulkCross = (id: number) => {
+      asked.push(id);
+      return bulkCross(id);
+    };
+    try {
+      const { jobId } = await engine.invoke('dedup.scan', { roots: [docs], crossModelId: glove, passageLevel: false });
+      const job = await engine.jobs.wait(jobId);
+      expect(job?.status, job?.error ?? '').toBe('done');
+      const { scanId } = job!.result as { scanId: number };
+      expect((await engine.invoke('dedup.report', { scanId })).scan.settings?.crossModelId).toBe(glove);
+      // As if the process had died mid-way: the scan is interrupted and resumable.
+      await engine.store.scans.updateStatus(scanId, 'failed', { error: 'interrupted' });
+      asked.length = 0;
+      const resumed = await engine.invoke('dedup.resume', { scanId });
+      const rjob = await engine.jobs.wait(resumed.jobId);
+      expect(rjob?.status, rjob?.error ?? '').toBe('done');
+      // The resumed scan asked for the same cross-encoder (before: none, so the pair judge decided instead).
+      expect(asked).toEqual([glove]);
+      const report = await engine.invoke('dedup.report', { scanId });
+      const judged = report.clusters.flatMap((c) => c.members).filter((m) => m.evidence?.judge != null);
+      expect(judged).toEqual([]);
+    } finally {
+      engine.models.bulkCross = bulkCross;
+    }
+  },
+  300_000,
+);

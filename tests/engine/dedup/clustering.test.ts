@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateThreshold, calibrateThresholdDetailed } from '../../../src/engine/dedup/calibrate';
 import { clusterMatches } from '../../../src/engine/dedup/clustering';
-import { rescoreBorderline, splitByBand } from '../../../src/engine/dedup/crossRescore';
+import { judgeBorderline, rescoreBorderline, splitByBand } from '../../../src/engine/dedup/crossRescore';
 import { exactMatchesFromGroups, findExactDuplicates, groupByHash } from '../../../src/engine/dedup/exactLayer';
 import { compareForKeep, suggestKeep } from '../../../src/engine/dedup/keepRule';
 import { resolveThresholds, DEFAULT_THRESHOLDS } from '../../../src/engine/dedup/thresholds';
@@ -169,6 +169,35 @@ describe('cross-encoder re-scoring', () => {
         { accept: 0.5 },
       ),
     ).rejects.toThrow(/returned 1 scores for 4 pairs/);
+  });
+
+  it('judges borderline pairs in the same batches, with their cosine, and keeps the cosine as evidence', async () => {
+    const texts = ['zero', 'one', 'two', 'three', 'four'];
+    const asked: Array<{ texts: Array<[string, string]>; cosines: readonly number[] }> = [];
+    const judge = {
+      name: 'test judge',
+      accept: 0.6,
+      candidateFloor: 0.8,
+      judge: async (batch: Array<[string, string]>, cosines: readonly number[]) => {
+        asked.push({ texts: batch, cosines });
+        return batch.map(([x]) => (x === 'two' ? 0.7 : 0.3));
+      },
+    };
+    const progress: number[] = [];
+    const r = await judgeBorderline(pairs.slice(1), (i) => texts[i], judge, { batchSize: 2, onProgress: (d) => progress.push(d) });
+    expect(r.accepted).toEqual([{ a: 2, b: 3, layer: 'cross', score: 0.7, cosine: 0.87, judged: true }]);
+    expect(r.rejected).toBe(2);
+    expect(asked.map((x) => x.cosines)).toEqual([[0.91, 0.87], [0.8]]);
+    expect(asked[0].texts).toEqual([
+      ['one', 'two'],
+      ['two', 'three'],
+    ]);
+    expect(progress).toEqual([2, 3]);
+    const short = { ...judge, judge: async () => [0.9] };
+    await expect(judgeBorderline(pairs, () => 'x', short, { batchSize: 4 })).rejects.toThrow(/returned 1 verdicts for 4 pairs/);
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(judgeBorderline(pairs, () => 'x', judge, { signal: ctl.signal })).rejects.toThrow();
   });
 });
 

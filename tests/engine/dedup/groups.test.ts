@@ -211,11 +211,74 @@ describe('long documents compare content, not genre', () => {
     expect(stats.semanticRejectedNumbers).toBeGreaterThan(0);
   });
 
+  it('a document reworded passage by passage is a meaning match (passages that pair off count), for review only', async () => {
+    // Four paragraphs; each has a shared topic part (cosine 0.3 between unrelated paragraphs) and
+    // its own part. The reworded document's paragraphs reach 0.825 with their originals (below
+    // the semantic threshold 0.9, as STS / MRPC paraphrases do), while the whole texts reach 0.91.
+    const dim = 16;
+    const alpha = Math.sqrt(0.3);
+    const beta = Math.sqrt(0.7);
+    const rho = 0.75;
+    const vec = (own: number, other: number | null) => {
+      const v = new Float32Array(dim);
+      v[0] = alpha;
+      if (other === null) v[own] = beta;
+      else {
+        v[own] = beta * rho;
+        v[other] = beta * Math.sqrt(1 - rho * rho);
+      }
+      return v;
+    };
+    const para = (tag: string) => `Paragraph ${tag} talks about its own subject at some length, with enough words to count.`;
+    const vectors = new Map<string, Float32Array>();
+    const original: string[] = [];
+    const reworded: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      original.push(para(`original ${i}`));
+      reworded.push(para(`reworded ${i}`));
+      vectors.set(para(`original ${i}`), vec(1 + i, null));
+      vectors.set(para(`reworded ${i}`), vec(1 + i, 5 + i));
+    }
+    // A third document on the same topic whose paragraphs are all alike one original paragraph:
+    // they do not pair off, so it is no rewording of the original.
+    const lopsided: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      lopsided.push(para(`lopsided ${i}`));
+      vectors.set(para(`lopsided ${i}`), vec(1, 9 + i));
+    }
+    const embed = async (texts: string[]) =>
+      texts.map((t) => {
+        const v = vectors.get(t.trim());
+        if (!v) throw new Error(`no vector for ${t}`);
+        return v;
+      });
+    const root = await tempDir();
+    await writeFiles(root, { 'original.txt': original.join('\n\n'), 'reworded.txt': reworded.join('\n\n'), 'lopsided.txt': lopsided.join('\n\n') });
+    const store = await tempStore();
+    const { scanId } = await runDedupScan({ roots: [root], store, embed, thresholds: { near: 0.95 } });
+    const groups = await groupsOf(store, scanId);
+    expect(groups.map((g) => g.paths)).toEqual([['original.txt', 'reworded.txt']]);
+    expect(groups[0].layer).toBe('semantic');
+    expect(groups[0].preselect).toBe(false);
+  });
+
   it('passage coverage and numbers, as pure functions', () => {
     const same = (x: number, y: number) => (x === y ? 1 : 0);
     const cov = passageCoverage({ rows: [1, 2, 3], lengths: [10, 10, 80] }, { rows: [1, 2, 9], lengths: [10, 10, 10] }, same, 0.9);
     expect(cov.ab).toBeCloseTo(0.2);
     expect(cov.ba).toBeCloseTo(2 / 3);
+    // Mutual best matches at 0.8 count with `mutual`; a passage whose best match prefers another does not.
+    const sims: Record<string, number> = { '1:4': 0.85, '2:5': 0.82, '3:4': 0.84, '3:5': 0.1, '1:5': 0.2, '2:4': 0.3 };
+    const sim = (x: number, y: number) => sims[`${x}:${y}`] ?? 0;
+    const strict = passageCoverage({ rows: [1, 2, 3], lengths: [10, 10, 10] }, { rows: [4, 5], lengths: [10, 10] }, sim, 0.9);
+    expect([strict.ab, strict.ba]).toEqual([0, 0]);
+    const paired = passageCoverage({ rows: [1, 2, 3], lengths: [10, 10, 10] }, { rows: [4, 5], lengths: [10, 10] }, sim, 0.9, 3, 0.8);
+    expect(paired.ab).toBeCloseTo(2 / 3);
+    expect(paired.ba).toBeCloseTo(1);
+    expect(paired.pairs.map((p) => p.slice(0, 2))).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     expect(numbersAgree('It rose 5% to $10.50 on Monday', 'Shares climbed 5 percent, to 10.50 dollars').agree).toBe(true);
     expect(numbersAgree('Invoice 20240, total 1,200 EUR', 'Invoice 20247, total 830 EUR').agree).toBe(false);
     expect(numbersAgree('no numbers here', 'Invoice 20247').agree).toBe(true);

@@ -3,6 +3,7 @@
  * vectors of the single-session ONNX path and of TF.js on real STS sentences, in input order;
  * failures reach the caller; a cancelled call stops and leaves the pool usable.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -152,6 +153,42 @@ describe('OnnxWorkerPool', () => {
     expect(settled.filter((s) => s.status === 'rejected').length).toBeGreaterThanOrEqual(4);
     for (const s of settled) if (s.status === 'rejected') expect(String(s.reason)).toMatch(/closed/);
   }, 60_000);
+});
+
+describe('OnnxWorkerPool.dispose at the end of a program', () => {
+  it('keeps the process until every worker has left (no exit 13, no abort mid-release)', async () => {
+    // A program whose last step is `await pool.dispose()`: idle workers are unref'd, so
+    // dispose must hold the process itself. A tiny graph keeps this fast.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-pool-exit-'));
+    try {
+      const script = `
+        import { OnnxWorkerPool } from ${JSON.stringify(path.resolve('src/engine/models/onnx/onnxWorkerPool.ts'))};
+        import { GraphBuilder, DataType, attr } from ${JSON.stringify(path.resolve('src/engine/models/onnx/graph.ts'))};
+        const g = new GraphBuilder('cast');
+        const ids = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
+        g.output(g.op('Cast', [ids], { to: attr.int(DataType.FLOAT) }), 'embeddings', DataType.FLOAT, ['batch', 'sequence']);
+        const pool = await OnnxWorkerPool.open(g.toModelProto(), { workers: 2 });
+        const out = await pool.run({ input_ids: { data: new BigInt64Array([3n, 4n]), dims: [1, 2] } }, 'embeddings');
+        console.log('RAN ' + Array.from(out).join(','));
+        await pool.dispose();
+        console.log('DISPOSED');
+      `;
+      const file = path.join(dir, 'pool.mts');
+      fs.writeFileSync(file, script);
+      const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+      expect(out).toContain('RAN 3,4');
+      expect(out).toContain('DISPOSED');
+      expect(code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('parallelBiEncoderFor (saved model folders)', () => {

@@ -181,6 +181,9 @@ export class OnnxWorkerPool {
           new Promise<void>((resolve) => {
             if (s.exited) return resolve();
             s.worker.once('exit', () => resolve());
+            // An idle worker is unref'd: ref it again, or the process may leave before the
+            // worker has released its session (exit code 13, or ORT aborting mid-release).
+            s.worker.ref();
             s.worker.postMessage({ type: 'close' });
           }),
       ),

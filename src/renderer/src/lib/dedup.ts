@@ -11,6 +11,21 @@ export { DEDUP_NEAR_THRESHOLD as DEFAULT_NEAR_THRESHOLD, DEDUP_SEMANTIC_THRESHOL
 /** One line of what a member's match with the kept file rests on (defined once in src/shared). */
 export { evidenceSummary } from '../../../shared/dedupEvidence';
 
+/**
+ * How a group or member is labelled: its layer, except that a `cross` match decided by the
+ * built-in pair judge (its evidence holds the judge's probability) is a `judge` match, not a
+ * cross-encoder's. A scan uses one of the two for its borderline pairs, never both.
+ */
+export type DedupLayerLabel = DedupLayer | 'judge';
+
+export function memberLayerLabel(m: Pick<DedupMember, 'layer' | 'evidence'>): DedupLayerLabel {
+  return m.layer === 'cross' && m.evidence?.judge != null ? 'judge' : m.layer;
+}
+
+export function clusterLayerLabel(c: Pick<DedupCluster, 'layer' | 'members'>): DedupLayerLabel {
+  return c.layer === 'cross' && c.members.some((m) => memberLayerLabel(m) === 'judge') ? 'judge' : c.layer;
+}
+
 /** Whole-file clusters: the members a person may move. Passage clusters and hard links only inform. */
 export function isMovable(cluster: DedupCluster): boolean {
   return cluster.level === 'file' && cluster.layer !== 'same-file';
@@ -19,7 +34,7 @@ export function isMovable(cluster: DedupCluster): boolean {
 /**
  * The files suggested for moving: the members of whole-file groups that the engine marked as
  * identical or near-identical to the kept file. Members that only mean the same (semantic,
- * cross-encoder) are offered for review and never ticked by default.
+ * confirmed by a cross-encoder or the pair judge) are offered for review and never ticked by default.
  */
 export function defaultSelection(report: DedupReport): Set<number> {
   const ids = new Set<number>();

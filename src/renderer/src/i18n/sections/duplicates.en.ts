@@ -89,6 +89,10 @@ export const duplicatesEn = {
     near: { label: 'Near duplicate', explain: 'the texts share most of their word sequences' },
     semantic: { label: 'Same meaning', explain: 'the texts say the same thing in other words' },
     cross: { label: 'Same meaning (confirmed)', explain: 'a borderline meaning match that the careful model confirmed' },
+    judge: {
+      label: 'Same meaning (pair judge)',
+      explain: 'a borderline meaning match that the built-in pair judge accepted from word overlap, numbers and similarity',
+    },
     'same-file': { label: 'The same file', explain: 'several names of one file (hard links): moving one frees no space' },
   },
   confidence: {
@@ -103,7 +107,7 @@ export const duplicatesEn = {
     identical: 'identical',
     hardLink: 'same file on disk',
     score: (name: string, v: string) => `${name} ${v}`,
-    scoreNames: { near: 'overlap', semantic: 'similarity', cross: 'confirmed' } as Record<string, string>,
+    scoreNames: { near: 'overlap', semantic: 'similarity', cross: 'confirmed', judge: 'pair judge' } as Record<string, string>,
     dismiss: 'Not duplicates',
     dismissOf: (name: string) => ` (the group of ${name})`,
     allTicked: 'Every file of this group is ticked; the last copy in place will not be moved.',
@@ -127,6 +131,7 @@ export const duplicatesEn = {
     near: (pct: string) => `Shares ${pct} of its word sequences with the kept file.`,
     semantic: (v: string) => `Says the same as the kept file in other words (similarity ${v}).`,
     cross: (v: string) => `A borderline match the careful model confirmed (${v}).`,
+    judge: (v: string) => `A borderline match the built-in pair judge accepted (probability ${v}).`,
     coverage: (a: string, b: string) => `${a} of this file is found in the kept file, and ${b} of the kept file in this one.`,
     numbers: (shared: string, all: string) => `${shared} of ${all} numbers (amounts, dates, ids) appear in both.`,
     sep: ' ',

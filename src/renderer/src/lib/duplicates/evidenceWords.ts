@@ -15,6 +15,7 @@ export function evidenceWords(layer: DedupLayer, score: number | null, ev: Dedup
   if (layer === 'exact') parts.push(t.exact);
   else if (layer === 'near') parts.push(t.near(percent(ev?.jaccard ?? score ?? 0)));
   else if (layer === 'semantic') parts.push(t.semantic(formatScore(ev?.cosine ?? score, 2)));
+  else if (layer === 'cross' && ev?.judge != null) parts.push(t.judge(formatScore(ev.judge, 2)));
   else if (layer === 'cross') parts.push(t.cross(formatScore(ev?.cross ?? score, 2)));
   // Passage coverage is what a meaning match was accepted on; for copies the shared word sequences say more.
   if (ev?.coverage && (layer === 'semantic' || layer === 'cross')) parts.push(t.coverage(percent(ev.coverage[0]), percent(ev.coverage[1])));
