@@ -52,6 +52,8 @@ const { values } = benchArgs({
   align: { type: 'string' },
   sif: { type: 'string' },
   negation: { type: 'string' },
+  // Cycles whose teachers mix in the evidence (settings.teacher.cycles; default: the preset's).
+  'evidence-cycles': { type: 'string' },
   'glove-data-dir': { type: 'string' },
   'eval-max-length': { type: 'string', default: '64' },
   'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
@@ -72,6 +74,7 @@ const settings = mergeSettings(preset.settings, {
     alignment: values.align !== undefined ? Number(values.align) : undefined,
     sif: values.sif !== undefined ? Number(values.sif) : undefined,
     negation: values.negation !== undefined ? Number(values.negation) : undefined,
+    cycles: values['evidence-cycles'] !== undefined ? Number(values['evidence-cycles']) : undefined,
   },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
@@ -149,7 +152,9 @@ const negationWeight = settings.teacher.negation;
 const hasEvidence = alignWeight > 0 || sifWeight > 0 || negationWeight > 0;
 const evidenceEval = new Map<string, Evidence[]>();
 const teacherSets = () => evalSets.filter((s) => evidenceEval.has(s.name));
-const teacherEval = (modelRow: Row) => async (s: ScoredPairs) => teacherScores(Float32Array.from(modelRow.raw[s.name]!), evidenceEval.get(s.name) ?? []);
+// Cycle `cycle`'s teacher: the evidence only in the cycles that mix it in (settings.teacher.cycles).
+const teacherEval = (modelRow: Row, cycle: number) => async (s: ScoredPairs) =>
+  teacherScores(Float32Array.from(modelRow.raw[s.name]!), cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : []);
 // The GloVe folder the run and the eval use (converted once; not the repo).
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
@@ -180,7 +185,7 @@ if (hasEvidence) {
     evidenceEval.set(s.name, ev);
   }
   if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
-  await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!), teacherSets());
+  await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!, 1), teacherSets());
 }
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
 if (mutualBase) {
@@ -225,11 +230,11 @@ await runTransEncoder({
       const tag = ms.length > 1 ? ` (${m.name})` : '';
       if (values['eval-cross'] === '1') {
         await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
-        if (hasEvidence && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!), teacherSets());
+        if (hasEvidence && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!, result.cycle + 1), teacherSets());
       }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
       if (hasEvidence && m === ms[0] && result.cycle + 1 < settings.cycles)
-        await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!), teacherSets());
+        await evaluate(`teacher b2c cycle ${result.cycle + 2}`, teacherEval(rows.at(-1)!, result.cycle + 2), teacherSets());
       if (values['save-models']) {
         // Model folders the app and the other benches load (bench/paraphrase-mrpc.ts --bi/--cross).
         const base = m.name === 'use-lite' ? ({ kind: 'builtin', name: 'use-lite' } as const) : mutualBase!;
@@ -250,7 +255,9 @@ await runTransEncoder({
 const picked = selectByAgreement(agreement);
 const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));
 const oracle = biRows.reduce((a, b) => (b.avg > a.avg ? b : a));
-const pickedRow = biRows[picked.cycle - 1]!;
+// By name: a resumed run (--run-dir) evaluates only the cycles it trained.
+const biRowOf = (cycle: number) => biRows.find((r) => r.model.startsWith(`cycle ${cycle} bi`)) ?? rows[0]!;
+const pickedRow = biRowOf(picked.cycle);
 for (const r of rows.filter((r) => r.model.startsWith('cycle') || r.model.startsWith('start'))) {
   const deltas = Object.entries(r.scores).map(([k, v]) => `${k} ${(v - rows[0]!.scores[k]!).toFixed(2)}`);
   console.log(`delta vs start, ${r.model}: avg ${(r.avg - rows[0]!.avg).toFixed(2)}; ${deltas.join(', ')}`);
@@ -265,7 +272,7 @@ const ranking = rankByTeacher(
   teacherScores(agreement.at(-1)!.cross, heldEvidence),
   { seed: settings.seed },
 );
-const rankedRow = biRows[ranking.cycle - 1]!;
+const rankedRow = biRowOf(ranking.cycle);
 console.log(
   `teacher-agreement rule: values ${ranking.values.map((v) => `${v.cycle}: ${(100 * v.value).toFixed(2)}`).join(', ')}; picks cycle ${ranking.cycle} (bi avg ${rankedRow.avg.toFixed(2)}); verdict ${ranking.verdict} (confidence ${ranking.confidence.toFixed(2)}), hands back ${ranking.recommended}; truth: ${(rankedRow.avg - rows[0]!.avg).toFixed(2)} vs start`,
 );

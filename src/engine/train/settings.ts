@@ -46,8 +46,13 @@ export interface TransEncoderSettings {
    * the paper's plain teachers. `negation`: on pairs where one text holds more negation words
    * than the other, the teacher keeps the model's own score (the evidence is not trusted there)
    * lowered by this many standard deviations (teachers/negationEvidence.ts); 0 = off.
+   * `cycles`: the evidence is mixed into the teachers of the first this-many cycles only (absent:
+   * every cycle); later cycles use the model's own scores, the paper's teacher. From cycle 2 on
+   * the model scores already hold the evidence, and mixing it in again compounds it (issue 10:
+   * Quick on 2,000 pairs, cycle 1 bi +0.77, cycle 2 with the evidence again -0.38, SICK-R trial
+   * -4.57: flagged pairs lowered a second time).
    */
-  teacher: { alignment: number; sif: number; negation: number };
+  teacher: { alignment: number; sif: number; negation: number; cycles?: number };
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {

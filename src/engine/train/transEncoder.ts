@@ -311,16 +311,16 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
 
   // Evidence the teachers mix in (token alignment of the first member's start model, GloVe SIF),
   // computed once per run and kept in the run folder.
-  let evidence: Evidence[] = [];
+  let runEvidence: Evidence[] = [];
   const evidenceFile = f(runDir, 'evidence.safetensors');
-  const wantsEvidence = (s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0 || (s.teacher?.negation ?? 0) > 0;
+  const wantsEvidence = ((s.teacher?.alignment ?? 0) > 0 || (s.teacher?.sif ?? 0) > 0 || (s.teacher?.negation ?? 0) > 0) && (s.teacher?.cycles ?? Infinity) > 0;
   if (wantsEvidence && st.cycle < s.cycles) {
     if (fs.existsSync(evidenceFile)) {
       const arrays = await loadArrays(evidenceFile);
-      evidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
+      runEvidence = [...arrays].map(([name, a]) => ({ name: name as Evidence['name'], scores: a.data, weight: weightOf(name as Evidence['name'], s) }));
       // A run folder from before negation evidence existed: the flags come from the texts alone.
       if ((s.teacher?.negation ?? 0) > 0 && !arrays.has('negation'))
-        evidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
+        runEvidence.push({ name: 'negation', weight: s.teacher.negation, scores: negationFlags(pairs) });
     } else {
       report({
         stage: 'scoring the pairs for the teachers (token alignment, word vectors)',
@@ -333,7 +333,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       try {
         await restore(members[0]!.bi, f(runDir, `start-bi-${members[0]!.name}.safetensors`));
         const result = await computeEvidence(members[0]!.bi, pairs, s, o.signal);
-        evidence = result.evidence;
+        runEvidence = result.evidence;
         if (result.skipped.length) writeJsonAtomic(f(runDir, 'evidence-skipped.json'), result.skipped);
       } catch (err) {
         if (o.signal?.aborted) throw new CancelledError();
@@ -342,7 +342,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         members[0]!.bi.setWeights(current);
         tf.dispose([...current.values()]);
       }
-      await saveArrays(evidenceFile, new Map(evidence.map((e) => [e.name, { shape: [n], data: e.scores }])));
+      await saveArrays(evidenceFile, new Map(runEvidence.map((e) => [e.name, { shape: [n], data: e.scores }])));
     }
   }
 
@@ -372,6 +372,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           );
         }
         if (o.signal?.aborted) throw new CancelledError();
+        // settings.teacher.cycles: evidence only in the first cycles (mixing it again compounds it).
+        const evidence = cycle < (s.teacher?.cycles ?? Infinity) ? runEvidence : [];
         if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence));
         else if (members.length > 1 && s.mutualLabels === 'fidelity') {
           const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;

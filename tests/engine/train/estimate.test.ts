@@ -145,9 +145,9 @@ describe('pieces', () => {
     const real = mineCandidatePairs(texts, vectors, { seed: settings.seed, maxPairs: 1e9 }).length;
     expect(plan.candidates / real).toBeGreaterThan(0.85);
     expect(plan.candidates / real).toBeLessThan(1.15);
-    // 800 sentences: the fewest kNN pairs (3 x 800 / 2) already fill Quick's cap, so the count is exact.
+    // 800 sentences: the fewest kNN pairs (3 x 800 / 2) already fill a 1,000-pair cap, so the count is exact.
     const more = [...new Set([...dev.a, ...dev.b])].slice(0, 800);
-    expect(planPairs({ kind: 'texts', texts: more }, PRESETS.quick.settings)).toMatchObject({ exact: true, train: 1000 });
+    expect(planPairs({ kind: 'texts', texts: more }, mergeSettings(PRESETS.quick.settings, { maxPairs: 1000 }))).toMatchObject({ exact: true, train: 1000 });
   });
 
   it('batch padding, length buckets, distinct texts and durations', () => {

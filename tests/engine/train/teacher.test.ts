@@ -250,3 +250,42 @@ itWithData(
   },
   300_000,
 );
+
+itWithData(
+  "teacher.cycles: the evidence is mixed into the first cycles' teachers only; later cycles learn the models' own scores",
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 8), b: dev.b.slice(0, 8) };
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 2,
+      dropout: 0,
+      teacher: { alignment: 1, negation: 0.5, cycles: 1 },
+      biToCross: { batchSize: 8, maxLength: 32 },
+      crossToBi: { batchSize: 8, epochs: 1, maxLength: 32 },
+    });
+    const runDir = fs.mkdtempSync(path.join(dir, 'evidence-cycles-'));
+    const bi = loadUseLiteBiEncoder();
+    const cross = loadUseLiteCrossEncoder();
+    const startCos = await biScores(bi, pairs, { maxLength: 32 });
+    const state = await runTransEncoder({ members: [{ name: 'use-lite', bi, cross }], pairs, settings, runDir });
+    expect(state).toMatchObject({ phase: 'done', cycle: 2 });
+    const labels = async (name: string) => (await loadArrays(path.join(runDir, name))).get('labels')!.data;
+    // Cycle 1: the start cosines mixed with the evidence (not the plain cosines).
+    const b2c1 = await labels('labels-c0-b2c.safetensors');
+    expect(Array.from(b2c1)).not.toEqual(Array.from(toProbabilities(startCos)));
+    // Cycle 2: the paper's teachers, the cycle-1 bi-encoder's cosines and the cycle-2 cross-encoder's scores as they are.
+    const { loadWeights } = await import('../../../src/engine/models/io/weightsFile');
+    const cycle1Bi = loadUseLiteBiEncoder();
+    cycle1Bi.setWeights(await loadWeights(path.join(runDir, 'cycle0-bi-use-lite.safetensors')));
+    const b2c2 = await labels('labels-c1-b2c.safetensors');
+    const expectedB2c = toProbabilities(await biScores(cycle1Bi, pairs, { maxLength: 32 }));
+    Array.from(b2c2).forEach((v, i) => expect(v).toBeCloseTo(expectedB2c[i]!, 5));
+    const cycle2Cross = loadUseLiteCrossEncoder();
+    cycle2Cross.setWeights(await loadWeights(path.join(runDir, 'cycle1-cross-use-lite.safetensors')));
+    const c2b2 = await labels('labels-c1-c2b.safetensors');
+    const expectedC2b = await crossScores(cycle2Cross, pairs, { maxLength: 32 });
+    Array.from(c2b2).forEach((v, i) => expect(v).toBeCloseTo(expectedC2b[i]!, 5));
+    [bi, cross, cycle1Bi, cycle2Cross].forEach((m) => m.dispose());
+  },
+  300_000,
+);
