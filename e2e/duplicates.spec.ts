@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shotSmall } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 
 let server: ServerUnderTest;
@@ -155,6 +156,7 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   fs.mkdirSync('test-results/screenshots', { recursive: true });
   fs.copyFileSync(shot, 'test-results/screenshots/duplicates.png');
   await testInfo.attach('duplicates', { path: shot, contentType: 'image/png' });
+  await shotSmall(page, testInfo, 'duplicates-en');
   expect(consoleErrors).toEqual([]);
 });
 

@@ -8,7 +8,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expectNoSidewaysScroll, shot as saveShot } from './support/page';
+import { expectNoSidewaysScroll, shot as saveShot, shotSmall } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 
 const sample = (name: string) => fs.readFileSync(path.resolve(import.meta.dirname, '../resources/sample-corpus', name), 'utf8');
@@ -123,6 +123,7 @@ test.describe('in English', () => {
     // Opening files is for the desktop app; the browser says so plainly.
     await expect(page.getByTestId('file-open-unavailable')).toBeVisible();
     await shot(page, testInfo, 'duplicates-compare-en', false);
+    await shotSmall(page, testInfo, 'duplicates-compare-en', (n) => shot(page, testInfo, n, false));
     // Any two members: the copy against the draft, then the same file twice.
     await page.getByTestId('file-left').selectOption({ label: path.relative(fx.docs, fx.reference) });
     await expect(page.getByTestId('file-diff-summary')).toContainText('1 changed');
@@ -171,6 +172,7 @@ test.describe('in English', () => {
     await expect(page.getByTestId('dedup-plan-refused').locator('li[data-code="last-copy"]')).toHaveCount(3);
     await expect(confirm).toContainText('Will stay where they are (3)');
     await shot(page, testInfo, 'duplicates-plan-en', false);
+    await shotSmall(page, testInfo, 'duplicates-plan-en', (n) => shot(page, testInfo, n, false));
     await page.getByTestId('dedup-confirm-move').click();
     // The outcome is in the dialog, where the person is, with Undo next to it.
     await expect(page.getByTestId('dedup-result-summary')).toHaveText('Moved to quarantine: 3 files. Left in place: 3.');
@@ -207,6 +209,7 @@ test.describe('in English', () => {
     // The reference folder held for the new scan: its copy is the one kept.
     await expect(row(page, fx.reference)).toHaveAttribute('data-keep', 'true');
     await shot(page, testInfo, 'duplicates-review-en');
+    await shotSmall(page, testInfo, 'duplicates-review-en', (n) => shot(page, testInfo, n));
     await page.getByTestId('dedup-dismissals-clear').click();
     await expect(page.getByTestId('dedup-dismissal')).toHaveCount(0);
     await scan(page);

@@ -6,7 +6,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shot, watchConsole } from './support/page';
+import { shot, shotSmall, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 import { findStsbDev, NO_SHARED_DATA, writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
 
@@ -60,6 +60,7 @@ test('keyboard navigation; missing input and API errors are said in words, and n
   await expect(page.getByTestId('error')).toContainText('Cannot read pairs');
   await expect(page.getByTestId('error')).toContainText('line 1');
   await shot(page, testInfo, 'train-error');
+  await shotSmall(page, testInfo, 'train-error-en');
   await page.getByRole('button', { name: 'Dismiss the error' }).click();
   await expect(page.getByTestId('error')).toHaveCount(0);
   expect(await server.call<unknown[]>('runs.list', {})).toEqual([]);
@@ -111,6 +112,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(page.getByTestId('train-estimate')).not.toHaveText(fullEstimate, { timeout: 60_000 });
   await expect(page.getByTestId('train-estimate')).toContainText(/Estimated: about \d+ (s|min) on \S+/);
   await shot(page, testInfo, 'train-form');
+  await shotSmall(page, testInfo, 'train-form-en');
   await page.getByTestId('train-start').click();
 
   // Live progress: stage, cycle, step of total, an ETA in seconds, the current loss, and a Cancel (pause) button.
@@ -142,6 +144,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(panel.locator('canvas').first()).toBeVisible();
   await expect(page.getByTestId('nav-training')).toHaveCount(0);
   await shot(page, testInfo, 'train-done');
+  await shotSmall(page, testInfo, 'train-done-en');
 
   // Runs: the run with its status and its two models.
   await page.getByTestId('nav-runs').click();
@@ -153,6 +156,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(models).toContainText('cross-encoder');
   await expect(models.locator('tr', { hasText: '(chosen)' })).toHaveCount(2);
   await shot(page, testInfo, 'runs');
+  await shotSmall(page, testInfo, 'runs-en');
 
   // Check with the run's chosen models: both scores, a verdict and the cross-encoder's threshold.
   await page.getByTestId('run-check-chosen').click();
@@ -225,6 +229,7 @@ test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', asyn
   const details = page.getByTestId('run-panel');
   await expect(details).toHaveAttribute('data-run-id', String(runId));
   await shot(page, testInfo, 'runs-paused');
+  await shotSmall(page, testInfo, 'runs-paused-en');
   await details.getByTestId('run-resume').click();
   await expect(details.getByTestId('job-status')).toHaveText('running');
   await expect(details.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });

@@ -67,3 +67,20 @@ export function watchConsole(page: Page, opts: { allowRefusals?: boolean; expect
   }
   return errors;
 }
+
+/**
+ * The same screen again at 800x600 (`<name>-800x600`), checked for sideways scrolling, then the
+ * window is put back to its size before. For screens whose spec works at a large size.
+ */
+export async function shotSmall(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  capture: (name: string) => Promise<void> = (n) => shot(page, testInfo, n),
+): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize(SMALL);
+  await expectNoSidewaysScroll(page);
+  await capture(`${name}-800x600`);
+  if (before) await page.setViewportSize(before);
+}

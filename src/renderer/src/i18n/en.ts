@@ -175,7 +175,7 @@ export const en = {
     cancelPause: 'Cancel (pause)',
     cancelHint: 'The run stops at the next step and keeps its progress; resume it later from Runs.',
     cycle: 'Cycle',
-    of: (n: number) => ` of ${n}`,
+    of: (n: string) => ` of ${n}`,
     step: 'Step',
     currentLoss: 'Current loss',
     failed: (error: string) => `Training failed: ${error}`,
