@@ -62,8 +62,7 @@ for (const [lang, locale] of [
         const bad = await unlabelledControls(page);
         if (bad.length) missing[view] = bad;
       }
-      expect(missing).toEqual({});
-      expect(unreached).toEqual({});
+      expect({ missing, unreached }).toEqual({ missing: {}, unreached: {} });
     });
   });
 }
