@@ -25,8 +25,8 @@ test.afterAll(async () => {
 
 /** Each view's main actions: Tab from its heading must reach every one. */
 const MAIN_ACTIONS: Record<string, string[]> = {
-  home: ['tour-open'],
-  documents: ['add-folder', 'corpus-create', 'corpus-open'],
+  home: ['home-step-train-go', 'home-step-check-go', 'home-step-duplicates-go'],
+  documents: ['corpus-path-browse', 'corpus-create', 'corpus-open'],
   train: ['train-corpus', 'train-start'],
   runs: [],
   models: ['model-open', 'import-submit'],

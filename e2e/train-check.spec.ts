@@ -6,6 +6,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { unlabelledControls } from './support/a11y';
 import { shot, shotSmall, watchConsole } from './support/page';
 import { startServerProcess, type ServerUnderTest } from './support/startServer';
 import { findStsbDev, NO_SHARED_DATA, writeTrainingFolder, type TrainingFolder } from './support/trainingFixtures';
@@ -157,6 +158,8 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(models.locator('tr', { hasText: '(chosen)' })).toHaveCount(2);
   await shot(page, testInfo, 'runs');
   await shotSmall(page, testInfo, 'runs-en');
+  // Labels sweep with a finished run on screen (its chart, cycle table and models): every control has a name.
+  expect(await unlabelledControls(page)).toEqual([]);
 
   // Check with the run's chosen models: both scores, a verdict and the cross-encoder's threshold.
   await page.getByTestId('run-check-chosen').click();
