@@ -43,6 +43,8 @@ for (const [lang, locale] of [
     test.use({ locale });
 
     test(`every view: controls have names, Tab reaches the main actions (${lang})`, async ({ page }) => {
+      // Eight views, a scan, and one name check per control: minutes on a loaded two-core machine.
+      test.setTimeout(360_000);
       await page.goto(server.launchUrl);
       const missing: Record<string, string[]> = {};
       const unreached: Record<string, string[]> = {};
