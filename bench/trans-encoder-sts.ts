@@ -29,6 +29,7 @@ import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
+import { readScoreCache, writeScoreCache } from './lib/scoreCache';
 
 const { values } = benchArgs({
   preset: { type: 'string', default: 'quick' },
@@ -168,7 +169,7 @@ await evaluate('start (USE lite)', await biEval(bi));
 if (hasEvidence) {
   // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
   const cacheFile = values['align-cache']!;
-  const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
+  const cache = readScoreCache(cacheFile);
   for (const s of evalSets) {
     const c = (cache[s.name] ??= {});
     const ev: Evidence[] = [];
@@ -184,7 +185,7 @@ if (hasEvidence) {
     if (negationWeight > 0) ev.push({ name: 'negation', scores: negationFlags(s), weight: negationWeight });
     evidenceEval.set(s.name, ev);
   }
-  if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
+  if (evalLength === 64) writeScoreCache(cacheFile, cache);
   await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!, 1), teacherSets());
 }
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
