@@ -30,6 +30,7 @@ import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
 import { readScoreCache, writeScoreCache } from './lib/scoreCache';
+import { pairLengths } from '../src/engine/train/teachers/groups';
 
 const { values } = benchArgs({
   preset: { type: 'string', default: 'quick' },
@@ -55,6 +56,8 @@ const { values } = benchArgs({
   negation: { type: 'string' },
   // Cycles whose teachers mix in the evidence (settings.teacher.cycles; default: the preset's).
   'evidence-cycles': { type: 'string' },
+  // 1: the residual teacher (settings.teacher.residual); 0: the plain mix.
+  residual: { type: 'string' },
   'glove-data-dir': { type: 'string' },
   'eval-max-length': { type: 'string', default: '64' },
   'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
@@ -76,6 +79,7 @@ const settings = mergeSettings(preset.settings, {
     sif: values.sif !== undefined ? Number(values.sif) : undefined,
     negation: values.negation !== undefined ? Number(values.negation) : undefined,
     cycles: values['evidence-cycles'] !== undefined ? Number(values['evidence-cycles']) : undefined,
+    residual: values.residual !== undefined ? values.residual === '1' : undefined,
   },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
@@ -155,7 +159,11 @@ const evidenceEval = new Map<string, Evidence[]>();
 const teacherSets = () => evalSets.filter((s) => evidenceEval.has(s.name));
 // Cycle `cycle`'s teacher: the evidence only in the cycles that mix it in (settings.teacher.cycles).
 const teacherEval = (modelRow: Row, cycle: number) => async (s: ScoredPairs) =>
-  teacherScores(Float32Array.from(modelRow.raw[s.name]!), cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : []);
+  teacherScores(
+    Float32Array.from(modelRow.raw[s.name]!),
+    cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : [],
+    settings.teacher.residual ? { lengths: pairLengths(s) } : {},
+  );
 // The GloVe folder the run and the eval use (converted once; not the repo).
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
@@ -270,7 +278,7 @@ console.log(
 const ranking = rankByTeacher(
   heldStart,
   agreement.map((c) => ({ cycle: c.cycle, bi: c.bi })),
-  teacherScores(agreement.at(-1)!.cross, heldEvidence),
+  teacherScores(agreement.at(-1)!.cross, heldEvidence, settings.teacher.residual ? { lengths: pairLengths(heldOut) } : {}),
   { seed: settings.seed },
 );
 const rankedRow = biRowOf(ranking.cycle);
