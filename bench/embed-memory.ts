@@ -66,7 +66,12 @@ async function main(): Promise<void> {
   const pool = await ParallelOnnxBiEncoder.fromModel(bi, { workers: 2 });
   bi.dispose();
   const rss = () => process.memoryUsage().rss / MiB;
-  console.log(`${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; max length ${maxLength}, batch ${batchSize}`);
+  console.log(
+    `${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; max length ${maxLength}, batch ${batchSize}`,
+  );
   console.log('\n| passages embedded (vectors kept) | RSS MiB | peak RSS so far MiB | passages/s |');
   console.log('|---|---|---|---|');
   console.log(`| 0 (pool open) | ${rss().toFixed(0)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | |`);
@@ -81,7 +86,12 @@ async function main(): Promise<void> {
     done = upTo;
   }
   await pool.dispose();
-  console.log(`\nvectors kept: ${kept.length} x ${kept[0]?.length}; load after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nvectors kept: ${kept.length} x ${kept[0]?.length}; load after ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main().catch((err) => {
