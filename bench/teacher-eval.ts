@@ -6,7 +6,6 @@
  * --cache (JSON) so mixes can be re-weighed without recomputing.
  *   npx tsx bench/teacher-eval.ts [--sets sts12,...] [--cache bench/results/teacher-scores.json]
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { spearman } from '../src/engine/eval/metrics';
@@ -20,6 +19,7 @@ import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
 import path from 'node:path';
+import { readScoreCache, writeScoreCache, type ScoreCache } from './lib/scoreCache';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +35,7 @@ const maxLength = Number(values['max-length']);
 await initBackend('auto');
 const use = loadUseLiteBiEncoder();
 const onnx = await OnnxBiEncoder.fromModel(use, { intraOpNumThreads: 1 });
-type Cache = Record<string, Record<string, number[]>>;
-const cache: Cache = fs.existsSync(values.cache!) ? JSON.parse(fs.readFileSync(values.cache!, 'utf8')) : {};
+const cache: ScoreCache = readScoreCache(values.cache!);
 const rows: Record<string, Record<string, number>> = {};
 for (const name of values.sets!.split(',')) {
   const data = await loadScoredPairs(name);
@@ -45,8 +44,7 @@ for (const name of values.sets!.split(',')) {
   if (!c.cos) c.cos = Array.from(await biScores(onnx, data, { maxLength }));
   if (!c.align) c.align = Array.from(await alignmentScores(use, data, { maxLength }));
   if (!c.sif && values['glove-data-dir']) c.sif = Array.from(sifScores(data));
-  fs.mkdirSync('bench/results', { recursive: true });
-  fs.writeFileSync(values.cache!, JSON.stringify(cache));
+  writeScoreCache(values.cache!, cache);
   const r = (x: ArrayLike<number>) => 100 * spearman(x, data.gold);
   rows[name] = {
     cos: r(c.cos),

@@ -29,6 +29,8 @@ import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
+import { readScoreCache, writeScoreCache } from './lib/scoreCache';
+import { pairLengths } from '../src/engine/train/teachers/groups';
 
 const { values } = benchArgs({
   preset: { type: 'string', default: 'quick' },
@@ -54,6 +56,8 @@ const { values } = benchArgs({
   negation: { type: 'string' },
   // Cycles whose teachers mix in the evidence (settings.teacher.cycles; default: the preset's).
   'evidence-cycles': { type: 'string' },
+  // 1: the residual teacher (settings.teacher.residual); 0: the plain mix.
+  residual: { type: 'string' },
   'glove-data-dir': { type: 'string' },
   'eval-max-length': { type: 'string', default: '64' },
   'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
@@ -75,6 +79,7 @@ const settings = mergeSettings(preset.settings, {
     sif: values.sif !== undefined ? Number(values.sif) : undefined,
     negation: values.negation !== undefined ? Number(values.negation) : undefined,
     cycles: values['evidence-cycles'] !== undefined ? Number(values['evidence-cycles']) : undefined,
+    residual: values.residual !== undefined ? values.residual === '1' : undefined,
   },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
@@ -154,7 +159,11 @@ const evidenceEval = new Map<string, Evidence[]>();
 const teacherSets = () => evalSets.filter((s) => evidenceEval.has(s.name));
 // Cycle `cycle`'s teacher: the evidence only in the cycles that mix it in (settings.teacher.cycles).
 const teacherEval = (modelRow: Row, cycle: number) => async (s: ScoredPairs) =>
-  teacherScores(Float32Array.from(modelRow.raw[s.name]!), cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : []);
+  teacherScores(
+    Float32Array.from(modelRow.raw[s.name]!),
+    cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : [],
+    settings.teacher.residual ? { lengths: pairLengths(s) } : {},
+  );
 // The GloVe folder the run and the eval use (converted once; not the repo).
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
@@ -168,7 +177,7 @@ await evaluate('start (USE lite)', await biEval(bi));
 if (hasEvidence) {
   // Cached by bench/teacher-eval.ts (same model, same length); computed and cached here otherwise.
   const cacheFile = values['align-cache']!;
-  const cache: Record<string, Record<string, number[]>> = fs.existsSync(cacheFile) ? JSON.parse(fs.readFileSync(cacheFile, 'utf8')) : {};
+  const cache = readScoreCache(cacheFile);
   for (const s of evalSets) {
     const c = (cache[s.name] ??= {});
     const ev: Evidence[] = [];
@@ -184,7 +193,7 @@ if (hasEvidence) {
     if (negationWeight > 0) ev.push({ name: 'negation', scores: negationFlags(s), weight: negationWeight });
     evidenceEval.set(s.name, ev);
   }
-  if (evalLength === 64) fs.writeFileSync(cacheFile, JSON.stringify(cache));
+  if (evalLength === 64) writeScoreCache(cacheFile, cache);
   await evaluate('teacher b2c cycle 1', teacherEval(rows[0]!, 1), teacherSets());
 }
 const members: Member[] = [{ name: 'use-lite', bi, cross }];
@@ -269,7 +278,7 @@ console.log(
 const ranking = rankByTeacher(
   heldStart,
   agreement.map((c) => ({ cycle: c.cycle, bi: c.bi })),
-  teacherScores(agreement.at(-1)!.cross, heldEvidence),
+  teacherScores(agreement.at(-1)!.cross, heldEvidence, settings.teacher.residual ? { lengths: pairLengths(heldOut) } : {}),
   { seed: settings.seed },
 );
 const rankedRow = biRowOf(ranking.cycle);

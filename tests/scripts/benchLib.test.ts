@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listArg, numberArg, numberListArg } from '../../bench/lib/args';
 import { intIn, pick, seededRandom } from '../../bench/lib/generators';
+import { readScoreCache, writeScoreCache } from '../../bench/lib/scoreCache';
+import os from 'node:os';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -30,6 +32,29 @@ describe('bench/lib', () => {
       expect(['a', 'b', 'c']).toContain(x);
       expect(n).toBeGreaterThanOrEqual(3);
       expect(n).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it("score cache: two benches writing at once keep each other's scores, and a damaged file is named", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-score-cache-'));
+    try {
+      const file = path.join(dir, 'results', 'teacher-scores.json');
+      expect(readScoreCache(file)).toEqual({});
+      // Both read the (empty) file first, as two benches started together do.
+      const evalBench = readScoreCache(file);
+      const trainBench = readScoreCache(file);
+      evalBench.sts12 = { cos: [0.1, 0.2], align: [0.3, 0.4] };
+      writeScoreCache(file, evalBench);
+      // The training bench had only an empty entry for sts12 and its own sts13 scores.
+      trainBench.sts12 = {};
+      trainBench.sts13 = { sif: [0.5] };
+      writeScoreCache(file, trainBench);
+      expect(readScoreCache(file)).toEqual({ sts12: { cos: [0.1, 0.2], align: [0.3, 0.4] }, sts13: { sif: [0.5] } });
+      expect(fs.readdirSync(path.dirname(file))).toEqual(['teacher-scores.json']);
+      fs.writeFileSync(file, '{"sts12": ');
+      expect(() => readScoreCache(file)).toThrow(/teacher-scores\.json is not valid JSON.*delete it/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -18,6 +18,7 @@ import { biScores, crossScores, type PairList } from './scoring';
 import { rankByTeacher, scoreAgainstLabels, selectByAgreement, selectByUserLabels } from './selection';
 import { computeEvidence, weightOf } from './teachers/evidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
+import { pairLengths } from './teachers/groups';
 import { spearman } from '../eval/metrics';
 import { runTransEncoder, type Member } from './transEncoder';
 
@@ -117,7 +118,8 @@ async function main(): Promise<void> {
     bi: Float32Array.from(selection.start.bi),
     evidence: (selection.start.evidence ?? []).map((e) => ({ name: e.name, scores: Float32Array.from(e.scores), weight: weightOf(e.name, s) })),
   };
-  const heldTeacher = (cross: Float32Array) => teacherScores(cross, startHeld.evidence);
+  const heldOptions = s.teacher?.residual ? { lengths: pairLengths(pairs.heldOut) } : {};
+  const heldTeacher = (cross: Float32Array) => teacherScores(cross, startHeld.evidence, heldOptions);
 
   await runTransEncoder({
     members,

@@ -28,6 +28,7 @@ import type { PhaseSettings, TransEncoderSettings } from './settings';
 import { computeEvidence, weightOf } from './teachers/evidence';
 import { negationFlags } from './teachers/negationEvidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
+import { pairLengths } from './teachers/groups';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -374,7 +375,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         if (o.signal?.aborted) throw new CancelledError();
         // settings.teacher.cycles: evidence only in the first cycles (mixing it again compounds it).
         const evidence = cycle < (s.teacher?.cycles ?? Infinity) ? runEvidence : [];
-        if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence));
+        const teacherOptions = s.teacher?.residual && evidence.length ? { lengths: pairLengths(pairs) } : {};
+        if (phase === 'bi->cross') labels = toProbabilities(teacherScores(meanScores(perMember), evidence, teacherOptions));
         else if (members.length > 1 && s.mutualLabels === 'fidelity') {
           const teacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
           const weights = labelWeights(
@@ -389,8 +391,9 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
               weights.map((w) => w.weight),
             ),
             evidence,
+            teacherOptions,
           );
-        } else labels = teacherScores(meanScores(perMember), evidence);
+        } else labels = teacherScores(meanScores(perMember), evidence, teacherOptions);
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
 

@@ -14,6 +14,7 @@ import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/setting
 import { alignmentScores, Idf, alignmentF1 } from '../../../src/engine/train/teachers/alignment';
 import { mixZ, quantileMap, zScore } from '../../../src/engine/train/teachers/combine';
 import { teacherScores } from '../../../src/engine/train/teachers/teacher';
+import { pairCells, pairLengths, quantileBins } from '../../../src/engine/train/teachers/groups';
 import { negationFlags } from '../../../src/engine/train/teachers/negationEvidence';
 import { crossPairCount, crossPairIndices, planTotalSteps, runTransEncoder } from '../../../src/engine/train/transEncoder';
 import { seededRandom } from '../../../src/engine/random';
@@ -46,6 +47,60 @@ describe('combining teacher evidence', () => {
     const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
     expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
     expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('residual teacher (settings.teacher.residual)', () => {
+  it('counts words (CJK by character) and bins by quantile', () => {
+    expect(Array.from(pairLengths({ a: ['A man is playing.', '猫在睡觉'], b: ['He is here', 'The cat sleeps'] }))).toEqual([3.5, 3.5]);
+    expect(Array.from(quantileBins([5, 1, 3, 2, 4, 6], 3))).toEqual([2, 0, 1, 0, 1, 2]);
+    expect(Array.from(quantileBins([1, 1, 1, 1], 4))).toEqual([3, 3, 3, 3]);
+    expect(() => pairCells([1, 2], [0.5])).toThrow(/lengths for 2 pairs/);
+  });
+
+  it('lets the evidence reorder similar pairs but not lift a whole kind of text against the others', () => {
+    // Short pairs (captions) and long pairs (news), 200 each. The gold: the model's order is
+    // right between the two kinds (long pairs sit lower) but noisy within each; the evidence has
+    // each kind's order nearly right but reads every long pair 1.5 SD too similar.
+    const rand = seededRandom(7);
+    const n = 400;
+    const gold = new Float32Array(n);
+    const model = new Float32Array(n);
+    const evidence = new Float32Array(n);
+    const a: string[] = [];
+    const b: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const long = i >= n / 2;
+      gold[i] = rand() * 3 + (long ? 0 : 1.5);
+      model[i] = gold[i]! + (rand() - 0.5) * 2.5;
+      evidence[i] = gold[i]! + (rand() - 0.5) * 0.5 + (long ? 3 : 0);
+      const words = long ? 20 + (i % 7) : 6 + (i % 3);
+      a.push(Array.from({ length: words }, (_, k) => `w${k}`).join(' '));
+      b.push(a.at(-1)!);
+    }
+    const ev = [{ name: 'alignment' as const, scores: evidence, weight: 0.6 }];
+    const plain = teacherScores(model, ev);
+    const residual = teacherScores(model, ev, { lengths: pairLengths({ a, b }) });
+    const meanRankOfLong = (x: Float32Array) => {
+      const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => x[p]! - x[q]!);
+      const rank = new Float32Array(n);
+      order.forEach((i, r) => (rank[i] = r));
+      return rank.slice(n / 2).reduce((p, q) => p + q, 0) / (n / 2);
+    };
+    // The plain mix lifts the long pairs as a whole; the residual one keeps them where the model had them.
+    expect(meanRankOfLong(plain) - meanRankOfLong(model)).toBeGreaterThan(30);
+    expect(Math.abs(meanRankOfLong(residual) - meanRankOfLong(model))).toBeLessThan(10);
+    // Within each kind it still follows the evidence.
+    const within = (x: Float32Array, lo: number) => spearman(x.slice(lo, lo + n / 2), gold.slice(lo, lo + n / 2));
+    for (const lo of [0, n / 2]) expect(within(residual, lo)).toBeGreaterThan(within(model, lo) + 0.05);
+    // Over all pairs: better than the model, and than the plain mix.
+    expect(spearman(residual, gold)).toBeGreaterThan(spearman(plain, gold) + 0.02);
+    expect(spearman(residual, gold)).toBeGreaterThan(spearman(model, gold));
+    // The labels keep the model's scores (only their order changes); negation still applies.
+    expect(Array.from(residual).sort()).toEqual(Array.from(model).sort());
+    const flags = Float32Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 1 : 0));
+    const withNegation = teacherScores(model, [...ev, { name: 'negation', scores: flags, weight: 1 }], { lengths: pairLengths({ a, b }) });
+    expect(Array.from(withNegation).sort()).toEqual(Array.from(model).sort());
   });
 });
 
