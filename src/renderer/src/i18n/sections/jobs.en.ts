@@ -27,12 +27,21 @@ export const jobsEn = {
   scoringPairs: (n: string) => `Scoring ${n} pairs`,
   scoringWithModel: (n: string, i: string, of: string) => `Scoring ${n} pairs with model ${i} of ${of}`,
   note: { neighbours: 'nearest neighbours', passages: 'passages' } as Record<string, string>,
-  /** The training presets (engine names quick, standard, paper); a preset not listed shows the engine's words. */
+  /**
+   * The training presets (engine names quick, standard, paper); a preset not listed shows the engine's words.
+   * The pair and cycle counts come from the engine's preset, so the words cannot drift from what runs.
+   */
   presets: {
-    quick: { label: 'Quick', description: 'A first tuned model in a coffee break on a laptop CPU: 1,000 pairs, 2 cycles.' },
-    standard: { label: 'Standard', description: 'More pairs and a third cycle, for larger corpora: 4,000 pairs, 3 cycles; about two hours on a laptop CPU.' },
-    paper: { label: 'Paper', description: 'The paper’s full recipe (3 cycles, 10 cross→bi epochs); meant for a GPU.' },
-  } as Record<string, { label: string; description: string }>,
+    quick: { label: 'Quick', description: (pairs: string, cycles: string) => `A first tuned model on a laptop CPU: up to ${pairs} pairs, ${cycles} cycles.` },
+    standard: {
+      label: 'Standard',
+      description: (pairs: string, cycles: string) => `More pairs and cycles, for larger corpora: up to ${pairs} pairs, ${cycles} cycles.`,
+    },
+    paper: {
+      label: 'Paper',
+      description: (_pairs: string, cycles: string) => `The paper’s full recipe (${cycles} cycles, 10 cross→bi epochs); meant for a GPU.`,
+    },
+  } as Record<string, { label: string; description: (pairs: string, cycles: string) => string }>,
   /** A training estimate: "about 15 s on the CPU (WebAssembly)". */
   estimate: (duration: string, backend: string) => `about ${duration} on ${backend}`,
   wholeMinutes: (n: number) => `${n} min`,

@@ -30,9 +30,9 @@ export const jobsZh: typeof jobsEn = {
   scoringWithModel: (n, i, of) => `正在用第 ${i} 个模型（共 ${of} 个）为 ${n} 个句对打分`,
   note: { neighbours: '最近邻', passages: '段落' },
   presets: {
-    quick: { label: '快速', description: '在笔记本电脑的 CPU 上，一杯咖啡的工夫得到第一个调好的模型：1,000 个句对，2 轮。' },
-    standard: { label: '标准', description: '更多句对，再加一轮，适合较大的语料库：4,000 个句对，3 轮；在笔记本电脑的 CPU 上约需两小时。' },
-    paper: { label: '论文', description: '论文的完整方案（3 轮，交叉→双 10 个 epoch）；适合在 GPU 上运行。' },
+    quick: { label: '快速', description: (pairs: string, cycles: string) => `在笔记本电脑的 CPU 上得到第一个调好的模型：最多 ${pairs} 个句对，${cycles} 轮。` },
+    standard: { label: '标准', description: (pairs: string, cycles: string) => `更多句对和轮次，适合较大的语料库：最多 ${pairs} 个句对，${cycles} 轮。` },
+    paper: { label: '论文', description: (_pairs: string, cycles: string) => `论文的完整方案（${cycles} 轮，交叉→双 10 个 epoch）；适合在 GPU 上运行。` },
   },
   estimate: (duration, backend) => `在${backend}上约需 ${duration}`,
   wholeMinutes: (n) => `${n} 分钟`,
