@@ -1,13 +1,11 @@
 import type { JobContext } from '../jobs/jobRunner';
 import type { Store } from '../store';
-import type { DocumentInput, PassageInput } from '../store/types';
+import type { DocumentInput } from '../store/types';
 import type { CorpusIndexResult } from '../../shared/api';
-import { ingestFile, skippedEntryDocument, walkFolder, type WalkedFile } from './ingestFile';
+import { skippedEntryDocument, walkFolder, type WalkedFile } from './ingestFile';
+import { ingestIntoCorpus } from './ingestIntoCorpus';
 
 export type IndexFolderResult = CorpusIndexResult;
-
-/** Documents are written in batches so a crash loses at most one batch of work. */
-const BATCH = 50;
 
 /**
  * Makes a corpus from a folder: lists its files, reads each into text (any supported format
@@ -27,25 +25,11 @@ export async function indexFolderCorpus({ store, name, root }: { store: Store; n
   ctx.throwIfCancelled();
   await store.documents.upsertMany(corpus.id, skipped);
 
-  ctx.progress({ stage: 'reading documents', done: 0, total: files.length });
   const result: IndexFolderResult = { corpusId: corpus.id, documents: 0, skipped: skipped.length, passages: 0 };
-  for (let start = 0; start < files.length; start += BATCH) {
-    const batch = files.slice(start, start + BATCH);
-    const docs: DocumentInput[] = [];
-    const passagesByPath = new Map<string, PassageInput[]>();
-    for (const file of batch) {
-      const ingested = await ingestFile(file, { signal: ctx.signal });
-      docs.push(ingested.doc);
-      if (ingested.status === 'ok') passagesByPath.set(file.relPath, ingested.passages);
-    }
-    await store.db.transaction(async () => {
-      for (const doc of await store.documents.upsertMany(corpus.id, docs)) {
-        const passages = passagesByPath.get(doc.relPath);
-        if (passages) result.passages += await store.passages.replaceForDocument(doc.id, passages);
-      }
-    });
+  await ingestIntoCorpus(store, corpus.id, files, ctx, (docs, passages) => {
+    result.passages += passages;
     for (const d of docs) d.status === 'ok' ? result.documents++ : result.skipped++;
-    ctx.progress({ done: Math.min(files.length, start + batch.length), message: `${result.documents} documents, ${result.skipped} skipped` });
-  }
+    return `${result.documents} documents, ${result.skipped} skipped`;
+  });
   return result;
 }

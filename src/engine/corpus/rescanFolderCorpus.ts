@@ -1,12 +1,10 @@
 import type { JobContext } from '../jobs/jobRunner';
 import type { Store } from '../store';
-import type { DocumentInput, PassageInput } from '../store/types';
+import type { DocumentInput } from '../store/types';
 import type { CorpusIndexResult } from '../../shared/api';
 import { isRetryableSkipReason } from '../text/readDocument';
-import { ingestFile, skippedEntryDocument, walkFolder, type WalkedFile } from './ingestFile';
-
-/** Documents are written in batches so a crash loses at most one batch of work. */
-const BATCH = 50;
+import { skippedEntryDocument, walkFolder, type WalkedFile } from './ingestFile';
+import { ingestIntoCorpus } from './ingestIntoCorpus';
 
 /** What a rescan found: the corpus's counts after it, and what changed. */
 export interface RescanResult extends CorpusIndexResult {
@@ -46,25 +44,7 @@ export async function rescanFolderCorpus({ store, corpusId, root }: { store: Sto
   await store.documents.upsertMany(corpusId, skipped);
   const removed = await store.documents.removeMissing(corpusId, present);
 
-  ctx.progress({ stage: 'reading documents', done: 0, total: toRead.length });
-  for (let start = 0; start < toRead.length; start += BATCH) {
-    const batch = toRead.slice(start, start + BATCH);
-    const docs: DocumentInput[] = [];
-    const passagesByPath = new Map<string, PassageInput[]>();
-    for (const file of batch) {
-      const ingested = await ingestFile(file, { signal: ctx.signal });
-      docs.push(ingested.doc);
-      if (ingested.status === 'ok') passagesByPath.set(file.relPath, ingested.passages);
-    }
-    await store.db.transaction(async () => {
-      for (const doc of await store.documents.upsertMany(corpusId, docs)) {
-        const passages = passagesByPath.get(doc.relPath);
-        // A file now skipped loses the passages of its old text.
-        await store.passages.replaceForDocument(doc.id, passages ?? []);
-      }
-    });
-    ctx.progress({ done: Math.min(toRead.length, start + batch.length) });
-  }
+  await ingestIntoCorpus(store, corpusId, toRead, ctx);
   const [documents, skippedNow, passages] = await Promise.all([
     store.documents.count(corpusId, 'ok'),
     store.documents.count(corpusId, 'skipped'),
