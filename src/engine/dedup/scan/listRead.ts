@@ -10,7 +10,8 @@ import { walkFolder, type WalkedFile } from '../../text/walkFolder';
 import type { ScanContext, ScanDoc } from './context';
 
 const WRITE_BATCH = 25;
-const READ_AHEAD = 16;
+/** Files read at once; equal to WRITE_BATCH, so each group read is stored before the next is read. */
+const READ_AHEAD = WRITE_BATCH;
 
 export interface ListedRoot {
   corpusId: number;
@@ -94,9 +95,9 @@ export async function readFiles(ctx: ScanContext, listed: ListedRoot[]): Promise
       batch = [];
       await writeBatch(ctx, corpusId, current);
     };
-    // Files to read are read READ_AHEAD at a time (in listing order): one file's reading is
-    // a chain of waits (stat, open, read, close, stat), which a folder of small files spends
-    // most of its time on.
+    // Files to read are read READ_AHEAD at a time (in listing order), each group stored before
+    // the next is read: one file's reading is a chain of waits (stat, open, read, close, stat),
+    // which a folder of small files spends most of its time on.
     let pending: WalkedFile[] = [];
     const readPending = async () => {
       if (pending.length === 0) return;
