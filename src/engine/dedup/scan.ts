@@ -180,7 +180,7 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
   let passageOut: ReturnType<typeof passageGroups> = [];
   if (settings.passageLevel) {
     const pm: EvidencedMatch[] = passageSigs ? await nearMatches(ctx, passageSigs, false) : [];
-    if (passageFuzzy && vectors?.passageVectors && passages.eligibleHashes.length > 1) {
+    if (passageFuzzy && vectors?.passageVectors && !vectors.passageRows && passages.eligibleHashes.length > 1) {
       const textOf = async (e: number) => (await passageTextsByHash(ctx.store.db, [passages.eligibleHashes[e]])).get(passages.eligibleHashes[e]) ?? '';
       for (const m of await semanticMatches(ctx, 'passage', vectors.passageVectors, passages.eligibleHashes, textOf, vectors.passagesPresent)) {
         if (numbersAgree(await textOf(m.a), await textOf(m.b)).agree) pm.push(m);

@@ -10,8 +10,14 @@ const CACHE_CHUNK = 256;
 export interface ScanVectors {
   /** One L2-normalised vector per distinct content. */
   docVectors: Float32Array;
-  /** One per eligible distinct passage (null when passages do not fit in memory). */
+  /**
+   * Passage vectors: one per eligible distinct passage (row = eligible index) when every passage
+   * fits in memory; else, with a candidate stage, one per embedded eligible passage (rows by
+   * `passageRows`) when those fit; else null.
+   */
   passageVectors: Float32Array | null;
+  /** Eligible passage index → its row of `passageVectors` (-1: none); null when the row is the eligible index. */
+  passageRows: Int32Array | null;
   dim: number;
   /** With a candidate stage: which contents / eligible passages have vectors (the others are zero). */
   contentsPresent: Uint8Array | null;
@@ -67,6 +73,24 @@ export async function embedAll(
     useWeight[u] = Math.max(1, passages.length[p]);
   });
 
+  // Which passage vectors are kept. The limit (maxPassagesForFuzzy) is for memory, so it applies
+  // to what is held: all eligible passages when folder-wide passage matching runs (fuzzy), else
+  // only the candidates' passages, which file matches need for passage coverage and evidence
+  // (at 100,000 files of 1 KB: 556,643 distinct passages, of which the candidates hold ~14k;
+  // keeping none turned down every semantic pair of long documents).
+  let passageRows: Int32Array | null = null;
+  let keptRows = passages.fuzzy ? passages.eligibleHashes.length : 0;
+  if (!passages.fuzzy && wanted) {
+    let n = 0;
+    for (const h of order) if (passages.eligibleIndex[h] >= 0) n++;
+    if (n <= ctx.settings.maxPassagesForFuzzy) {
+      passageRows = new Int32Array(passages.eligibleHashes.length).fill(-1);
+      keptRows = 0;
+      for (const h of order) if (passages.eligibleIndex[h] >= 0) passageRows[passages.eligibleIndex[h]] = keptRows++;
+    }
+  }
+  const keepPassages = passages.fuzzy || passageRows !== null;
+
   let dim = -1;
   let docVectors = new Float32Array(0);
   let passageVectors: Float32Array | null = null;
@@ -75,7 +99,7 @@ export async function embedAll(
     if (dim < 0) {
       dim = v.length;
       docVectors = new Float32Array(contentDocs.length * dim);
-      if (passages.fuzzy && dim > 0) passageVectors = new Float32Array(passages.eligibleHashes.length * dim);
+      if (keepPassages && dim > 0) passageVectors = new Float32Array(keptRows * dim);
       row = new Float32Array(dim);
     }
     if (v.length !== dim) throw new Error(`the embedding model returned ${v.length} dimensions after ${dim}`);
@@ -87,7 +111,8 @@ export async function embedAll(
       for (let k = 0; k < dim; k++) docVectors[out + k] += w * row[k];
     }
     const e = passages.eligibleIndex[h];
-    if (passageVectors && e >= 0) passageVectors.set(row, e * dim);
+    const r = e < 0 ? -1 : passageRows ? passageRows[e] : e;
+    if (passageVectors && r >= 0) passageVectors.set(row, r * dim);
   };
   ctx.progress('embedding', 0, total);
   for (let start = 0; start < total; start += CACHE_CHUNK) {
@@ -135,5 +160,5 @@ export async function embedAll(
     passagesPresent = new Uint8Array(passages.eligibleHashes.length);
     for (const h of order) if (passages.eligibleIndex[h] >= 0) passagesPresent[passages.eligibleIndex[h]] = 1;
   }
-  return { docVectors, passageVectors, dim, contentsPresent: wanted?.contents ?? null, passagesPresent };
+  return { docVectors, passageVectors, passageRows, dim, contentsPresent: wanted?.contents ?? null, passagesPresent };
 }

@@ -259,11 +259,16 @@ export async function fileMatches(
   const side = (c: number) => eligibleOfDoc(passages, rep(c));
   const pv = vectors?.passageVectors ?? null;
   const dim = vectors?.dim ?? 0;
+  // Rows of pv by eligible passage index (only the candidates' passages when the folder's are too many).
+  const rows = vectors?.passageRows ?? null;
   const similarity = (x: number, y: number) => {
     if (x === y) return 1;
     if (!pv) return 0;
+    const rx = rows ? rows[x] : x;
+    const ry = rows ? rows[y] : y;
+    if (rx < 0 || ry < 0) return 0;
     let s = 0;
-    for (let k = 0, ox = x * dim, oy = y * dim; k < dim; k++) s += pv[ox + k] * pv[oy + k];
+    for (let k = 0, ox = rx * dim, oy = ry * dim; k < dim; k++) s += pv[ox + k] * pv[oy + k];
     return s;
   };
   const pp = vectors?.passagesPresent ?? null;
