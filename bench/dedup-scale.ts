@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/dedup-scale.ts --files 10000 [--no-semantic] [--cross] [--cross-dir MODEL_DIR]
  *       [--out bench/results/dedup-scale-10k.json] [--keep-dir DIR] [--seed 1]
- *       [--planted 0.08] [--per-folder 1000] [--embedder onnx|toy]
+ *       [--planted 0.08] [--per-folder 1000] [--embedder onnx|toy] [--max-passages-for-fuzzy N]
  *
  * Files are made of English sentences from the STS / SICK / MRPC sets in ../shared/data
  * (seeded, so every run writes the same folder): 2-4 sentences a paragraph, paragraphs up to
@@ -76,6 +76,8 @@ interface Args {
   judge: boolean;
   /** Shared-words floor of the candidate stage (undefined: the default). */
   lexicalFloor: number | undefined;
+  /** The scan's maxPassagesForFuzzy (default: the app's). */
+  maxPassagesForFuzzy: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -94,6 +96,7 @@ function parseArgs(argv: string[]): Args {
       'no-candidates': { type: 'boolean', default: false },
       'no-judge': { type: 'boolean', default: false },
       'lexical-floor': { type: 'string' },
+      'max-passages-for-fuzzy': { type: 'string' },
     },
     argv,
   );
@@ -113,6 +116,8 @@ function parseArgs(argv: string[]): Args {
     candidates: !values['no-candidates'],
     judge: !values['no-judge'],
     lexicalFloor: values['lexical-floor'] === undefined ? undefined : numberArg(values['lexical-floor'], 'lexical-floor', 0),
+    maxPassagesForFuzzy:
+      values['max-passages-for-fuzzy'] === undefined ? undefined : numberArg(values['max-passages-for-fuzzy'], 'max-passages-for-fuzzy', 300000),
   };
   if (!Number.isInteger(a.files) || a.files < 20) throw new Error('--files must be an integer >= 20');
   if (!(a.planted > 0 && a.planted < 0.5)) throw new Error('--planted must be a fraction between 0 and 0.5');
@@ -510,6 +515,7 @@ async function measuredScan(
   store: Store,
   fns: { embed?: EmbedFn; score?: CrossScoreFn; judge?: PairJudge; candidates?: CandidateStage; embedModelId: number | null },
   sampler: MemorySampler,
+  maxPassagesForFuzzy?: number,
 ): Promise<ScanMeasure> {
   let lastLog = 0;
   const timer = new StageTimer((key) => {
@@ -527,7 +533,7 @@ async function measuredScan(
     score: fns.score,
     judge: fns.judge,
     candidates: fns.candidates,
-    settings: { embedModelId: fns.embedModelId },
+    settings: { embedModelId: fns.embedModelId, ...(maxPassagesForFuzzy !== undefined ? { maxPassagesForFuzzy } : {}) },
     progress: (p) => {
       timer.progress(p);
       const now = performance.now();
@@ -843,14 +849,14 @@ async function main(): Promise<void> {
       if (models.info) log(`models: ${models.info.biEncoder}; ${models.info.crossEncoder ?? 'no cross-encoder'} (${models.info.loadSeconds} s)`);
       const sampler = new MemorySampler();
 
-      const first = await measuredScan('scan', root, store, models.fns, sampler);
+      const first = await measuredScan('scan', root, store, models.fns, sampler, args.maxPassagesForFuzzy);
       log(`first scan: ${first.seconds} s, ${first.filesPerSecond} files/s, peak RSS ${first.memory.peakRssMB} MB, maxRSS ${first.maxRssAfterMB} MB`);
       const q = await quality(store, first.scanId, gen.truth);
       log(
         `recall: groups ${q.groupRecall} (clean ${q.cleanGroupRecall}), variants ${q.variantRecall}; false clusters ${q.falseClusters}, impure ${q.impureClusters}`,
       );
 
-      const rescan = await measuredScan('rescan', root, store, models.fns, sampler);
+      const rescan = await measuredScan('rescan', root, store, models.fns, sampler, args.maxPassagesForFuzzy);
       log(`rescan: ${rescan.seconds} s, read ${rescan.stats.read}, unchanged ${rescan.stats.unchanged}, embedded ${rescan.stats.embedded}`);
       const q2 = await quality(store, rescan.scanId, gen.truth);
       const dbBytes = (await fs.stat(path.join(base, 'store.sqlite'))).size;
