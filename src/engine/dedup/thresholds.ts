@@ -52,8 +52,11 @@ export const EXACT_SEARCH_MAX_ITEMS = 5000;
 export const DEFAULT_MIN_PASSAGE_CHARS = 40;
 
 /**
- * Above this many distinct passages the passage-level near and semantic layers are skipped
- * (their signatures and vectors must sit in memory together); exact passage matching still runs.
+ * Above this many distinct passages the folder-wide passage-level near and semantic layers are
+ * skipped (their signatures and vectors must sit in memory together); exact passage matching
+ * still runs. The limit is for memory and applies to what is held: with a candidate stage the
+ * candidates' passages (those the bi-encoder reads) keep their vectors up to this many, so file
+ * matches between long documents still get passage coverage and evidence (scan/embed.ts).
  */
 export const DEFAULT_MAX_PASSAGES_FOR_FUZZY = 300_000;
 
