@@ -72,6 +72,11 @@ const TEACHER_EVIDENCE = { alignment: 0.4, sif: 0.4, negation: 0.5, cycles: 1 };
  * "better than the start?" answer is a rank correlation on them and needs a few hundred.
  */
 const HELD_OUT_FRACTION = 0.2;
+/**
+ * Each cycle's bi-encoder is moved halfway back to its start weights (settings.biStartShare,
+ * WiSE-FT weight interpolation; issue 10, round 3). See settings.ts for the figures.
+ */
+const BI_START_SHARE = 0.5;
 
 export const PRESETS: Record<PresetName, Preset> = {
   quick: {
@@ -88,6 +93,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       mutualLabels: 'fidelity',
       teacher: TEACHER_EVIDENCE,
       heldOutFraction: HELD_OUT_FRACTION,
+      biStartShare: BI_START_SHARE,
     }),
   },
   standard: {
@@ -103,6 +109,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       mutualLabels: 'fidelity',
       teacher: TEACHER_EVIDENCE,
       heldOutFraction: HELD_OUT_FRACTION,
+      biStartShare: BI_START_SHARE,
     }),
   },
   paper: {

@@ -62,6 +62,12 @@ export interface TransEncoderSettings {
    * cross-encoder reached +1.08 with STS12 +0.52. Off in the presets for that reason.
    */
   teacher: { alignment: number; sif: number; negation: number; cycles?: number; residual?: boolean };
+  /**
+   * Weight interpolation of each cycle's bi-encoder with its start (train/interpolate.ts,
+   * WiSE-FT): after cross->bi the student's weights become `biStartShare * start +
+   * (1 - biStartShare) * trained`. 0 is the paper's (the trained weights as they are).
+   */
+  biStartShare: number;
 }
 
 export const PAPER_SETTINGS: TransEncoderSettings = {
@@ -79,6 +85,7 @@ export const PAPER_SETTINGS: TransEncoderSettings = {
   checkpointEverySteps: 50,
   mutualLabels: 'mean',
   teacher: { alignment: 0, sif: 0, negation: 0 },
+  biStartShare: 0,
 };
 
 export type PartialSettings = {
