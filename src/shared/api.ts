@@ -288,6 +288,8 @@ const TrainRunInput = z
         checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
         /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
         mutualLabels: z.enum(['mean', 'fidelity']).optional(),
+        /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
+        biStartShare: z.number().min(0).max(1).optional(),
         /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
         teacher: z
           // issue 10: negation = penalty (in SDs) on pairs whose texts differ by a negation
@@ -328,6 +330,8 @@ export interface TrainSettings {
   heldOutFraction: number;
   checkpointEverySteps: number;
   mutualLabels: 'mean' | 'fidelity';
+  /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
+  biStartShare?: number;
 }
 
 export type BaseDescription = { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string };

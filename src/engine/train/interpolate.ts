@@ -7,11 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The interpolated weights (new tensors; the caller disposes them). Names and shapes must match. */
-export function interpolateWeights(
-  start: ReadonlyMap<string, tf.Tensor>,
-  trained: ReadonlyMap<string, tf.Tensor>,
-  startShare: number,
-): Map<string, tf.Tensor> {
+export function interpolateWeights(start: ReadonlyMap<string, tf.Tensor>, trained: ReadonlyMap<string, tf.Tensor>, startShare: number): Map<string, tf.Tensor> {
   if (!(startShare >= 0 && startShare <= 1)) throw new Error(`the start's share must be between 0 and 1, not ${startShare}`);
   const out = new Map<string, tf.Tensor>();
   try {
