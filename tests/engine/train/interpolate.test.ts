@@ -46,7 +46,8 @@ itWithData(
         dropout: 0,
         biStartShare,
         biToCross: { batchSize: 8, maxLength: 32 },
-        crossToBi: { batchSize: 8, epochs: 1, maxLength: 32 },
+        // A large step, so the trained weights move far from the start in two steps.
+        crossToBi: { batchSize: 8, epochs: 1, maxLength: 32, learningRate: 1e-3 },
       });
       const bi = loadUseLiteBiEncoder();
       const cross = loadUseLiteCrossEncoder();
@@ -71,7 +72,7 @@ itWithData(
       }
     }
     // The run did train (otherwise the mix would be the start itself and prove nothing).
-    expect(moved).toBeGreaterThan(1e-4);
+    expect(moved).toBeGreaterThan(1e-3);
   },
   300_000,
 );
