@@ -74,5 +74,5 @@ itWithData(
     // The run did train (otherwise the mix would be the start itself and prove nothing).
     expect(moved).toBeGreaterThan(1e-3);
   },
-  300_000,
+  600_000,
 );
