@@ -57,6 +57,8 @@ export const duplicatesEn = {
     took: 'Took',
     underSecond: 'under 1 s',
     passageNote: (why: string) => `Repeated passages: ${why}.`,
+    passageLimit: (passages: string, limit: string) =>
+      `Repeated passages: ${passages} different passages are more than the ${limit} the scan compares by wording and meaning, so only identical passages were matched.`,
     dismissedNote: (n: string) => `${n} files you marked as “not a duplicate” are left out of these groups.`,
     filesTitle: 'Duplicate files',
     noFiles: 'No duplicate files were found.',

@@ -55,6 +55,7 @@ export const duplicatesZh: DuplicatesMessages = {
     took: '用时',
     underSecond: '不到 1 秒',
     passageNote: (why) => `重复段落：${why}。`,
+    passageLimit: (passages, limit) => `重复段落：不同的段落有 ${passages} 个，超过了按措辞和意思比较的上限 ${limit} 个，所以只匹配了完全相同的段落。`,
     dismissedNote: (n) => `您标记为“不是重复”的 ${n} 个文件未列入这些分组。`,
     filesTitle: '重复文件',
     noFiles: '没有找到重复文件。',
