@@ -194,9 +194,16 @@ describe('corpora: details, passages, rename, rescan and delete (the store only,
       [1, ['empty.txt']],
     ]);
     expect(details.skipReasons.map((r) => r.reason).join(' | ')).toMatch(/binary/);
+    // The same reasons as codes an app words in its own language (issue 13); the English stays for the CLI.
+    expect(details.skipReasons.map((r) => [r.examples[0], r.code, r.params])).toEqual([
+      ['blob.dat', 'binary', undefined],
+      ['empty.txt', 'noText', undefined],
+    ]);
 
     const rows = await engine.invoke('corpora.documents', { corpusId: corpus!.id });
     const one = rows.find((r) => r.relPath === 'one.txt')!;
+    expect(one.skipCode).toBeNull();
+    expect(rows.find((r) => r.relPath === 'blob.dat')!.skipCode).toEqual({ code: 'binary' });
     const passages = await engine.invoke('corpora.passages', { corpusId: corpus!.id, documentId: one.id });
     expect(passages.map((p) => p.text)).toEqual(['First paragraph of the first file.', 'Second paragraph here.']);
     expect(await refusal(engine.call('corpora.passages', { corpusId: corpus!.id, documentId: 9999 }))).toMatchObject({ code: 'not_found' });
