@@ -35,7 +35,7 @@ test('index, a bad pairs file said once, a tiny run with its loss chart, in Chin
   await page.getByTestId('corpus-create').click();
   await expect(page.getByTestId('job').first()).toContainText('文件夹“texts”');
   await expect(page.getByTestId('job-status').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('job-status').first()).toHaveText('完成');
+  await expect(page.getByTestId('job-status').first()).toHaveText('已完成');
   await expect(page.getByTestId('corpora')).toContainText('句子');
   await expectNoSidewaysScroll(page);
   await shot(page, testInfo, 'documents-zh-800x600');

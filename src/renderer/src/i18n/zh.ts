@@ -45,7 +45,7 @@ export const zh: Messages = {
       duplicates: { title: '3. 查找重复', text: '在多个文件夹中找出完全相同和近似的文件，并安全地移到一边（随时可以撤销）。', action: '查找重复' },
     },
     modelsTitle: '模型',
-    builtinModel: '内置模型（USE lite）',
+    builtinModel: '内置 USE lite（英文）',
     builtinNote: '可直接使用。只懂英文。',
     modelKind: { base: '基础模型', bi: '双编码器（快速）', cross: '交叉编码器（精细）' },
     fromRun: (run, cycle) => `训练 ${run}，第 ${cycle} 轮`,
@@ -113,7 +113,7 @@ export const zh: Messages = {
     maxPairs: '最多句子对',
     keepPreset: '留空则使用预设值。',
     startFrom: '起始模型',
-    baseBuiltin: '内置模型（USE lite，英文）',
+    baseBuiltin: '内置 USE lite（英文）',
     baseHf: 'Hugging Face 模型文件夹（BERT 或 RoBERTa）',
     modelFolder: '模型文件夹',
     modelPlaceholder: '/模型/路径',
@@ -196,7 +196,7 @@ export const zh: Messages = {
     cancel: '取消',
     stopping: '正在停止…',
     left: (duration) => `约剩 ${duration}`,
-    status: { running: '进行中', done: '完成', failed: '失败', cancelled: '已取消', paused: '已暂停' },
+    status: { running: '进行中', done: '已完成', failed: '失败', cancelled: '已取消', paused: '已暂停' },
   },
   chart: {
     label: '训练损失',
@@ -291,5 +291,6 @@ export const zh: Messages = {
     seconds: (s) => `${s} 秒`,
     minutes: (m, s) => `${m} 分 ${s} 秒`,
     hours: (h, m) => `${h} 小时 ${m} 分`,
+    colon: '：',
   },
 };

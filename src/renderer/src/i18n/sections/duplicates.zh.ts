@@ -18,7 +18,7 @@ export const duplicatesZh: DuplicatesMessages = {
     advanced: '高级',
     passages: '同时查找在不同文件中重复出现的段落',
     biModel: '判断语义的模型',
-    builtin: '内置 USE lite',
+    builtin: '内置 USE lite（英文）',
     crossModel: '复核边缘匹配的交叉编码器',
     none: '不使用',
     noRootTicked: '请至少勾选一个要扫描的文件夹。',
@@ -42,7 +42,7 @@ export const duplicatesZh: DuplicatesMessages = {
     openOf: (id) => `（扫描 ${id}）`,
     resume: '继续',
     resumeOf: (id) => `扫描 ${id}`,
-    statusText: { running: '进行中', done: '完成', failed: '失败', cancelled: '已停止' },
+    statusText: { running: '进行中', done: '已完成', failed: '失败', cancelled: '已停止' },
   },
   results: {
     title: (id) => `扫描 ${id} 的结果`,
