@@ -93,6 +93,7 @@ describe('message catalogue', () => {
       'lib/shell/FolderPicker.svelte',
       'lib/shell/GuidedTour.svelte',
       'lib/shell/TrainVerdict.svelte',
+      'lib/common/FilePick.svelte',
     ];
     for (const f of files) {
       let markup = fs

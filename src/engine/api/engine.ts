@@ -177,7 +177,18 @@ export class Engine {
       try {
         source = await pairsFileSource(file);
       } catch (err) {
-        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`);
+        // reason: the first bad line as values an app words in its language (issue 13).
+        const first = err instanceof PairsTsvError ? err.problems[0] : undefined;
+        throw new ApiError(
+          'bad_request',
+          `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`,
+          first
+            ? {
+                key: 'pairs-unreadable',
+                params: { file: req.pairsFile, line: first.line, problem: first.reason, lines: err instanceof PairsTsvError ? err.problems.length : 1 },
+              }
+            : undefined,
+        );
       }
       if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
     }

@@ -309,6 +309,9 @@ export const en = {
     hours: (h: number, m: string) => `${h} h ${m} min`,
     /** "label: value" (Chinese uses the full-width colon). */
     colon: ': ',
+    /** A file chooser's button and its empty state (the browser's own words follow the browser's language). */
+    chooseFile: 'Choose a file…',
+    noFile: 'No file chosen yet.',
   },
 };
 

@@ -292,5 +292,7 @@ export const zh: Messages = {
     minutes: (m, s) => `${m} 分 ${s} 秒`,
     hours: (h, m) => `${h} 小时 ${m} 分`,
     colon: '：',
+    chooseFile: '选择文件…',
+    noFile: '还没有选择文件。',
   },
 };
