@@ -185,7 +185,7 @@ export class Engine {
           first
             ? {
                 key: 'pairs-unreadable',
-                params: { file: req.pairsFile, line: first.line, problem: first.reason, lines: err instanceof PairsTsvError ? err.problems.length : 1 },
+                params: { file: req.pairsFile ?? '', line: first.line, problem: first.reason, lines: err instanceof PairsTsvError ? err.problems.length : 1 },
               }
             : undefined,
         );
