@@ -111,7 +111,7 @@ export const modelsZh: typeof modelsEn = {
   measure: '评测',
   measuring: '正在评测…',
   compareJob: '评测',
-  resultTitle: (dataset, n) => `在 ${dataset} 上的结果（${n} 个句对）`,
+  resultTitle: (dataset, n) => `在“${dataset}”上的结果（${n} 个句对）`,
   colModel: '模型',
   verdictSecond: (a, b, pct) => `在这些句对上，${b} 比 ${a} 好（在 ${pct} 的重抽样中胜出）。`,
   verdictFirst: (a, b, pct) => `在这些句对上，${a} 比 ${b} 好（在 ${pct} 的重抽样中胜出）。`,
