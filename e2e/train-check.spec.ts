@@ -58,8 +58,8 @@ test('keyboard navigation; missing input and API errors are said in words, and n
   await expect(page.getByTestId('error')).toContainText('outside the folders the app may read');
   await page.getByTestId('train-pairs-file').fill(folder.textFiles[0]!);
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('error')).toContainText('Cannot read pairs');
-  await expect(page.getByTestId('error')).toContainText('line 1');
+  await expect(page.getByTestId('error')).toContainText('No pair can be read');
+  await expect(page.getByTestId('error')).toContainText('Line 1');
   await shot(page, testInfo, 'train-error');
   await shotSmall(page, testInfo, 'train-error-en');
   await page.getByRole('button', { name: 'Dismiss the error' }).click();

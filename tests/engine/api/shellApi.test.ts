@@ -346,8 +346,8 @@ describe('a pairs file with no readable line, said in the app’s language (issu
     expect(body).toMatchObject({ code: 'bad_request', reason: 'pairs-unreadable', params: { file, line: 1, lines: 1 } });
     expect(body!.message).toMatch(/^Cannot read pairs from .*no pair can be read/);
     const said = humanError(new ClientError(body!.code, body!.message, body!.reason, body!.params), zh);
-    expect(said).toMatch(/^.*bad-pairs\.tsv 中没有一行句对可以读取：第 1 行无法识别句对格式/);
+    expect(said).toMatch(/^.*bad-pairs\.tsv 中没有一行句对可以读取。第 1 行：无法识别句对格式/);
     expect(said.replace(file, '').replace(/sentence[12]/g, '')).not.toMatch(/[A-Za-z]{4}/);
-    expect(humanError(new ClientError(body!.code, body!.message, body!.reason, body!.params), en)).toMatch(/^No pair can be read from .*: line 1: /);
+    expect(humanError(new ClientError(body!.code, body!.message, body!.reason, body!.params), en)).toMatch(/^No pair can be read from .*\. Line 1: /);
   });
 });
