@@ -46,6 +46,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runDedupScan, type CandidateStage, type DedupProgress, type DedupScanResult } from '../src/engine/dedup/scan';
 import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
+import { DEFAULT_CANDIDATE_FLOOR, DEFAULT_CANDIDATE_LONG_FLOOR } from '../src/engine/dedup/cheapVectors';
 import type { CrossScoreFn, EmbedFn } from '../src/engine/dedup/types';
 import { ModelCache } from '../src/engine/models/modelCache';
 import { BUILTIN_BASE, loadModel } from '../src/engine/models/modelFiles';
@@ -73,6 +74,8 @@ interface Args {
   embedder: 'onnx' | 'toy';
   candidates: boolean;
   judge: boolean;
+  /** Shared-words floor of the candidate stage (undefined: the default). */
+  lexicalFloor: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -90,6 +93,7 @@ function parseArgs(argv: string[]): Args {
       embedder: { type: 'string', default: 'onnx' },
       'no-candidates': { type: 'boolean', default: false },
       'no-judge': { type: 'boolean', default: false },
+      'lexical-floor': { type: 'string' },
     },
     argv,
   );
@@ -108,6 +112,7 @@ function parseArgs(argv: string[]): Args {
     embedder,
     candidates: !values['no-candidates'],
     judge: !values['no-judge'],
+    lexicalFloor: values['lexical-floor'] === undefined ? undefined : numberArg(values['lexical-floor'], 'lexical-floor', 0),
   };
   if (!Number.isInteger(a.files) || a.files < 20) throw new Error('--files must be an integer >= 20');
   if (!(a.planted > 0 && a.planted < 0.5)) throw new Error('--planted must be a fraction between 0 and 0.5');
@@ -794,13 +799,19 @@ async function loadModels(store: Store, args: Args) {
     : undefined;
   // As the app (src/engine/api/dedupHandlers.ts): the built-in judge without a cross-encoder, and the candidate stage.
   const judge = args.judge && !timedScore ? loadBuiltinPairJudge() : undefined;
-  const candidates = args.candidates ? gloveCandidateStage() : undefined;
+  const candidates = args.candidates
+    ? args.lexicalFloor === undefined
+      ? gloveCandidateStage()
+      : gloveCandidateStage({}, DEFAULT_CANDIDATE_FLOOR, DEFAULT_CANDIDATE_LONG_FLOOR, args.lexicalFloor)
+    : undefined;
   return {
     fns: { embedModelId, embed, score: timedScore, judge, candidates },
     info: {
       ...info,
       pairJudge: !!judge,
-      candidateStage: candidates ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer)` : null,
+      candidateStage: candidates
+        ? `SIF over GloVe, floor ${candidates.floor} (short) to ${candidates.longFloor} (1 KB and longer); shared words ${candidates.lexicalFloor ?? 'off'} (1 KB and longer); near pairs skipped`
+        : null,
     },
   };
 }

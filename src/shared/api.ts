@@ -153,6 +153,10 @@ export interface ScanStats {
   passageFuzzySkipped: string | null;
   /** Dedup (issue 11): distinct contents the cheap-vector stage sent to the bi-encoder; absent when that stage did not run. */
   candidateContents?: number;
+  /** Dedup (issue 11): candidate pairs kept; dropped as already near duplicates (MinHash); dropped for too few shared words. */
+  candidatePairs?: number;
+  candidatePairsNear?: number;
+  candidatePairsLexical?: number;
   elapsedMs: number;
   /** Duplicates review: members left out because the person said they are not duplicates (absent before issue 13). */
   dismissedFiles?: number;

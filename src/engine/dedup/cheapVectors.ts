@@ -21,11 +21,20 @@ export const DEFAULT_CANDIDATE_FLOOR = 0.6;
  */
 export const DEFAULT_CANDIDATE_LONG_FLOOR = 0.85;
 
-export function gloveCandidateStage(options: LoadGloveOptions = {}, floor = DEFAULT_CANDIDATE_FLOOR, longFloor = DEFAULT_CANDIDATE_LONG_FLOOR): CandidateStage {
+/** Shared-words floor for documents of 1,000 characters and more (see CandidateStage.lexicalFloor). */
+export const DEFAULT_CANDIDATE_LEXICAL_FLOOR = 0.3;
+
+export function gloveCandidateStage(
+  options: LoadGloveOptions = {},
+  floor = DEFAULT_CANDIDATE_FLOOR,
+  longFloor = DEFAULT_CANDIDATE_LONG_FLOOR,
+  lexicalFloor: number | undefined = DEFAULT_CANDIDATE_LEXICAL_FLOOR,
+): CandidateStage {
   let sif: GloveSif | null = null;
   return {
     floor,
     longFloor,
+    lexicalFloor,
     shortChars: 300,
     longChars: 1000,
     embed: (texts) => {

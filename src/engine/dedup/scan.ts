@@ -145,12 +145,14 @@ async function runStages(ctx: ScanContext): Promise<DedupScanStats> {
 
   const docSignatures = await documentSignatures(ctx, contentHashes, contentDocs);
   const passages = await loadPassages(ctx);
-  const wanted = ctx.opts.embed && ctx.opts.candidates ? await selectCandidates(ctx, passages, contentDocs, ctx.opts.candidates) : null;
+  // Near (MinHash) file pairs first: the candidate stage sends none of them to the transformer.
+  const nearFiles = await nearMatches(ctx, docSignatures, true);
+  const wanted = ctx.opts.embed && ctx.opts.candidates ? await selectCandidates(ctx, passages, contentDocs, ctx.opts.candidates, nearFiles) : null;
   const vectors = ctx.opts.embed ? await embedAll(ctx, passages, contentDocs, wanted) : null;
   const passageFuzzy = settings.passageLevel && passages.fuzzy;
   const passageSigs = passageFuzzy ? await passageSignatures(ctx, passages) : null;
 
-  const matches = await fileMatches(ctx, contentHashes, contentDocs, docSignatures, vectors, passages);
+  const matches = await fileMatches(ctx, contentHashes, contentDocs, nearFiles, vectors, passages);
   ctx.progress('clustering', 0, null);
   // Duplicates review (issue 13): files in reference folders are kept first.
   const refs = await referenceFolders(ctx.store);

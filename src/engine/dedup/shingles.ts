@@ -11,9 +11,13 @@
 const CHAR_TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 const TOKEN = new RegExp(`${CHAR_TOKEN.source}|(?:(?!${CHAR_TOKEN.source})[\\p{L}\\p{N}\\p{M}])+`, 'gu');
 
+/** Without a character of an unspaced script, TOKEN is exactly this (and much faster: no look-ahead per character). */
+const WORD_TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+
 /** Lower-cased NFKC tokens of `text` (words, or single characters for unspaced scripts). */
 export function tokenize(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(TOKEN) ?? [];
+  const t = text.normalize('NFKC').toLowerCase();
+  return t.match(CHAR_TOKEN.test(t) ? TOKEN : WORD_TOKEN) ?? [];
 }
 
 /** 32-bit FNV-1a over UTF-16 code units, finished with the MurmurHash3 mixer (FNV alone mixes its last bits poorly). */

@@ -10,6 +10,8 @@ import { walkFolder, type WalkedFile } from '../../text/walkFolder';
 import type { ScanContext, ScanDoc } from './context';
 
 const WRITE_BATCH = 25;
+/** Files read at once; equal to WRITE_BATCH, so each group read is stored before the next is read. */
+const READ_AHEAD = WRITE_BATCH;
 
 export interface ListedRoot {
   corpusId: number;
@@ -22,6 +24,8 @@ interface ReadItem {
   doc: DocumentInput;
   passages: PassageInput[] | null;
   signature: Uint32Array | null;
+  /** MinHash signatures of the file's passages long enough for passage matching. */
+  passageSigs?: { contentHash: string; signature: Uint32Array }[];
 }
 
 export async function listFiles(ctx: ScanContext): Promise<ListedRoot[]> {
@@ -91,6 +95,22 @@ export async function readFiles(ctx: ScanContext, listed: ListedRoot[]): Promise
       batch = [];
       await writeBatch(ctx, corpusId, current);
     };
+    // Files to read are read READ_AHEAD at a time (in listing order), each group stored before
+    // the next is read: one file's reading is a chain of waits (stat, open, read, close, stat),
+    // which a folder of small files spends most of its time on.
+    let pending: WalkedFile[] = [];
+    const readPending = async () => {
+      if (pending.length === 0) return;
+      const part = pending;
+      pending = [];
+      const items = await Promise.all(part.map((f) => readOne(ctx, f)));
+      for (const item of items) {
+        batch.push(item);
+        if (batch.length >= WRITE_BATCH) await flush();
+      }
+      done += part.length;
+      ctx.progress('reading', done, total);
+    };
     try {
       for (const file of files) {
         ctx.check();
@@ -102,12 +122,13 @@ export async function readFiles(ctx: ScanContext, listed: ListedRoot[]): Promise
           if (prev.status === 'ok' && prev.contentHash) {
             ctx.docs.push({ id: prev.id, absPath: file.absPath, size: file.size, mtimeMs: file.mtimeMs, hash: prev.contentHash, dev: file.dev, ino: file.ino });
           } else ctx.stats.skipped++;
+          if (++done % 10 === 0 || done === total) ctx.progress('reading', done, total);
         } else {
-          batch.push(await readOne(ctx, file));
-          if (batch.length >= WRITE_BATCH) await flush();
+          pending.push(file);
+          if (pending.length >= READ_AHEAD) await readPending();
         }
-        if (++done % 10 === 0 || done === total) ctx.progress('reading', done, total);
       }
+      await readPending();
     } finally {
       // Also on cancellation: what was read is kept, so a resumed scan does not read it again.
       await flush();
@@ -121,12 +142,25 @@ async function readOne(ctx: ScanContext, file: WalkedFile): Promise<ReadItem> {
   const r = await ingestFile(file, { signal: ctx.opts.signal, readDocument: ctx.read });
   if (r.status === 'skipped') return { file, doc: r.doc, passages: null, signature: null };
   ctx.stats.signaturesComputed++;
-  return { file, doc: r.doc, passages: r.passages, signature: ctx.hasher.signText(r.text) };
+  // Passage signatures too, while the text is in hand (the passage stage finds them cached
+  // instead of reading every passage back from the store).
+  const passageSigs: { contentHash: string; signature: Uint32Array }[] = [];
+  if (ctx.settings.passageLevel) {
+    const seen = new Set<string>();
+    for (const p of r.passages) {
+      if (p.text.length < ctx.settings.minPassageChars || seen.has(p.contentHash)) continue;
+      seen.add(p.contentHash);
+      passageSigs.push({ contentHash: p.contentHash, signature: ctx.hasher.signText(p.text) });
+    }
+    ctx.stats.signaturesComputed += passageSigs.length;
+  }
+  return { file, doc: r.doc, passages: r.passages, signature: ctx.hasher.signText(r.text), passageSigs };
 }
 
 async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[]): Promise<void> {
   const { store } = ctx;
   const sigs = batch.filter((b) => b.signature).map((b) => ({ contentHash: b.doc.contentHash!, signature: b.signature! }));
+  for (const b of batch) if (b.passageSigs) sigs.push(...b.passageSigs);
   await store.db.transaction(async () => {
     await store.minhashCache.putMany(ctx.hasher.numPerm, ctx.hasher.settingsKey, sigs);
     const written = await store.documents.upsertMany(

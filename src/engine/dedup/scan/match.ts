@@ -249,7 +249,8 @@ export async function fileMatches(
   ctx: ScanContext,
   contentHashes: string[],
   contentDocs: number[][],
-  docSignatures: SignaturePool,
+  /** The near layer's file pairs (nearMatches over the document signatures). */
+  nearFiles: readonly EvidencedMatch[],
   vectors: ScanVectors | null,
   passages: PassageSet,
 ): Promise<EvidencedMatch[]> {
@@ -271,7 +272,7 @@ export async function fileMatches(
   const comparable = (a: number, b: number) => !!pv && (!pp || [...side(a).rows, ...side(b).rows].every((r) => pp[r]));
 
   const out: EvidencedMatch[] = [];
-  for (const m of await nearMatches(ctx, docSignatures, true)) {
+  for (const m of nearFiles) {
     // Shown as evidence only: near is decided on the whole text's shingles.
     if (!comparable(m.a, m.b)) {
       out.push(m);

@@ -45,6 +45,7 @@ async function signatureFromFile(ctx: ScanContext, hash: string, docIndexes: num
   return ctx.hasher.signText(texts.join('\n\n'));
 }
 
+/** Passage signatures: most were computed as the files were read (listRead.ts) and are found in the cache. */
 export async function passageSignatures(ctx: ScanContext, passages: PassageSet): Promise<SignaturePool> {
   const { hasher } = ctx;
   const hashes = passages.eligibleHashes;
