@@ -9,7 +9,7 @@ import { z } from 'zod';
 // Model library, evaluation history and compare, labelling, highlights (issue 13, models area).
 import { modelsMethods, type CompareResult } from './modelsApi';
 export type * from './modelsApi';
-import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView } from './shellApi';
+import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView, type SkipReasonCode } from './shellApi';
 
 /** A method declaration: the input schema is checked at run time, the output is a type only. */
 export interface MethodDef<I extends z.ZodType, O> {
@@ -253,6 +253,8 @@ export interface DocumentRow {
   size: number;
   status: 'ok' | 'skipped';
   skipReason: string | null;
+  /** skipReason as a code the app words in its language (issue 13); null for a read document. */
+  skipCode?: SkipReasonCode | null;
   contentHash: string | null;
 }
 
@@ -611,6 +613,8 @@ export interface DocumentPreview {
   problem: 'gone' | 'changed' | 'unreadable' | null;
   /** The reader's reason when unreadable. */
   reason: string | null;
+  /** The same reason as a code the app words in its language (issue 13). */
+  reasonCode?: SkipReasonCode | null;
 }
 
 export interface ReferenceFolder {
