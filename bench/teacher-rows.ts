@@ -48,8 +48,7 @@ const print = (label: string, model: string, cycle: number) => {
   console.log(`| ${label} | ${vals.map((v) => v.toFixed(2)).join(' | ')} | ${avg.toFixed(2)} |`);
 };
 console.log(`| model | ${sets.join(' | ')} | avg |`);
-for (const r of run.rows.filter((r) => r.scores && Number.isFinite(r.avg)))
-  if (r.model.startsWith('start')) print('teacher b2c cycle 1', r.model, 1);
+for (const r of run.rows.filter((r) => r.scores && Number.isFinite(r.avg))) if (r.model.startsWith('start')) print('teacher b2c cycle 1', r.model, 1);
 for (let c = 1; c <= s.cycles; c++) {
   const cross = rowOf(`cycle ${c} cross`);
   const bi = rowOf(`cycle ${c} bi`);
