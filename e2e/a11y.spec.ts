@@ -53,7 +53,7 @@ for (const [lang, locale] of [
         await expect(page.getByTestId(`nav-${view}`)).toHaveAttribute('aria-current', 'page');
         if (view === 'duplicates' && (await page.getByTestId('dedup-scan-row').count()) === 0) {
           await page.getByTestId('dedup-scan').click();
-          await expect(page.getByTestId('job-status')).toHaveText(/done|完成/, { timeout: 90_000 });
+          await expect(page.getByTestId('job-status')).toHaveText(/finished|已完成/, { timeout: 90_000 });
         }
         // Focus is on the view's heading after the navigation (as with Enter from the nav).
         await page.getByTestId(`nav-${view}`).press('Enter');

@@ -33,7 +33,7 @@ test('the UI talks to the real back end: app info, corpus indexing with progress
   await page.getByTestId('corpus-path').fill(fs.realpathSync(server.allowedDir));
   await page.getByTestId('corpus-name').fill('my docs');
   await page.getByTestId('corpus-create').click();
-  await expect(page.getByTestId('job-status').first()).toHaveText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('job-status').first()).toHaveText('finished', { timeout: 60_000 });
   const corpora = page.getByTestId('corpora');
   await expect(corpora).toContainText('my docs');
   await corpora.getByRole('button', { name: 'Details of my docs' }).click();

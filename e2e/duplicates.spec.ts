@@ -47,7 +47,7 @@ test('duplicates: scan, review the exact copy, move it to quarantine, undo, expo
   await root.check();
 
   await page.getByTestId('dedup-scan').click();
-  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 90_000 });
+  await expect(page.getByTestId('job-status')).toHaveText('finished', { timeout: 90_000 });
   const results = page.getByTestId('dedup-results');
   await expect(results).toBeVisible();
   await expect(page.getByTestId('dedup-scan-row')).toHaveCount(1);
@@ -184,7 +184,7 @@ test('duplicates: a stopped scan is listed as cancelled and can be resumed to th
   const stopped = rows.first();
   await expect(stopped).toHaveAttribute('data-status', 'cancelled');
   await stopped.getByTestId('dedup-resume').click();
-  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 90_000 });
+  await expect(page.getByTestId('job-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(stopped).toHaveAttribute('data-status', 'done');
   await expect(rows).toHaveCount(rowsBefore + 1);
   // The resumed scan's results open by themselves and still find the exact copy.

@@ -31,7 +31,7 @@ test.describe('English (system language en-US)', () => {
       await expect(steps.getByRole('listitem')).toHaveCount(3);
       for (const step of ['1. Teach it your documents', '2. Check two texts', '3. Find duplicates']) await expect(steps).toContainText(step);
       await expect(page.getByTestId('home-step-train').getByRole('button')).toHaveText('Add a folder');
-      await expect(page.getByTestId('home-models')).toContainText('Built-in model (USE lite)');
+      await expect(page.getByTestId('home-models')).toContainText('Built-in USE lite (English)');
       await expect(page.getByTestId('home-models')).toContainText('English only');
       await expect(page.getByTestId('home-runs')).toContainText('No training run yet.');
       await expect(page.locator('header')).not.toContainText('schema');

@@ -248,7 +248,7 @@ test.describe('Chinese at 800x600', () => {
     // Labelled pairs from the English test are there: measure on them, in Chinese.
     await page.getByTestId('compare-source-labels').check();
     await page.getByTestId('compare-submit').click();
-    await expect(page.getByTestId('compare-result')).toContainText('在 您标注的句对 上的结果', { timeout: 60_000 });
+    await expect(page.getByTestId('compare-result')).toContainText('在“您标注的句对”上的结果', { timeout: 60_000 });
     await expect(page.getByTestId('label-count')).toContainText('您已标注');
     await expectNoSidewaysScroll(page);
     await shot(page, testInfo, 'models-zh-compare-800x600');

@@ -25,7 +25,7 @@ test('quarantine log: the batch is listed, Undo leaves a file changed in quarant
   await page.getByTestId('nav-duplicates').click();
   await page.getByTestId('dedup-semantic').uncheck();
   await page.getByTestId('dedup-scan').click();
-  await expect(page.getByTestId('job-status')).toHaveText('done', { timeout: 90_000 });
+  await expect(page.getByTestId('job-status')).toHaveText('finished', { timeout: 90_000 });
   const copy = path.join(docs, 'minutes-copy.txt');
   const log = page.getByTestId('quarantine-log');
   await expect(log).toContainText('Nothing moved yet.');

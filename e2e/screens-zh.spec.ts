@@ -35,7 +35,7 @@ test('index, a bad pairs file said once, a tiny run with its loss chart, in Chin
   await page.getByTestId('corpus-create').click();
   await expect(page.getByTestId('job').first()).toContainText('文件夹“texts”');
   await expect(page.getByTestId('job-status').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('job-status').first()).toHaveText('完成');
+  await expect(page.getByTestId('job-status').first()).toHaveText('已完成');
   await expect(page.getByTestId('corpora')).toContainText('句子');
   await expectNoSidewaysScroll(page);
   await shot(page, testInfo, 'documents-zh-800x600');
@@ -47,10 +47,12 @@ test('index, a bad pairs file said once, a tiny run with its loss chart, in Chin
   await expect(page.getByRole('heading', { name: '训练模型' })).toBeVisible();
   await page.getByLabel('句子对文件（.tsv 或 .csv）').check();
   await page.getByTestId('train-pairs-file').fill(bad);
-  await expect(page.getByTestId('train-estimate-error')).toContainText('line 1', { timeout: 60_000 });
+  await expect(page.getByTestId('train-estimate-error')).toContainText('第 1 行', { timeout: 60_000 });
   await expect(page.getByTestId('train-estimate-error')).toHaveCount(1);
   const errorText = (await page.getByTestId('train-estimate-error').textContent())!;
-  expect(errorText.split('line 1').length - 1).toBe(1);
+  expect(errorText.split('第 1 行').length - 1).toBe(1);
+  // Said in Chinese: the engine's English reason is not shown (only the file's path and the header names are Latin).
+  expect(errorText.replace(bad, '').replace(/sentence[12]/g, '')).not.toMatch(/[A-Za-z]{4}/);
   await expect(page.getByTestId('preset-estimate-quick')).toHaveText('无法估算');
   await shot(page, testInfo, 'train-zh-bad-pairs-800x600');
 

@@ -58,8 +58,8 @@ test('keyboard navigation; missing input and API errors are said in words, and n
   await expect(page.getByTestId('error')).toContainText('outside the folders the app may read');
   await page.getByTestId('train-pairs-file').fill(folder.textFiles[0]!);
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('error')).toContainText('Cannot read pairs');
-  await expect(page.getByTestId('error')).toContainText('line 1');
+  await expect(page.getByTestId('error')).toContainText('No pair can be read');
+  await expect(page.getByTestId('error')).toContainText('Line 1');
   await shot(page, testInfo, 'train-error');
   await shotSmall(page, testInfo, 'train-error-en');
   await page.getByRole('button', { name: 'Dismiss the error' }).click();
@@ -89,7 +89,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await page.getByTestId('corpus-path').fill(path.dirname(folder.textFiles[0]!));
   await page.getByTestId('corpus-name').fill('sts sentences');
   await page.getByTestId('corpus-create').click();
-  await expect(page.getByTestId('job-status').first()).toHaveText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('job-status').first()).toHaveText('finished', { timeout: 60_000 });
   await expect(page.getByTestId('corpora')).toContainText('sts sentences');
 
   // Train: the corpus is offered, the presets explain themselves, the advanced overrides make the run tiny.
@@ -130,10 +130,13 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await shot(page, testInfo, 'train-progress');
 
   // Done: the chosen cycle, the rule, and an honest answer to "is it better?" (no labels: an indication only).
-  await expect(panel.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });
+  await expect(panel.getByTestId('run-status')).toHaveText('finished', { timeout: 180_000 });
   // One plain sentence: did the model get better (from the typed comparison), and which model the app hands back.
   await expect(panel.getByTestId('train-verdict')).toHaveAttribute('data-verdict', /^(better|same|worse)$/);
   await expect(panel.getByTestId('train-verdict')).toContainText('Did the model get better?');
+  // The question is asked once; the box below says how it was answered.
+  await expect(panel.getByText(/better than the one you started with\?|Did the model get better\?/)).toHaveCount(1);
+  await expect(panel.getByTestId('run-judgement')).toContainText('How the app judged it');
   await expect(panel.getByTestId('train-hand-back')).toBeVisible();
   await expect(panel.getByTestId('run-chosen-cycle')).toHaveText('Chosen: cycle 1');
   await expect(panel.getByTestId('run-rule')).toContainText('held-out pairs');
@@ -235,7 +238,7 @@ test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', asyn
   await shotSmall(page, testInfo, 'runs-paused-en');
   await details.getByTestId('run-resume').click();
   await expect(details.getByTestId('job-status')).toHaveText('running');
-  await expect(details.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });
+  await expect(details.getByTestId('run-status')).toHaveText('finished', { timeout: 180_000 });
   await expect(details.getByTestId('run-chosen-cycle')).toHaveText(/Chosen: cycle [12]/);
   await expect(row).toHaveAttribute('data-status', 'done');
   await shot(page, testInfo, 'runs-resumed');

@@ -22,9 +22,19 @@ export async function shot(
   opts: { fullPage?: boolean; before?: () => Promise<unknown>; after?: () => Promise<unknown> } = {},
 ): Promise<void> {
   const file = testInfo.outputPath(`${name}.png`);
+  const fullPage = opts.fullPage ?? true;
+  // A full-page capture draws a bar that sticks to the window's bottom over the middle of the
+  // page: there it is shown where it sits in the page (through the CSSOM: the app's Content
+  // Security Policy refuses injected style sheets).
+  const pinSticky = (position: string) =>
+    page.evaluate((pos) => {
+      for (const bar of document.querySelectorAll<HTMLElement>('[data-testid="dedup-move-bar"]')) bar.style.position = pos;
+    }, position);
+  if (fullPage) await pinSticky('static');
   await opts.before?.();
-  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
+  await page.screenshot({ path: file, fullPage });
   await opts.after?.();
+  if (fullPage) await pinSticky('');
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   fs.copyFileSync(file, `${SCREENSHOTS}/${name}.png`);
   await testInfo.attach(name, { path: file, contentType: 'image/png' });

@@ -12,6 +12,7 @@ import { readDataLocation, writeDataLocation } from './dataLocation';
 import { droppedFolderPath } from './droppedFolder';
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy';
 import { buildMenu } from './menu';
+import { desktopMessages, type DesktopMessages } from '../shared/desktopMessages';
 
 let engine: EngineHostClient | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -81,24 +82,35 @@ async function main(): Promise<void> {
   const eng = engine;
   await eng.ready;
 
+  /** The shell's own words in the app's language (its setting, else the system's locale), read when needed. */
+  const words = async (): Promise<DesktopMessages> => {
+    const s = await eng.call('settings.get', {}).catch(() => null);
+    const language = s?.ok ? (s.result as { settings?: { language?: string } }).settings?.language : undefined;
+    return desktopMessages(language, app.getLocale());
+  };
+
   ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown) => {
-    if (!isTrustedSender(event)) return { ok: false, error: { code: 'unauthorized', message: 'Untrusted sender.' } };
-    return eng.call(String(method), input);
+    if (!isTrustedSender(event)) return { ok: false, error: { code: 'unauthorized', message: (await words()).untrusted } };
+    const reply = await eng.call(String(method), input);
+    // The menu's words follow a change of the app's language.
+    if (method === 'settings.set' && reply.ok) Menu.setApplicationMenu(buildMenu(await words()));
+    return reply;
   });
   ipcMain.handle(IPC_CHOOSE_FOLDER, async (event) => {
     if (!isTrustedSender(event) || !mainWindow) return null;
-    const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory'] });
+    const w = (await words()).chooseFolder;
+    const picked = await dialog.showOpenDialog(mainWindow, { title: w.title, buttonLabel: w.button, properties: ['openDirectory'] });
     if (picked.canceled || picked.filePaths.length === 0) return null;
     return eng.grant(picked.filePaths[0]!);
   });
   // Duplicates review: the engine checks the file is one of the scan's and inside the chosen folders.
   ipcMain.handle(IPC_SHOW_FILE, async (event, target: unknown) => {
-    if (!isTrustedSender(event)) return { ok: false, message: 'Untrusted sender.' };
+    if (!isTrustedSender(event)) return { ok: false, message: (await words()).untrusted };
     const t = (target ?? {}) as { scanId?: unknown; documentId?: unknown; how?: unknown };
     const found = await eng.call('dedup.document', { scanId: t.scanId, documentId: t.documentId, text: false });
     if (!found.ok) return { ok: false, message: found.error.message };
     const doc = found.result as { path: string; problem: string | null };
-    if (doc.problem === 'gone') return { ok: false, message: `${doc.path} is no longer there.` };
+    if (doc.problem === 'gone') return { ok: false, message: (await words()).fileGone(doc.path) };
     if (t.how === 'folder') {
       shell.showItemInFolder(doc.path);
       return { ok: true };
@@ -111,29 +123,36 @@ async function main(): Promise<void> {
     if (!isTrustedSender(event) || !mainWindow) return null;
     const folder = droppedFolderPath(raw);
     if (!folder) return null;
+    const w = (await words()).allowDropped;
     const answer = await dialog.showMessageBox(mainWindow, {
       type: 'question',
-      buttons: ['Allow', 'Cancel'],
+      buttons: [w.allow, w.cancel],
       defaultId: 0,
       cancelId: 1,
-      message: 'Let TransEncoder Studio read this folder?',
-      detail: `${folder}\n\nThe app reads the files in it; it never changes them without asking.`,
+      message: w.message,
+      detail: w.detail(folder),
     });
     return answer.response === 0 ? eng.grant(folder) : null;
   });
   // Settings: another data folder. Asked, remembered in the per-user folder, then the app restarts with it.
   ipcMain.handle(IPC_CHOOSE_DATA_FOLDER, async (event) => {
     if (!isTrustedSender(event) || !mainWindow) return false;
-    const picked = await dialog.showOpenDialog(mainWindow, { properties: ['openDirectory', 'createDirectory'] });
+    const all = await words();
+    const picked = await dialog.showOpenDialog(mainWindow, {
+      title: all.chooseDataFolder.title,
+      buttonLabel: all.chooseDataFolder.button,
+      properties: ['openDirectory', 'createDirectory'],
+    });
     if (picked.canceled || picked.filePaths.length === 0) return false;
     const folder = picked.filePaths[0]!;
+    const w = all.useDataFolder;
     const answer = await dialog.showMessageBox(mainWindow, {
       type: 'question',
-      buttons: ['Restart with this folder', 'Cancel'],
+      buttons: [w.restart, w.cancel],
       defaultId: 0,
       cancelId: 1,
-      message: 'Use this data folder from now on?',
-      detail: `${folder}\n\nThe app restarts and keeps its corpora, models and runs there. What is in ${dataDir} stays where it is: move it there first if you want to keep it.${process.env.TENC_DATA_DIR ? '\n\nTENC_DATA_DIR is set, and it wins while it is set.' : ''}`,
+      message: w.message,
+      detail: w.detail(folder, dataDir, !!process.env.TENC_DATA_DIR),
     });
     if (answer.response !== 0) return false;
     writeDataLocation(app.getPath('userData'), folder);
@@ -143,7 +162,7 @@ async function main(): Promise<void> {
   });
   eng.onEvent((ev) => mainWindow?.webContents.send(IPC_EVENT, ev));
 
-  Menu.setApplicationMenu(buildMenu());
+  Menu.setApplicationMenu(buildMenu(await words()));
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
@@ -158,6 +177,7 @@ app.on('will-quit', () => {
 });
 
 main().catch((err) => {
-  dialog.showErrorBox('TransEncoder Studio could not start', err instanceof Error ? err.message : String(err));
+  // Before the engine answers, the language is the system's.
+  dialog.showErrorBox(desktopMessages(null, app.getLocale()).startFailed, err instanceof Error ? err.message : String(err));
   app.exit(1);
 });

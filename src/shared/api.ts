@@ -9,7 +9,7 @@ import { z } from 'zod';
 // Model library, evaluation history and compare, labelling, highlights (issue 13, models area).
 import { modelsMethods, type CompareResult } from './modelsApi';
 export type * from './modelsApi';
-import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView } from './shellApi';
+import { SettingsPatch, type ComputeInfo, type CorpusDetails, type FolderListing, type PassageRow, type SettingsView, type SkipReasonCode } from './shellApi';
 
 /** A method declaration: the input schema is checked at run time, the output is a type only. */
 export interface MethodDef<I extends z.ZodType, O> {
@@ -253,6 +253,8 @@ export interface DocumentRow {
   size: number;
   status: 'ok' | 'skipped';
   skipReason: string | null;
+  /** skipReason as a code the app words in its language (issue 13); null for a read document. */
+  skipCode?: SkipReasonCode | null;
   contentHash: string | null;
 }
 
@@ -292,6 +294,8 @@ const TrainRunInput = z
         checkpointEverySteps: z.number().int().min(1).max(100_000).optional(),
         /** Mutual runs: the paper's plain mean of the cross-encoders, or weighted by each one's fidelity to its teacher. */
         mutualLabels: z.enum(['mean', 'fidelity']).optional(),
+        /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
+        biStartShare: z.number().min(0).max(1).optional(),
         /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
         teacher: z
           // issue 10: negation = penalty (in SDs) on pairs whose texts differ by a negation
@@ -332,6 +336,8 @@ export interface TrainSettings {
   heldOutFraction: number;
   checkpointEverySteps: number;
   mutualLabels: 'mean' | 'fidelity';
+  /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
+  biStartShare?: number;
 }
 
 export type BaseDescription = { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string };
@@ -607,6 +613,8 @@ export interface DocumentPreview {
   problem: 'gone' | 'changed' | 'unreadable' | null;
   /** The reader's reason when unreadable. */
   reason: string | null;
+  /** The same reason as a code the app words in its language (issue 13). */
+  reasonCode?: SkipReasonCode | null;
 }
 
 export interface ReferenceFolder {

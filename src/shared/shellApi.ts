@@ -80,6 +80,39 @@ export interface SettingsView {
   cores: number;
 }
 
+/**
+ * Why a file was skipped, as a code an app words in its own language (issue 13), next to the
+ * reader's English reason. `other`: a reason without a code (the English is then the only words).
+ */
+export const SKIP_CODES = [
+  'binary',
+  'link',
+  'folder',
+  'special',
+  'empty',
+  'tooLarge',
+  'changed',
+  'gone',
+  'permission',
+  'unreadable',
+  'pdf',
+  'pdfLocked',
+  'docx',
+  'encoding',
+  'noText',
+  'scannedPdf',
+  'noWords',
+  'json',
+  'other',
+] as const;
+export type SkipCode = (typeof SKIP_CODES)[number];
+
+/** A skip code with the values its wording needs: ext ('.bin'), kind ('PNG image', 'socket'), mb/limitMb, errno, name. */
+export interface SkipReasonCode {
+  code: SkipCode;
+  params?: Record<string, string>;
+}
+
 /** A corpus with what reading it found: skipped files grouped by reason. */
 export interface CorpusDetails {
   id: number;
@@ -90,7 +123,8 @@ export interface CorpusDetails {
   skipped: number;
   passages: number;
   createdAt: string;
-  skipReasons: { reason: string; count: number; examples: string[] }[];
+  /** reason: the reader's English words (as stored); code/params: the same as a stable code an app words itself. */
+  skipReasons: ({ reason: string; count: number; examples: string[] } & SkipReasonCode)[];
   /** Duplicate scans of this folder (deleting the corpus takes their groups with it). */
   scans: number;
   /** Training runs made from it (they are kept when the corpus is deleted). */

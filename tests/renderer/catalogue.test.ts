@@ -43,6 +43,22 @@ describe('message catalogue', () => {
     expect(zh.home.fromRun(3, '2')).toMatch(/训练 3/);
   });
 
+  it('Chinese strings use the full-width colon, never an ASCII one (names and paths given as values aside)', () => {
+    const texts: [string, string][] = [];
+    const walk = (t: Tree, prefix: string) => {
+      for (const [k, v] of Object.entries(t)) {
+        const key = `${prefix}${k}`;
+        if (typeof v === 'string') texts.push([key, v]);
+        else if (typeof v === 'function') texts.push([key, String((v as (...a: unknown[]) => unknown)('X', 'Y', 'Z', 'W'))]);
+        else if (typeof v === 'object' && v !== null) walk(v as Tree, `${key}.`);
+      }
+    };
+    walk(zh, '');
+    const ascii = texts.filter(([, s]) => /[\u4e00-\u9fff]/.test(s) && /:(?!\/\/)/.test(s));
+    expect(ascii).toEqual([]);
+    expect(zh.format.colon).toBe('：');
+  });
+
   it('no component of the converted views writes English words outside the catalogue', () => {
     const dir = path.resolve(import.meta.dirname, '../../src/renderer/src');
     const files = [
@@ -77,6 +93,7 @@ describe('message catalogue', () => {
       'lib/shell/FolderPicker.svelte',
       'lib/shell/GuidedTour.svelte',
       'lib/shell/TrainVerdict.svelte',
+      'lib/common/FilePick.svelte',
     ];
     for (const f of files) {
       let markup = fs
@@ -88,6 +105,9 @@ describe('message catalogue', () => {
       // Text between tags that holds a word of three letters or more.
       const text = [...markup.matchAll(/>([^<>]+)</g)].map((x) => x[1]!.replace(/&\w+;/g, '').trim()).filter((t) => /[A-Za-z]{3}/.test(t));
       expect(text, f).toEqual([]);
+      // A colon written between two expressions ("{label}: {value}") is English punctuation in Chinese: format.colon.
+      const colons = [...markup.matchAll(/>([^<>]*:[^<>]*)</g)].map((x) => x[1]!.trim()).filter(Boolean);
+      expect(colons, f).toEqual([]);
       // Labels read out by screen readers and shown in empty fields too.
       const attrs = [...markup.matchAll(/\b(aria-label|placeholder|title|label|alt)="([^"]*)"/g)].map((x) => x[2]!).filter((t) => /[A-Za-z]{3}/.test(t));
       expect(attrs, f).toEqual([]);

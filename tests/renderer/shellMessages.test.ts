@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/renderer/src/i18n/en';
 import { zh } from '../../src/renderer/src/i18n/zh';
+import { skipReasonCode } from '../../src/engine/text/skipReason';
+import { SKIP_CODES } from '../../src/shared/shellApi';
 import { ClientError } from '../../src/renderer/src/lib/client';
 import { humanError } from '../../src/renderer/src/lib/humanError';
 import { jobErrorText, jobNoteText, jobStageText, skipReasonText, trainStageText } from '../../src/renderer/src/lib/shell/messages';
@@ -24,12 +26,24 @@ describe('engine texts for people, in both languages', () => {
     expect(jobErrorText(null, en)).toBeNull();
   });
 
-  it('skip reasons: English keeps the engine’s detail, Chinese leads with its own words and keeps it', () => {
-    expect(skipReasonText('binary file (.dat)', en)).toBe('binary file (.dat)');
-    expect(skipReasonText('binary file (.dat)', zh)).toBe(`${zh.shell.errors.skip.binary}（详情：binary file (.dat)）`);
-    expect(skipReasonText('symbolic link (not followed)', zh)).toContain(zh.shell.errors.skip.link);
-    expect(skipReasonText('empty file', zh)).toContain(zh.shell.errors.skip.empty);
-    expect(skipReasonText('a reason nobody wrote a rule for', zh)).toBe('a reason nobody wrote a rule for');
+  it('skip reasons: English keeps the engine’s words, Chinese words the engine’s code (no English left)', () => {
+    const say = (reason: string, m: typeof en) => skipReasonText(reason, skipReasonCode(reason), m);
+    expect(say('binary file (.dat)', en)).toBe('binary file (.dat)');
+    expect(say('binary file (.dat)', zh)).toBe('不是文本文件（二进制，.dat）');
+    expect(say('binary file (PNG image)', zh)).toBe('不是文本文件（PNG 图片）');
+    expect(say('binary file (legacy Office document (.doc/.xls/.ppt))', zh)).toBe('不是文本文件（旧版 Office 文档（.doc/.xls/.ppt））');
+    expect(say('too large (2048 MB > 50 MB limit)', zh)).toBe('文件太大（2048 MB，上限 50 MB）');
+    expect(say('symbolic link (not followed)', zh)).toBe('链接（不跟随）');
+    expect(say('empty file', zh)).toBe('空文件');
+    expect(say('cannot be read (EIO)', zh)).toContain('EIO');
+    for (const code of SKIP_CODES.filter((c) => c !== 'other')) {
+      const text = zh.shell.errors.skipReason({ code }, 'english words');
+      expect([code, text]).toEqual([code, expect.stringMatching(CJK)]);
+      expect(text).not.toContain('english words');
+    }
+    // A reason without a code (an older engine, or one nobody coded) is shown as written: nothing is hidden.
+    expect(skipReasonText('a reason nobody wrote a rule for', { code: 'other' }, zh)).toBe('a reason nobody wrote a rule for');
+    expect(skipReasonText('empty file', undefined, zh)).toBe('empty file');
   });
 
   it('training stages in plain words', () => {

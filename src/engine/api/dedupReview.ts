@@ -13,6 +13,7 @@ import type { Store } from '../store';
 import { documentLocations } from '../store/repositories/scanData';
 import { contentHash } from '../text/normalize';
 import { readDocument } from '../text/readDocument';
+import { skipReasonCode } from '../text/skipReason';
 import type { Handlers } from './dispatch';
 import type { Engine } from './engine';
 import { ApiError } from './errors';
@@ -111,7 +112,7 @@ export function dedupReviewHandlers(engine: Engine): Pick<Handlers, DedupReviewM
       if (!exists) return { ...base, text: null, truncated: false, problem: 'gone', reason: null };
       if (!text) return { ...base, text: null, truncated: false, problem: null, reason: null };
       const r = await readDocument(file, { maxChars });
-      if (!r.ok) return { ...base, text: null, truncated: false, problem: 'unreadable', reason: r.reason };
+      if (!r.ok) return { ...base, text: null, truncated: false, problem: 'unreadable', reason: r.reason, reasonCode: skipReasonCode(r.reason) };
       const changed = !r.truncated && loc.contentHash !== null && contentHash(r.text) !== loc.contentHash;
       return { ...base, text: r.text, truncated: r.truncated, problem: changed ? 'changed' : null, reason: null };
     },

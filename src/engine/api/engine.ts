@@ -31,6 +31,7 @@ import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
 import { pairCheckNotes } from './checkNotes';
 import { PairsTsvError } from '../text/pairsTsv';
+import { skipReasonCode } from '../text/skipReason';
 // Shell (issue 13): settings file, folder browser and corpus management.
 import { SettingsFile } from '../settings/appSettings';
 import { shellHandlers } from './shellHandlers';
@@ -176,7 +177,18 @@ export class Engine {
       try {
         source = await pairsFileSource(file);
       } catch (err) {
-        throw new ApiError('bad_request', `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`);
+        // reason: the first bad line as values an app words in its language (issue 13).
+        const first = err instanceof PairsTsvError ? err.problems[0] : undefined;
+        throw new ApiError(
+          'bad_request',
+          `Cannot read pairs from ${req.pairsFile}: ${err instanceof PairsTsvError ? err.detail : (err as Error).message}`,
+          first
+            ? {
+                key: 'pairs-unreadable',
+                params: { file: req.pairsFile ?? '', line: first.line, problem: first.reason, lines: err instanceof PairsTsvError ? err.problems.length : 1 },
+              }
+            : undefined,
+        );
       }
       if (source.kind === 'pairs' && source.a.length < 2) throw new ApiError('bad_request', `${req.pairsFile} holds fewer than 2 pairs.`);
     }
@@ -218,7 +230,16 @@ export class Engine {
       'corpora.documents': async ({ corpusId, limit, offset }) => {
         await access.corpus(corpusId);
         const docs = await store.documents.listByCorpus(corpusId, { limit: limit ?? 500, offset: offset ?? 0 });
-        return docs.map((d) => ({ id: d.id, relPath: d.relPath, size: d.size, status: d.status, skipReason: d.skipReason, contentHash: d.contentHash }));
+        // skipCode: the reason as a code the app words in its language (issue 13, app language).
+        return docs.map((d) => ({
+          id: d.id,
+          relPath: d.relPath,
+          size: d.size,
+          status: d.status,
+          skipReason: d.skipReason,
+          skipCode: d.status === 'skipped' ? skipReasonCode(d.skipReason) : null,
+          contentHash: d.contentHash,
+        }));
       },
       'presets.list': () => Object.values(PRESETS).map((p) => ({ name: p.name, label: p.label, description: p.description, settings: { ...p.settings } })),
       'train.start': async (req) => {

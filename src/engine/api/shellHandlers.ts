@@ -12,6 +12,7 @@ import type { Engine } from './engine';
 import { rescanFolderCorpus } from '../corpus/rescanFolderCorpus';
 import { cpuThreads, machineCores } from '../settings/cpuThreads';
 import { sampleCorpusCopy } from '../settings/sampleCorpus';
+import { skipReasonCode } from '../text/skipReason';
 
 type ShellMethods =
   | 'folders.browse'
@@ -134,7 +135,7 @@ export function shellHandlers(engine: Engine): Pick<Handlers, ShellMethods> {
         documents,
         skipped,
         passages,
-        skipReasons,
+        skipReasons: skipReasons.map((r) => ({ ...r, ...skipReasonCode(r.reason) })),
         scans: scans.filter((s) => s.roots.includes(c.rootPath)).length,
         runs: runs.length,
         folderExists: c.kind === 'folder' && fs.existsSync(c.rootPath),

@@ -32,6 +32,8 @@ export class PairsTsvError extends Error {
     readonly line: number,
     /** What is wrong, without the file name (for callers that name the file themselves). */
     readonly detail: string,
+    /** The lines left out, when the file has no good one (for callers that word them themselves). */
+    readonly problems: PairsProblem[] = [],
   ) {
     super(line > 0 ? `${file}, line ${line}: ${detail}` : `${file}: ${detail}`);
     this.name = 'PairsTsvError';
@@ -118,7 +120,7 @@ export async function readPairsFile(file: string, opts: ReadPairsOptions = {}): 
  */
 export async function readPairsTsv(file: string, opts: ReadPairsOptions = {}): Promise<TextPair[]> {
   const { pairs, problems } = await readPairsFile(file, opts);
-  if (pairs.length === 0 && problems.length > 0) throw new PairsTsvError(file, 0, `no pair can be read (${describeProblems(problems)})`);
+  if (pairs.length === 0 && problems.length > 0) throw new PairsTsvError(file, 0, `no pair can be read (${describeProblems(problems)})`, problems);
   return pairs;
 }
 

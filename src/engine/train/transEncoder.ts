@@ -29,6 +29,7 @@ import { computeEvidence, weightOf } from './teachers/evidence';
 import { negationFlags } from './teachers/negationEvidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
 import { pairLengths } from './teachers/groups';
+import { interpolateWeights } from './interpolate';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -231,6 +232,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     progress: (loss: number) => Omit<TrainProgress, 'step' | 'totalSteps' | 'loss'>;
     /** Records the slot's mean loss in the state (saved with the slot's end). */
     record?: (meanLoss: number) => void;
+    /** Changes the trained weights before they are saved as the slot's output (weight interpolation). */
+    finish?: () => Promise<void>;
   }): Promise<void> => {
     const progressFile = f(runDir, `progress-${a.tag}.safetensors`);
     const optimizerFile = f(runDir, `optimizer-${a.tag}.safetensors`);
@@ -274,6 +277,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
         await o.onStep?.(p);
       },
     });
+    await a.finish?.();
     await saveWeights(a.output, a.model.getWeights());
     a.record?.(result.meanLoss);
     st.member++;
@@ -445,6 +449,21 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
             if (phase === 'bi->cross') st.lossSums.biToCross += meanLoss / members.length;
             else st.lossSums.crossToBi += meanLoss / members.length;
           },
+          // settings.biStartShare: the student's weights moved back toward its start (WiSE-FT).
+          finish:
+            phase === 'cross->bi' && (s.biStartShare ?? 0) > 0
+              ? async () => {
+                  const start = await loadWeights(f(runDir, `start-bi-${m.name}.safetensors`));
+                  const trained = m.bi.getWeights();
+                  try {
+                    const mixed = interpolateWeights(start, trained, s.biStartShare);
+                    m.bi.setWeights(mixed);
+                    tf.dispose([...mixed.values()]);
+                  } finally {
+                    tf.dispose([...start.values(), ...trained.values()]);
+                  }
+                }
+              : undefined,
         });
       }
       st.member = 0;

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
+import { en } from '../../../src/renderer/src/i18n/en';
+import { zh } from '../../../src/renderer/src/i18n/zh';
+import { ClientError } from '../../../src/renderer/src/lib/client';
+import { humanError } from '../../../src/renderer/src/lib/humanError';
 import { cpuThreads, machineCores } from '../../../src/engine/settings/cpuThreads';
 import { defaultWorkerCount } from '../../../src/engine/models/onnx/onnxWorkerPool';
 
@@ -194,9 +198,16 @@ describe('corpora: details, passages, rename, rescan and delete (the store only,
       [1, ['empty.txt']],
     ]);
     expect(details.skipReasons.map((r) => r.reason).join(' | ')).toMatch(/binary/);
+    // The same reasons as codes an app words in its own language (issue 13); the English stays for the CLI.
+    expect(details.skipReasons.map((r) => [r.examples[0], r.code, r.params])).toEqual([
+      ['blob.dat', 'binary', undefined],
+      ['empty.txt', 'noText', undefined],
+    ]);
 
     const rows = await engine.invoke('corpora.documents', { corpusId: corpus!.id });
     const one = rows.find((r) => r.relPath === 'one.txt')!;
+    expect(one.skipCode).toBeNull();
+    expect(rows.find((r) => r.relPath === 'blob.dat')!.skipCode).toEqual({ code: 'binary' });
     const passages = await engine.invoke('corpora.passages', { corpusId: corpus!.id, documentId: one.id });
     expect(passages.map((p) => p.text)).toEqual(['First paragraph of the first file.', 'Second paragraph here.']);
     expect(await refusal(engine.call('corpora.passages', { corpusId: corpus!.id, documentId: 9999 }))).toMatchObject({ code: 'not_found' });
@@ -317,5 +328,26 @@ describe('default thresholds from the settings', () => {
     const other = await engine.invoke('dedup.scan', { roots: [docs], semantic: false, thresholds: { near: 0.9 } });
     const otherJob = await engine.jobs.wait(other.jobId);
     expect((await engine.invoke('dedup.report', { scanId: (otherJob!.result as { scanId: number }).scanId })).scan.settings?.thresholds.near).toBe(0.9);
+  });
+});
+
+describe('a pairs file with no readable line, said in the app’s language (issue 13)', () => {
+  it('names its first bad line as values, which the Chinese app words without English', async () => {
+    const docs = tmp();
+    const file = path.join(docs, 'bad-pairs.tsv');
+    fs.writeFileSync(file, 'only one column here\nand another\n');
+    const engine = await open({ allowedRoots: [docs] });
+    let body: ReturnType<ApiError['toBody']> | undefined;
+    try {
+      await engine.invoke('train.estimate', { preset: 'quick', pairsFile: file });
+    } catch (err) {
+      if (err instanceof ApiError) body = err.toBody();
+    }
+    expect(body).toMatchObject({ code: 'bad_request', reason: 'pairs-unreadable', params: { file, line: 1, lines: 1 } });
+    expect(body!.message).toMatch(/^Cannot read pairs from .*no pair can be read/);
+    const said = humanError(new ClientError(body!.code, body!.message, body!.reason, body!.params), zh);
+    expect(said).toMatch(/^.*bad-pairs\.tsv 中没有一行句对可以读取。第 1 行：无法识别句对格式/);
+    expect(said.replace(file, '').replace(/sentence[12]/g, '')).not.toMatch(/[A-Za-z]{4}/);
+    expect(humanError(new ClientError(body!.code, body!.message, body!.reason, body!.params), en)).toMatch(/^No pair can be read from .*\. Line 1: /);
   });
 });

@@ -35,6 +35,7 @@ itWithData('validates its input, estimates a pairs file on the engine backend an
     expect(await codeOf(engine.call('train.estimate', { pairsFile, preset: 'huge' }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile, extra: true }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile, overrides: { mutualLabels: 'median' } }))).toBe('bad_request');
+    expect(await codeOf(engine.call('train.estimate', { pairsFile, overrides: { biStartShare: 1.5 } }))).toBe('bad_request');
     expect(await codeOf(engine.call('train.estimate', { pairsFile: '/etc/hosts' }))).toBe('forbidden_path');
     expect(await codeOf(engine.call('train.estimate', { corpusId: 7 }))).toBe('not_found');
 
@@ -52,7 +53,7 @@ itWithData('validates its input, estimates a pairs file on the engine backend an
     const weighted = await engine.invoke('train.estimate', {
       pairsFile,
       preset: 'quick',
-      overrides: { ...overrides, mutualLabels: 'fidelity' },
+      overrides: { ...overrides, mutualLabels: 'fidelity', biStartShare: 0.3 },
       mutual: { kind: 'builtin', name: 'use-lite' },
     });
     expect(weighted.steps.total).toBe(mutual.steps.total);

@@ -53,7 +53,7 @@ export const en = {
       },
     },
     modelsTitle: 'Models',
-    builtinModel: 'Built-in model (USE lite)',
+    builtinModel: 'Built-in USE lite (English)',
     builtinNote: 'Ready to use. Understands English only.',
     modelKind: { base: 'base model', bi: 'bi-encoder (fast)', cross: 'cross-encoder (careful)' },
     fromRun: (run: number, cycle: string) => `run ${run}, cycle ${cycle}`,
@@ -123,7 +123,7 @@ export const en = {
     maxPairs: 'Max pairs',
     keepPreset: 'Empty fields keep the preset’s value.',
     startFrom: 'Start from',
-    baseBuiltin: 'The built-in model (USE lite, English)',
+    baseBuiltin: 'Built-in USE lite (English)',
     baseHf: 'A Hugging Face model folder (BERT or RoBERTa)',
     modelFolder: 'Model folder',
     modelPlaceholder: '/path/to/model',
@@ -207,7 +207,7 @@ export const en = {
     cancel: 'Cancel',
     stopping: 'Stopping…',
     left: (duration: string) => `about ${duration} left`,
-    status: { running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled', paused: 'paused' } as Record<string, string>,
+    status: { running: 'running', done: 'finished', failed: 'failed', cancelled: 'cancelled', paused: 'paused' } as Record<string, string>,
   },
   chart: {
     label: 'Training loss',
@@ -307,6 +307,11 @@ export const en = {
     seconds: (s: number) => `${s} s`,
     minutes: (m: number, s: string) => `${m} min ${s} s`,
     hours: (h: number, m: string) => `${h} h ${m} min`,
+    /** "label: value" (Chinese uses the full-width colon). */
+    colon: ': ',
+    /** A file chooser's button and its empty state (the browser's own words follow the browser's language). */
+    chooseFile: 'Choose a file…',
+    noFile: 'No file chosen yet.',
   },
 };
 

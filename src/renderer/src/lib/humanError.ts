@@ -4,13 +4,16 @@
  * engine's own messages are already written for people (ApiError) and are kept.
  */
 import type { Messages } from '../i18n/en';
+import { problemText } from './check/pairsProblems';
 import { ClientError } from './client';
 
 export function humanError(err: unknown, m: Messages): string {
   if (err instanceof ClientError) {
     // A situation the engine named: worded in the user's language (the engine's message is English).
     const say = err.reason ? m.models.reasons[err.reason] : undefined;
-    if (say) return say(err.params ?? {});
+    // A pairs file's bad line comes with the reader's English reason: worded here like the bulk check's.
+    const params = err.reason === 'pairs-unreadable' && err.params ? { ...err.params, problem: problemText(String(err.params.problem ?? ''), m) } : err.params;
+    if (say) return say(params ?? {});
     switch (err.code) {
       case 'internal':
         return `${m.errors.internal} ${err.message.replace(/^Internal error: /, '')}`;

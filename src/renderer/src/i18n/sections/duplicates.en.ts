@@ -20,7 +20,7 @@ export const duplicatesEn = {
     advanced: 'Advanced',
     passages: 'Also find passages repeated across different files',
     biModel: 'Model for meaning',
-    builtin: 'Built-in USE lite',
+    builtin: 'Built-in USE lite (English)',
     crossModel: 'Cross-encoder for borderline matches',
     none: 'None',
     noRootTicked: 'Tick at least one folder to scan.',
@@ -44,7 +44,7 @@ export const duplicatesEn = {
     openOf: (id: number) => ` of scan ${id}`,
     resume: 'Resume',
     resumeOf: (id: number) => ` scan ${id}`,
-    statusText: { running: 'running', done: 'done', failed: 'failed', cancelled: 'stopped' } as Record<string, string>,
+    statusText: { running: 'running', done: 'finished', failed: 'failed', cancelled: 'stopped' } as Record<string, string>,
   },
   results: {
     title: (id: number) => `Results of scan ${id}`,
@@ -57,6 +57,8 @@ export const duplicatesEn = {
     took: 'Took',
     underSecond: 'under 1 s',
     passageNote: (why: string) => `Repeated passages: ${why}.`,
+    passageLimit: (passages: string, limit: string) =>
+      `Repeated passages: ${passages} different passages are more than the ${limit} the scan compares by wording and meaning, so only identical passages were matched.`,
     dismissedNote: (n: string) => `${n} files you marked as “not a duplicate” are left out of these groups.`,
     filesTitle: 'Duplicate files',
     noFiles: 'No duplicate files were found.',

@@ -151,6 +151,9 @@ export const modelsEn = {
   answerScore: (v: string) => `${v} of 5`,
   // Error reasons named by the engine (ApiErrorBody.reason); {params} come from the engine.
   reasons: {
+    // params.problem arrives worded in the app's language (humanError words the engine's reason).
+    'pairs-unreadable': (p: Record<string, string | number>) =>
+      `No pair can be read from ${p.file}. Line ${p.line}: ${p.problem}${Number(p.lines) > 1 ? ` (and ${Number(p.lines) - 1} more lines like it)` : ''}.`,
     'path-missing': (p: Record<string, string | number>) => `Nothing is at ${p.path}. Check the path (copy it from your file manager).`,
     'path-outside': (p: Record<string, string | number>) =>
       `${p.path} is outside the folders the app may read. Use a folder listed under Documents (in the browser: start the app with --allow FOLDER).`,

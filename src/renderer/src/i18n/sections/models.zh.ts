@@ -111,7 +111,7 @@ export const modelsZh: typeof modelsEn = {
   measure: '评测',
   measuring: '正在评测…',
   compareJob: '评测',
-  resultTitle: (dataset, n) => `在 ${dataset} 上的结果（${n} 个句对）`,
+  resultTitle: (dataset, n) => `在“${dataset}”上的结果（${n} 个句对）`,
   colModel: '模型',
   verdictSecond: (a, b, pct) => `在这些句对上，${b} 比 ${a} 好（在 ${pct} 的重抽样中胜出）。`,
   verdictFirst: (a, b, pct) => `在这些句对上，${a} 比 ${b} 好（在 ${pct} 的重抽样中胜出）。`,
@@ -144,6 +144,8 @@ export const modelsZh: typeof modelsEn = {
   answerNo: '不同',
   answerScore: (v) => `${v} / 5`,
   reasons: {
+    'pairs-unreadable': (p: P) =>
+      `${p.file} 中没有一行句对可以读取。第 ${p.line} 行：${p.problem}${Number(p.lines) > 1 ? `（另有 ${Number(p.lines) - 1} 行也无法读取）` : ''}。`,
     'path-missing': (p: P) => `${p.path} 不存在。请检查路径（可以从文件管理器中复制）。`,
     'path-outside': (p: P) => `${p.path} 不在应用可读取的文件夹内。请使用“文档”中列出的文件夹（浏览器版：启动时加上 --allow 文件夹）。`,
     'path-relative': (p: P) => `${p.path} 不是完整路径。请给出以 / 开头（Windows 上以盘符开头）的完整路径。`,

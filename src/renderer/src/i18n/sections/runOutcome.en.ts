@@ -1,7 +1,8 @@
 /** What a finished run chose and whether the new model is better (Runs and Train views). English. */
 export const runOutcomeEn = {
   pending: 'No answer yet: the run has not finished.',
-  question: 'Is the new model better than the one you started with?',
+  /** The question itself is asked once, above (shell.train.verdictTitle); this box says how it was answered. */
+  howJudged: 'How the app judged it',
   chosen: (cycle: number) => `Chosen: cycle ${cycle}`,
   ofCycles: (n: number) => `of ${n}`,
   handBackStrong: 'The app offers the model you started with instead',
@@ -46,7 +47,7 @@ export const runOutcomeEn = {
   colLossC2B: 'Mean loss cross→bi',
   start: 'start',
   chosenMark: ' (chosen)',
-  baseBuiltin: 'Built-in USE lite',
+  baseBuiltin: 'Built-in USE lite (English)',
   baseGlove: 'Built-in GloVe word vectors',
   baseHf: (dir: string) => `Hugging Face model in ${dir}`,
 };

@@ -3,7 +3,7 @@ import type { runOutcomeEn } from './runOutcome.en';
 
 export const runOutcomeZh: typeof runOutcomeEn = {
   pending: '还没有答案：训练尚未结束。',
-  question: '新模型比您开始时用的模型更好吗？',
+  howJudged: '应用是如何判断的',
   chosen: (cycle) => `选中：第 ${cycle} 轮`,
   ofCycles: (n) => `共 ${n} 轮`,
   handBackStrong: '应用改为提供您开始时用的模型',
@@ -44,7 +44,7 @@ export const runOutcomeZh: typeof runOutcomeEn = {
   colLossC2B: '平均损失 交叉→双',
   start: '开始时',
   chosenMark: '（选中）',
-  baseBuiltin: '内置 USE lite',
+  baseBuiltin: '内置 USE lite（英文）',
   baseGlove: '内置 GloVe 词向量',
   baseHf: (dir) => `${dir} 中的 Hugging Face 模型`,
 };

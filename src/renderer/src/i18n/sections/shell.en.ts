@@ -3,6 +3,8 @@
  * the guided tour, the home screen's compute and scans, pausing training, and error messages
  * for people. zh has the same keys (typed as `ShellMessages`).
  */
+import type { SkipReasonCode } from '../../../../shared/shellApi';
+
 export const shellEn = {
   theme: { system: 'Follow the system', light: 'Light', dark: 'Dark' },
   settings: {
@@ -210,20 +212,8 @@ export const shellEn = {
       workerStopped: 'The training process stopped unexpectedly (often: not enough memory). Resume the run; if it happens again, try a smaller preset.',
       tooFewSentences: (n: string) => `The corpus has only ${n} usable sentences; training needs at least 3. Add documents with more text.`,
     },
-    skip: {
-      binary: 'not a text file (binary)',
-      link: 'a link (not followed)',
-      empty: 'empty file',
-      noText: 'no text in the file',
-      noWords: 'no words (only punctuation or invisible characters)',
-      special: 'not a regular file',
-      changed: 'changed while being read (read it again)',
-      unreadable: 'cannot be read (permission or disk problem)',
-      pdf: 'not a valid PDF',
-      docx: 'not a valid Word (.docx) file',
-      unsupported: 'a file type the app does not read',
-      tooLarge: 'too large to read',
-    },
+    /** Why a file was skipped: English keeps the reader's own words (they name the detail, e.g. "binary file (.dat)"). */
+    skipReason: (_why: SkipReasonCode, english: string) => english,
   },
 };
 

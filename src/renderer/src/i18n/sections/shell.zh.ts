@@ -1,6 +1,37 @@
 /** The shell's strings in Simplified Chinese (same keys as shell.en.ts). */
 import type { ShellMessages } from './shell.en';
 
+/** The reader's binary kinds ("PNG image", "ZIP archive") in Chinese: the format's name stays, the category is translated. */
+function binaryKindZh(kind: string): string {
+  if (/^legacy Office document/.test(kind)) return '旧版 Office 文档（.doc/.xls/.ppt）';
+  if (kind === 'Mach-O or Java class file') return 'Mach-O 或 Java 类文件';
+  const m = /^(.*?)\s*\b(image|audio|video|media|archive|executable|database|module|document|font|icon)$/.exec(kind);
+  const cat = m ? BINARY_CATEGORY_ZH[m[2]!] : undefined;
+  return m && cat ? `${m[1] ? `${m[1]} ` : ''}${cat}` : `二进制：${kind}`;
+}
+
+const BINARY_CATEGORY_ZH: Record<string, string> = {
+  image: '图片',
+  audio: '音频',
+  video: '视频',
+  media: '媒体文件',
+  archive: '压缩包',
+  executable: '可执行程序',
+  database: '数据库',
+  module: '模块',
+  document: '文档',
+  font: '字体',
+  icon: '图标',
+};
+
+const SPECIAL_KIND_ZH: Record<string, string> = {
+  'pipe, socket or device': '管道、套接字或设备',
+  'named pipe': '命名管道',
+  socket: '套接字',
+  device: '设备',
+  'unknown type': '未知类型',
+};
+
 export const shellZh: ShellMessages = {
   theme: { system: '跟随系统', light: '浅色', dark: '深色' },
   settings: {
@@ -198,19 +229,48 @@ export const shellZh: ShellMessages = {
       workerStopped: '训练进程意外停止（常见原因：内存不足）。请继续这次训练；如果再次出现，请换用更小的预设。',
       tooFewSentences: (n) => `这个语料库只有 ${n} 个可用的句子，训练至少需要 3 个。请添加文字更多的文档。`,
     },
-    skip: {
-      binary: '不是文本文件（二进制）',
-      link: '链接（不跟随）',
-      empty: '空文件',
-      noText: '文件中没有文字',
-      noWords: '没有词语（只有标点或不可见字符）',
-      special: '不是普通文件',
-      changed: '读取时文件被修改（请重新读取）',
-      unreadable: '无法读取（权限或磁盘问题）',
-      pdf: '不是有效的 PDF',
-      docx: '不是有效的 Word（.docx）文件',
-      unsupported: '应用不读取这种文件类型',
-      tooLarge: '文件太大，无法读取',
+    skipReason: ({ code, params: p = {} }, english) => {
+      switch (code) {
+        case 'binary':
+          return p.ext ? `不是文本文件（二进制，${p.ext}）` : p.kind ? `不是文本文件（${binaryKindZh(p.kind)}）` : '不是文本文件（二进制）';
+        case 'link':
+          return '链接（不跟随）';
+        case 'folder':
+          return '是一个文件夹';
+        case 'special':
+          return p.kind ? `不是普通文件（${SPECIAL_KIND_ZH[p.kind] ?? p.kind}）` : '不是普通文件';
+        case 'empty':
+          return '空文件';
+        case 'tooLarge':
+          return p.mb && p.limitMb ? `文件太大（${p.mb} MB，上限 ${p.limitMb} MB）` : '文件太大，无法读取';
+        case 'changed':
+          return '读取时文件被修改（请重新读取）';
+        case 'gone':
+          return '文件在读取前后被删除或移走';
+        case 'permission':
+          return '没有读取权限';
+        case 'unreadable':
+          return p.errno ? `无法读取（磁盘或系统错误 ${p.errno}）` : '无法读取（权限或磁盘问题）';
+        case 'pdf':
+          return '不是有效的 PDF，或 PDF 已损坏';
+        case 'pdfLocked':
+          return 'PDF 有密码保护';
+        case 'docx':
+          return '不是有效的 Word（.docx）文件';
+        case 'encoding':
+          return `未知的文字编码“${p.name ?? ''}”`;
+        case 'noText':
+          return '文件中没有文字';
+        case 'scannedPdf':
+          return 'PDF 中没有文字（可能是没有文字层的扫描件）';
+        case 'noWords':
+          return '没有词语（只有标点或不可见字符）';
+        case 'json':
+          return '没有一行是有效的 JSON';
+        default:
+          // A reason without a code yet: the reader's own words, so nothing is hidden.
+          return `已跳过（${english}）`;
+      }
     },
   },
 };

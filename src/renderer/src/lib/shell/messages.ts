@@ -5,6 +5,7 @@
  * are, so nothing is ever hidden.
  */
 import type { Messages } from '../../i18n/en';
+import type { SkipReasonCode } from '../../../../shared/shellApi';
 import { formatCount } from '../format';
 
 /** A job's or run's error for people; null when there is none. */
@@ -20,27 +21,14 @@ export function jobErrorText(error: string | null | undefined, m: Messages): str
   return error;
 }
 
-/** Why a file was skipped, in the app's language (the engine's reason kept where it adds detail). */
-export function skipReasonText(reason: string | null | undefined, m: Messages): string {
-  const s = m.shell.errors.skip;
+/**
+ * Why a file was skipped, in the app's language: from the engine's code (issue 13) when it sent
+ * one, else the reader's English reason as it is (an older engine, or a reason without a code).
+ */
+export function skipReasonText(reason: string | null | undefined, code: SkipReasonCode | null | undefined, m: Messages): string {
   const r = reason ?? '';
-  const rules: [RegExp, string][] = [
-    [/^binary file/i, s.binary],
-    [/^symbolic link/i, s.link],
-    [/^empty file/i, s.empty],
-    [/^no text in the file/i, s.noText],
-    [/^no words in the file/i, s.noWords],
-    [/^not a regular file|^is a folder/i, s.special],
-    [/changed while|disappeared|no longer exists|was deleted/i, s.changed],
-    [/permission denied|cannot be read/i, s.unreadable],
-    [/^not a valid PDF/i, s.pdf],
-    [/^not a valid \.docx/i, s.docx],
-    [/unsupported|not supported/i, s.unsupported],
-    [/^too large/i, s.tooLarge],
-  ];
-  // English keeps the engine's reason (it names the detail: "binary file (.dat)"); other languages lead with theirs.
-  for (const [re, text] of rules) if (re.test(r)) return m.shell.errors.withDetail(text, r);
-  return r || m.format.dash;
+  if (!code || code.code === 'other') return r || m.format.dash;
+  return m.shell.errors.skipReason(code, r);
 }
 
 /** The stage of a training job in plain words ("cycle 1/2: bi->cross" -> what it does). */
