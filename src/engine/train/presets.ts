@@ -82,7 +82,7 @@ const HELD_OUT_FRACTION = 0.2;
  * 78.68 75.54, 69.96 (+0.57, no set below its start). The teacher-agreement rule picked cycle 1
  * ("better", confidence 1.00), the best by gold. Without it (the same run before): cycle 2 bi
  * 70.19 (+0.80) with STS12 -1.31. Same average, the losses gone; +1.0 not reached. 1,536 s wall
- * (987 s training, 549 s evaluating) under /work/tools/timed at load 10-15, peak RSS 3.1 GB.
+ * (987 s training, 549 s evaluating) under the machine-wide timing lock at load 10-15, peak RSS 3.1 GB.
  * Standard takes the same share, not measured with it.
  */
 const BI_START_SHARE = 0.5;
