@@ -23,7 +23,11 @@ export async function modelLanguagesOf(store: Store, modelId: number | null): Pr
 }
 
 export async function pairCheckNotes(store: Store, a: string, b: string, decidingModelId: number | null): Promise<PairCheckNotes> {
-  const modelLanguages = await modelLanguagesOf(store, decidingModelId);
+  return notesForPair(a, b, await modelLanguagesOf(store, decidingModelId));
+}
+
+/** The notes of one pair once the deciding model's languages are known (a bulk check looks them up once). */
+export function notesForPair(a: string, b: string, modelLanguages: string[] | null): PairCheckNotes {
   return {
     languages: [detectTextLanguage(a).language, detectTextLanguage(b).language],
     modelLanguages,

@@ -29,7 +29,7 @@ import { ModelCache } from '../models/modelCache';
 import { evaluateScores } from '../eval/evaluatePairs';
 import { loadScoredPairs } from '../eval/stsData';
 import { biScores, crossScores } from '../train/scoring';
-import { pairCheckNotes } from './checkNotes';
+import { modelLanguagesOf, notesForPair, pairCheckNotes } from './checkNotes';
 import { PairsTsvError } from '../text/pairsTsv';
 import { skipReasonCode } from '../text/skipReason';
 // Shell (issue 13): settings file, folder browser and corpus management.
@@ -328,9 +328,9 @@ export class Engine {
           threshold: threshold ?? this.defaultCheckThreshold(crossModelId),
           bulk: true,
         });
-        return Promise.all(
-          checks.map(async (c, i) => ({ ...c, ...(await pairCheckNotes(store, pairs[i]!.a, pairs[i]!.b, c.basis === 'cross' ? crossModelId : biModelId)) })),
-        );
+        // Every pair of one call has the same basis models: look their languages up once, not per pair.
+        const languagesOf = { bi: await modelLanguagesOf(store, biModelId), cross: await modelLanguagesOf(store, crossModelId) };
+        return checks.map((c, i) => ({ ...c, ...notesForPair(pairs[i]!.a, pairs[i]!.b, languagesOf[c.basis]) }));
       },
       ...dedupHandlers(this),
       // Models area (issue 13): model library, evaluation history and compare, labelling, highlights.

@@ -36,3 +36,19 @@ describe('check.pair says how far to trust its score', () => {
     expect(r.negationMismatch).toBe(true);
   });
 });
+
+describe('check.pairs gives each pair its own notes', () => {
+  it('a Chinese pair, an English pair and a negated pair in one bulk call', async () => {
+    const rows = await engine.invoke('check.pairs', {
+      pairs: [
+        { a: '今天天气很好，我们去公园散步吧。', b: '这家公司的股票昨天大跌。' },
+        { a: 'A man is playing a guitar.', b: 'A man plays the guitar.' },
+        { a: 'The request must be approved by a manager.', b: 'The request must not be approved by a manager.' },
+      ],
+    });
+    expect(rows.map((r) => r.unsupportedLanguages)).toEqual([['zh'], [], []]);
+    expect(rows.map((r) => r.modelLanguages)).toEqual([['en'], ['en'], ['en']]);
+    expect(rows.map((r) => r.negationMismatch)).toEqual([false, false, true]);
+    expect(rows[1]!.verdict).toBe('paraphrase');
+  });
+});
