@@ -17,12 +17,12 @@ import { loadModel } from '../src/engine/models/modelFiles';
 import { loadWeights } from '../src/engine/models/io/weightsFile';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores } from '../src/engine/train/scoring';
-import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { computeEvidence } from '../src/engine/train/teachers/evidence';
 import { teacherScores } from '../src/engine/train/teachers/teacher';
 import { interpolateWeights } from '../src/engine/train/interpolate';
 import type { CrossEncoder } from '../src/engine/models/encoder';
 import path from 'node:path';
+import { benchPairSplit } from './lib/stsPairs';
 import { benchArgs } from './lib/args';
 
 const { values } = benchArgs({
@@ -44,22 +44,9 @@ await initBackend('auto');
 const evalSets: ScoredPairs[] = [];
 for (const name of values.eval!.split(',')) evalSets.push(await loadScoredPairs(name));
 
-// The run's held-out pairs, as bench/trans-encoder-sts.ts draws them.
-const seen = new Set<string>();
-const all: [string, string][] = [];
-for (const name of STS_DATASETS) {
-  const s = await loadScoredPairs(name);
-  for (let i = 0; i < s.a.length; i++) {
-    const key = `${s.a[i]}\u0000${s.b[i]}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      all.push([s.a[i]!, s.b[i]!]);
-    }
-  }
-}
-shuffleInPlace(all, seededRandom(settings.seed));
-const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
-const held = all.slice(0, heldOutCount);
+// The run's held-out pairs, drawn as bench/trans-encoder-sts.ts draws them.
+const { held } = benchPairSplit(await Promise.all(STS_DATASETS.map((name) => loadScoredPairs(name))), settings);
+const heldOutCount = held.length;
 const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 
 const bi = loadUseLiteBiEncoder();

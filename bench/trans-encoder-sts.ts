@@ -17,7 +17,6 @@ import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
 import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
 import { createBiEncoder, createCrossEncoder, GLOVE_BASE, isSentenceEncoderBase, saveModel, type BaseSpec } from '../src/engine/models/modelFiles';
-import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { rankByTeacher, selectByAgreement } from '../src/engine/train/selection';
 import { computeEvidence } from '../src/engine/train/teachers/evidence';
 import { mergeSettings } from '../src/engine/train/settings';
@@ -28,6 +27,7 @@ import { teacherScores, type Evidence } from '../src/engine/train/teachers/teach
 import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
+import { benchPairSplit } from './lib/stsPairs';
 import { benchArgs } from './lib/args';
 import { readScoreCache, writeScoreCache } from './lib/scoreCache';
 import { pairLengths } from '../src/engine/train/teachers/groups';
@@ -94,22 +94,10 @@ for (const name of values.eval!.split(',')) evalSets.push(await loadScoredPairs(
 const trainSets: ScoredPairs[] = [];
 for (const name of values.train!.split(',')) trainSets.push(await loadScoredPairs(name));
 
-// Unlabelled training pairs: every distinct pair of the training sets, a seeded sample of maxPairs.
-const seen = new Set<string>();
-const all: [string, string][] = [];
-for (const s of trainSets)
-  for (let i = 0; i < s.a.length; i++) {
-    const key = `${s.a[i]}\u0000${s.b[i]}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      all.push([s.a[i]!, s.b[i]!]);
-    }
-  }
-shuffleInPlace(all, seededRandom(settings.seed));
-// As the app does: a held-out slice (never trained on) for the label-free selection rule.
-const heldOutCount = Math.min(1000, Math.max(10, Math.round(settings.maxPairs * settings.heldOutFraction)));
-const held = all.slice(0, heldOutCount);
-const chosen = all.slice(heldOutCount, heldOutCount + settings.maxPairs);
+// Unlabelled training pairs: every distinct pair of the training sets, a seeded sample of maxPairs,
+// after a held-out slice (never trained on) for the label-free selection rule, as the app does.
+const { all, held, chosen } = benchPairSplit(trainSets, settings);
+const heldOutCount = held.length;
 const pairs = { a: chosen.map((p) => p[0]), b: chosen.map((p) => p[1]) };
 const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 const agreement: { cycle: number; bi: Float32Array; cross: Float32Array }[] = [];
