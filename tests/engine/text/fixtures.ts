@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
+import { afterAll, beforeAll } from 'vitest';
 
 export async function makeTempDir(prefix = 'tenc-text-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
@@ -10,6 +11,31 @@ export async function makeTempDir(prefix = 'tenc-text-'): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temporary folder for one test file (made before its tests, removed after) and a writer of
+ * files into it (parent folders made as needed).
+ */
+export function useTempFolder(): { readonly dir: string; write(name: string, content: string | Buffer): Promise<string> } {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await makeTempDir();
+  });
+  afterAll(async () => {
+    await removeDir(dir);
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async write(name, content) {
+      const p = path.join(dir, name);
+      await fs.mkdir(path.dirname(p), { recursive: true });
+      await fs.writeFile(p, content);
+      return p;
+    },
+  };
 }
 
 function escapeXml(s: string): string {

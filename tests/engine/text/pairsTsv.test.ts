@@ -1,26 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sharedData } from '../../helpers/sharedData';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PairsTsvError, parsePairs, parsePairsTsv, readPairsFile, readPairsTsv, type ParsedPairs } from '../../../src/engine/text';
-import { makeTempDir, removeDir } from './fixtures';
+import { useTempFolder } from './fixtures';
 
 const STS12 = path.join(sharedData ?? '', 'sts', 'sts12.tsv');
 const haveData = sharedData !== null;
 
-let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
-
-async function write(name: string, content: string | Buffer): Promise<string> {
-  const p = path.join(dir, name);
-  await fs.writeFile(p, content);
-  return p;
-}
+const tmp = useTempFolder();
+const { write } = tmp;
 
 async function errorOf(p: Promise<unknown>): Promise<PairsTsvError> {
   try {
@@ -101,7 +90,7 @@ describe('readPairsTsv', () => {
   });
 
   it('reports a missing file and an empty file', async () => {
-    const missing = await errorOf(readPairsTsv(path.join(dir, 'nope.tsv')));
+    const missing = await errorOf(readPairsTsv(path.join(tmp.dir, 'nope.tsv')));
     expect(missing.line).toBe(0);
     expect(missing.message).toMatch(/cannot be read/);
     expect(await readPairsTsv(await write('empty-file.tsv', ''))).toEqual([]);

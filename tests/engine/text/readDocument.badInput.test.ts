@@ -1,23 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDocument, walkFolder } from '../../../src/engine/text';
-import { makeTempDir, removeDir, SAMPLES } from './fixtures';
+import { useTempFolder, SAMPLES } from './fixtures';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
-
-async function write(name: string, content: string | Buffer): Promise<string> {
-  const p = path.join(dir, name);
-  await fs.writeFile(p, content);
-  return p;
-}
+const tmp = useTempFolder();
+const { write } = tmp;
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -44,7 +33,7 @@ describe('readDocument skips bad input with a reason', () => {
 
   it('skips known binary extensions without opening them', async () => {
     // The file does not even exist: the name alone decides.
-    const r = await readDocument(path.join(dir, 'missing-photo.JPG'));
+    const r = await readDocument(path.join(tmp.dir, 'missing-photo.JPG'));
     expect(r).toEqual({ ok: false, reason: 'binary file (.jpg)' });
   });
 
@@ -63,11 +52,11 @@ describe('readDocument skips bad input with a reason', () => {
 
   it('reports files that cannot be read', async () => {
     // A directory named like a file, and a FIFO (opening one for reading would block forever).
-    const folder = path.join(dir, 'folder.txt');
+    const folder = path.join(tmp.dir, 'folder.txt');
     await fs.mkdir(folder);
     expect(await readDocument(folder)).toEqual({ ok: false, reason: 'is a folder' });
 
-    const fifo = path.join(dir, 'pipe.txt');
+    const fifo = path.join(tmp.dir, 'pipe.txt');
     execFileSync('mkfifo', [fifo]);
     expect(await readDocument(fifo)).toMatchObject({ ok: false, reason: expect.stringMatching(/^not a regular file/) });
   });
@@ -83,7 +72,7 @@ describe('readDocument skips bad input with a reason', () => {
   });
 
   it('skips a 2 GB sparse file by its size, without reading it', async () => {
-    const p = path.join(dir, 'huge.txt');
+    const p = path.join(tmp.dir, 'huge.txt');
     const fh = await fs.open(p, 'w');
     await fh.truncate(2 * 1024 * 1024 * 1024);
     await fh.close();
@@ -110,7 +99,7 @@ describe('readDocument skips bad input with a reason', () => {
   });
 
   it('reports a file deleted between listing and reading', async () => {
-    const sub = path.join(dir, 'listing');
+    const sub = path.join(tmp.dir, 'listing');
     await fs.mkdir(sub);
     await fs.writeFile(path.join(sub, 'a.txt'), SAMPLES.english);
     await fs.writeFile(path.join(sub, 'b.txt'), SAMPLES.french);
@@ -153,7 +142,7 @@ describe('readDocument skips bad input with a reason', () => {
   });
 
   it('never throws on a folder of mixed bad files', async () => {
-    const sub = path.join(dir, 'mixed');
+    const sub = path.join(tmp.dir, 'mixed');
     await fs.mkdir(sub);
     await fs.writeFile(path.join(sub, 'ok.md'), '# fine\n\ntext');
     await fs.writeFile(path.join(sub, 'x.json'), '{');

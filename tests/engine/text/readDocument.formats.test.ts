@@ -1,22 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDocument, splitPassages, type ReadDocumentResult } from '../../../src/engine/text';
-import { makeCjkPdf, makeDocx, makePdf, makeTempDir, removeDir, SAMPLES } from './fixtures';
+import { makeCjkPdf, makeDocx, makePdf, useTempFolder, SAMPLES } from './fixtures';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
-
-async function write(name: string, content: string | Buffer): Promise<string> {
-  const p = path.join(dir, name);
-  await fs.writeFile(p, content);
-  return p;
-}
+const tmp = useTempFolder();
+const { write } = tmp;
 
 function expectOk(r: ReadDocumentResult): asserts r is Extract<ReadDocumentResult, { ok: true }> {
   if (!r.ok) throw new Error(`expected ok, got skipped: ${r.reason}`);

@@ -1,25 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../../src/engine/corpus/ingestFile';
 import { readDocument, walkFolder } from '../../../src/engine/text';
 import { skipReasonCode } from '../../../src/engine/text/skipReason';
-import { makeTempDir, removeDir } from './fixtures';
+import { useTempFolder } from './fixtures';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
-
-async function write(name: string, content: string | Buffer): Promise<string> {
-  const p = path.join(dir, name);
-  await fs.mkdir(path.dirname(p), { recursive: true });
-  await fs.writeFile(p, content);
-  return p;
-}
+const tmp = useTempFolder();
+const { write } = tmp;
 
 async function reasonOf(p: string, opts: Parameters<typeof readDocument>[1] = {}): Promise<string> {
   const r = await readDocument(p, opts);
@@ -38,19 +26,19 @@ describe('skip reasons as codes (the app words them in its language)', () => {
         await reasonOf(await write('big.txt', 'x'.repeat(3 * 1024 * 1024)), { maxTextBytes: 1024 * 1024 }),
         { code: 'tooLarge', params: { mb: '3', limitMb: '1' } },
       ],
-      [await reasonOf(path.join(dir, 'missing.txt')), { code: 'gone' }],
+      [await reasonOf(path.join(tmp.dir, 'missing.txt')), { code: 'gone' }],
       [await reasonOf(await write('bad.pdf', 'hello, not a pdf')), { code: 'pdf' }],
       [await reasonOf(await write('bad.docx', 'hello, not a zip')), { code: 'docx' }],
       [await reasonOf(await write('blank.txt', '   \n\n  ')), { code: 'noText' }],
       [await reasonOf(await write('enc.txt', 'hello'), { encoding: 'no-such-charset' }), { code: 'encoding', params: { name: 'no-such-charset' } }],
     ];
-    await fs.mkdir(path.join(dir, 'a-folder.txt'));
-    cases.push([await reasonOf(path.join(dir, 'a-folder.txt')), { code: 'folder' }]);
+    await fs.mkdir(path.join(tmp.dir, 'a-folder.txt'));
+    cases.push([await reasonOf(path.join(tmp.dir, 'a-folder.txt')), { code: 'folder' }]);
     for (const [reason, code] of cases) expect([reason, skipReasonCode(reason)]).toEqual([reason, code]);
   });
 
   it('codes the walk and the ingest reasons (links, files without words), and keeps unknown text as other', async () => {
-    const sub = path.join(dir, 'walk');
+    const sub = path.join(tmp.dir, 'walk');
     await write('walk/target.txt', 'words here');
     await fs.symlink(path.join(sub, 'target.txt'), path.join(sub, 'link.txt'));
     const skipped: string[] = [];
