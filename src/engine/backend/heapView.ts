@@ -1,8 +1,8 @@
 /**
  * Direct views of float32 tensor data in the wasm backend's heap (issue 14), for the few hot
- * loops of data-parallel training that would otherwise copy a model's worth of numbers through
- * dataSync() and tf.tensor() every step (weights to shared memory, gradients out of a worker,
- * the fused Adam update of train/parallel/fusedAdam.ts).
+ * copies of data-parallel training that would otherwise go through dataSync() and tf.tensor()
+ * (an extra copy of the model's weights or gradients each step: weights into shared memory,
+ * gradients out of a worker, weights into a worker's variables).
  *
  * A view is only valid until the next tfjs call that allocates (the heap may grow and move):
  * take it, use it, drop it. `exclusive` asks for a view that is safe to write: the tensor's

@@ -72,8 +72,12 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       const batch = plan.batchAt(step);
       let loss: number;
       if (parallel) {
-        // Loss, summed gradients and the optimizer's update (skipped when the loss is not finite).
-        loss = await parallel.stepAndApply(step, batch, o.lossOf, variables, optimizer);
+        const r = await parallel.step(step, batch, o.lossOf, variables);
+        loss = r.loss;
+        // A name -> gradient map, keyed in variable order as minimize() builds it (Adam's slot order
+        // follows it, so checkpoints are interchangeable); tfjs types the map as variables.
+        if (Number.isFinite(loss)) optimizer.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
+        tf.dispose(Object.values(r.grads));
       } else {
         const lossTensor = optimizer.minimize(() => o.lossOf(batch), true, variables);
         loss = lossTensor ? (await lossTensor.data())[0]! : NaN;

@@ -29,7 +29,6 @@ import type { TrainableModel } from '../../models/encoder';
 import { UseLiteBiEncoder } from '../../models/use-lite/biEncoder';
 import { UseLiteCrossEncoder } from '../../models/use-lite/crossEncoder';
 import type { GradWorkerInput, GradWorkerReply, GradWorkerRequest, ModelRecipe, WorkerStepTimes } from './protocol';
-import { fusedAdamPlan, fusedAdamStep } from './fusedAdam';
 import { type ParallelTask, splitBatch, taskPair } from './task';
 
 export type { ParallelTask } from './task';
@@ -59,16 +58,14 @@ export interface StepProfile {
   ownForwardBackward: number;
   /** Trainer: waiting for the workers after its own share. */
   waitWorkers: number;
-  /** Trainer: summing the shares' gradients and the optimizer's update (stepAndApply), or the sum alone (step). */
-  update: number;
-  /** Steps whose update ran fused over the wasm heap (fusedAdam.ts). */
-  fusedUpdates: number;
+  /** Trainer: summing the shares' gradients into one tensor per variable. */
+  sumGrads: number;
   /** Workers (mean over workers): reading weights, forward and backward, writing gradients. */
   worker: WorkerStepTimes;
 }
 
 function emptyProfile(): StepProfile {
-  return { steps: 0, syncWeights: 0, ownForwardBackward: 0, waitWorkers: 0, update: 0, fusedUpdates: 0, worker: { syncWeights: 0, forwardBackward: 0, writeGrads: 0 } };
+  return { steps: 0, syncWeights: 0, ownForwardBackward: 0, waitWorkers: 0, sumGrads: 0, worker: { syncWeights: 0, forwardBackward: 0, writeGrads: 0 } };
 }
 
 interface Pending {
@@ -260,48 +257,9 @@ export class DataParallelSteps {
     const t0 = performance.now();
     const grads = this.summedGrads(variables, ownGrads, parts);
     tf.dispose(Object.values(ownGrads));
-    this.profile.update += performance.now() - t0;
+    this.profile.sumGrads += performance.now() - t0;
     this.version++;
     return { loss, grads };
-  }
-
-  /**
-   * One training step: the loss over `batch` (as `step`), then, when it is finite, the
-   * optimizer's update of `variables` with the summed gradients. tfjs's Adam runs fused over
-   * the wasm heap (fusedAdam.ts: same numbers, one pass, new weights written straight into the
-   * workers' memory); any other optimizer, or state that cannot be updated in place, takes
-   * `optimizer.applyGradients`. Returns the loss (not finite: nothing was updated).
-   */
-  async stepAndApply(step: number, batch: Uint32Array, lossOf: (batch: Uint32Array) => tf.Scalar, variables: tf.Variable[], optimizer: tf.Optimizer): Promise<number> {
-    const { loss, ownGrads, parts } = await this.shares(step, batch, lossOf, variables);
-    const t0 = performance.now();
-    try {
-      if (!Number.isFinite(loss)) return loss;
-      const plan = fusedAdamPlan(optimizer, variables);
-      if (plan) {
-        fusedAdamStep(
-          plan,
-          variables.map((v) => ownGrads[v.name]),
-          parts,
-          this.weights,
-        );
-        // The shared weights are already the new ones.
-        this.version++;
-        this.synced = this.version;
-        this.profile.fusedUpdates++;
-      } else {
-        const grads = this.summedGrads(variables, ownGrads, parts);
-        // A name -> gradient map in variable order, as minimize() builds it (Adam's slot order
-        // follows it, so checkpoints are interchangeable); tfjs types the map as variables.
-        optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
-        tf.dispose(Object.values(grads));
-        this.version++;
-      }
-      return loss;
-    } finally {
-      tf.dispose(Object.values(ownGrads));
-      this.profile.update += performance.now() - t0;
-    }
   }
 
   /** own + parts[0] + parts[1] + ... per variable, as tensors the caller owns. */
