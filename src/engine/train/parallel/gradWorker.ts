@@ -62,11 +62,11 @@ async function main(): Promise<void> {
             region.fill(0);
             return;
           }
-          const data = t.dataSync() as Float32Array;
-          for (let i = 0; i < data.length; i++) region[i] = data[i]! * m.weight;
+          // Straight from the wasm heap (one copy), else through dataSync.
+          region.set(heapView(t) ?? (t.dataSync() as Float32Array));
         });
         const times = { syncWeights: t1 - t0, forwardBackward: t2 - t1, writeGrads: performance.now() - t2 };
-        post({ type: 'done', step: m.step, loss: loss * m.weight, times });
+        post({ type: 'done', step: m.step, loss, times });
       } finally {
         value.dispose();
         tf.dispose(Object.values(g));
