@@ -36,7 +36,12 @@ export class ParallelOnnxCrossEncoder implements InferenceCrossEncoder {
   }
 
   /** Opens ONNX bytes (inputs input_ids, attention_mask, token_type_ids; output logits) with the given tokenization. */
-  static async open(bytes: Uint8Array, codec: OnnxTextCodec, options: OnnxWorkerPoolOptions = {}, verifyAgainst?: CrossEncoder): Promise<ParallelOnnxCrossEncoder> {
+  static async open(
+    bytes: Uint8Array,
+    codec: OnnxTextCodec,
+    options: OnnxWorkerPoolOptions = {},
+    verifyAgainst?: CrossEncoder,
+  ): Promise<ParallelOnnxCrossEncoder> {
     const pool = await OnnxWorkerPool.open(bytes, options);
     const enc = new ParallelOnnxCrossEncoder(pool, codec);
     try {
@@ -76,7 +81,11 @@ export class ParallelOnnxCrossEncoder implements InferenceCrossEncoder {
       );
       const dims = [packed.batch, packed.seq];
       const job = this.pool
-        .run({ input_ids: { data: packed.ids, dims }, attention_mask: { data: packed.mask, dims }, token_type_ids: { data: packed.types!, dims } }, 'logits', signal)
+        .run(
+          { input_ids: { data: packed.ids, dims }, attention_mask: { data: packed.mask, dims }, token_type_ids: { data: packed.types!, dims } },
+          'logits',
+          signal,
+        )
         .then((data) => {
           if (data.length !== idx.length) throw new Error(`ONNX logits have ${data.length} values for ${idx.length} pairs`);
           idx.forEach((i, j) => (logits[i] = data[j]!));

@@ -101,8 +101,7 @@ export class DataParallelSteps {
           w.forwardBackward += m.times.forwardBackward * share;
           w.writeGrads += m.times.writeGrads * share;
           p?.resolve(m.loss);
-        }
-        else this.fail(new Error(`a training worker failed: ${m.message}`));
+        } else this.fail(new Error(`a training worker failed: ${m.message}`));
       });
       w.on('error', (err) => this.fail(new Error(`a training worker failed: ${err.message}`)));
       w.on('exit', (code) => this.fail(new Error(`a training worker stopped (exit code ${code})`)));

@@ -28,7 +28,4 @@ export interface WorkerStepTimes {
   writeGrads: number;
 }
 
-export type GradWorkerReply =
-  | { type: 'ready' }
-  | { type: 'done'; step: number; loss: number; times: WorkerStepTimes }
-  | { type: 'error'; message: string };
+export type GradWorkerReply = { type: 'ready' } | { type: 'done'; step: number; loss: number; times: WorkerStepTimes } | { type: 'error'; message: string };
