@@ -2,7 +2,8 @@
  * Direct views of float32 tensor data in the wasm backend's heap (issue 14), for the few hot
  * copies of data-parallel training that would otherwise go through dataSync() and tf.tensor()
  * (an extra copy of the model's weights or gradients each step: weights into shared memory,
- * gradients out of a worker, weights into a worker's variables).
+ * gradients out of a worker). Writing through an `exclusive` view into a worker's variables was
+ * tried and dropped: it broke the cross-encoder's loss agreement, for a reason not found.
  *
  * A view is only valid until the next tfjs call that allocates (the heap may grow and move):
  * take it, use it, drop it. `exclusive` asks for a view that is safe to write: the tensor's
