@@ -18,7 +18,7 @@
  *   npx tsx bench/dedup-judge-study.ts [--pairs 2000] [--seed 11] [--cache DIR] [--out FILE.json]
  *        [--write resources/dedup/pair-judge.json --variant 1 --target 0.85]
  * --cache keeps cosines and alignment scores between runs (they take most of the time).
- * --write saves variant N (0 base, 1 + alignment, 2 + products) with the accept threshold chosen
+ * --write saves variant N (0 base, 1 + alignment, 2 + alignment + products, 3 + products without alignment) with the accept threshold chosen
  * on the tuning half for --target precision ('cos' = the precision of cosine alone).
  */
 import fs from 'node:fs/promises';
@@ -59,6 +59,9 @@ const { values } = benchArgs(
     target: { type: 'string', default: 'cos' },
     // At most this many fitting pairs (seeded sample; MRPC's are all kept: they hold the hard negatives).
     'fit-max': { type: 'string', default: '0' },
+    'align-fit-max': { type: 'string', default: '2500' },
+    // Skip token alignment (the TF.js pass): only the variants without it.
+    'no-align': { type: 'boolean', default: false },
   },
   process.argv.slice(2),
 );
@@ -164,31 +167,39 @@ const cos = all.map((r) => {
 });
 log('cosines ready');
 
-// Only pairs from the floor are ever judged: alignment for those.
-const judged = all.map((_, i) => i).filter((i) => cos[i] >= FLOOR);
+// Only pairs from the floor are ever judged. Token alignment (a TF.js pass over both texts) is the
+// slow part: every held-out pair from the floor, and a seeded sample of --align-fit-max fitting
+// pairs from the floor; every judge variant is fitted on that same sample.
+const ALIGN_FIT_MAX = numberArg(values['align-fit-max'], 'align-fit-max', 2500);
+const fitFromFloor = all.map((_, i) => i).filter((i) => part(i) === 'fit' && cos[i] >= FLOOR);
+const fitSample = new Set(shuffleInPlace([...fitFromFloor], seededRandom(6)).slice(0, ALIGN_FIT_MAX));
+const judged = all.map((_, i) => i).filter((i) => cos[i] >= FLOOR && (part(i) !== 'fit' || fitSample.has(i)));
 // IDF of the built-in model's tokens over the fitting texts (what a shipped judge carries).
 const fitTexts = [...new Set(fit.flatMap((r) => [r.a, r.b]))];
 const idfTable: AlignmentIdfTable = { texts: fitTexts.length, df: {} };
 for (const t of fitTexts) for (const id of new Set(tfBi.tokenIds(t, MAX_LENGTH))) idfTable.df[id] = (idfTable.df[id] ?? 0) + 1;
-const align = await cached(`align-${FIT_MAX}`, async () => {
-  const idf = new TableIdf(idfTable);
-  const out: Record<number, number> = {};
-  const CHUNK = 400;
-  for (let s = 0; s < judged.length; s += CHUNK) {
-    const idx = judged.slice(s, s + CHUNK);
-    const texts = [...new Set(idx.flatMap((i) => [all[i].a, all[i].b]))];
-    const states = await tfBi.tokenStates(texts, { maxLength: MAX_LENGTH, batchSize: 32 });
-    const m = new Map(texts.map((t, k) => [t, states[k]]));
-    for (const i of idx) {
-      const a = m.get(all[i].a)!;
-      const b = m.get(all[i].b)!;
-      out[i] = alignmentF1(a, b, idf, a.ids.length ? a.states.length / a.ids.length : 1);
-    }
-    log(`aligned ${Math.min(judged.length, s + CHUNK)} / ${judged.length}`);
-  }
-  return out;
-});
-log('alignment ready');
+const NO_ALIGN = values['no-align'] === true;
+const align = NO_ALIGN
+  ? {}
+  : await cached(`align-${FIT_MAX}-${ALIGN_FIT_MAX}`, async () => {
+      const idf = new TableIdf(idfTable);
+      const out: Record<number, number> = {};
+      const CHUNK = 400;
+      for (let s = 0; s < judged.length; s += CHUNK) {
+        const idx = judged.slice(s, s + CHUNK);
+        const texts = [...new Set(idx.flatMap((i) => [all[i].a, all[i].b]))];
+        const states = await tfBi.tokenStates(texts, { maxLength: MAX_LENGTH, batchSize: 32 });
+        const m = new Map(texts.map((t, k) => [t, states[k]]));
+        for (const i of idx) {
+          const a = m.get(all[i].a)!;
+          const b = m.get(all[i].b)!;
+          out[i] = alignmentF1(a, b, idf, a.ids.length ? a.states.length / a.ids.length : 1);
+        }
+        log(`aligned ${Math.min(judged.length, s + CHUNK)} / ${judged.length}`);
+      }
+      return out;
+    });
+log(NO_ALIGN ? 'no token alignment (--no-align)' : 'alignment ready');
 
 // ---- features ---------------------------------------------------------------------------
 const base = new JudgeFeaturizer(loadGloveVectors()).features(
@@ -199,7 +210,7 @@ log('GloVe features ready');
 const SIF = JUDGE_FEATURE_NAMES.indexOf('glove_sif_cosine');
 type Variant = { name: string; dim: number; row: (k: number) => number[]; extras: string[] };
 const baseRow = (k: number) => Array.from(base.subarray(k * JUDGE_FEATURES, (k + 1) * JUDGE_FEATURES));
-const variants: Variant[] = [
+const allVariants: Variant[] = [
   { name: 'base (the shipped inputs, refitted)', dim: JUDGE_FEATURES, row: baseRow, extras: [] },
   { name: '+ token alignment', dim: JUDGE_FEATURES + 1, row: (k) => [...baseRow(k), align[judged[k]]], extras: ['use_alignment'] },
   {
@@ -215,6 +226,17 @@ const variants: Variant[] = [
     },
   },
 ];
+
+allVariants.push({
+  name: '+ products (no alignment)',
+  dim: JUDGE_FEATURES + 2,
+  row: (k) => {
+    const r = baseRow(k);
+    return [...r, r[0] * r[SIF], r[0] * r[0]];
+  },
+  extras: ['cos_x_sif', 'cos_squared'],
+});
+const variants = allVariants.filter((v) => !NO_ALIGN || !v.extras.some((e) => e.includes('alignment')));
 
 function probs(m: LogisticModel, x: Float64Array, dim: number): Float64Array {
   const n = x.length / dim;
@@ -257,7 +279,7 @@ const f = (r: PRF) => `${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} / ${r.
 const lines: string[] = [];
 const results: Record<string, unknown>[] = [];
 lines.push(
-  `Pairs: fitting ${fit.length} (${judged.filter((i) => part(i) === 'fit').length} from the floor ${FLOOR}), tuning half ${tuning.length} (${tuning.filter((r) => r.dup).length} same meaning), held-out half ${heldOut.length} (${heldOut.filter((r) => r.dup).length} same meaning); seed ${SEED}.`,
+  `Pairs: fitting ${fit.length} (${fitFromFloor.length} from the floor ${FLOOR}; judges fitted on a sample of ${fitSample.size}), tuning half ${tuning.length} (${tuning.filter((r) => r.dup).length} same meaning), held-out half ${heldOut.length} (${heldOut.filter((r) => r.dup).length} same meaning); seed ${SEED}.`,
   '',
   `cosine >= ${SEMANTIC} alone: tuning ${f(cosBase.tuning)}, held out ${f(cosBase.heldOut)}.`,
   '',
@@ -320,7 +342,7 @@ for (const v of variants) {
     `| ${v.name} | oracle: judge probability alone (no cos ceiling) | ${o.judgeAloneTuning?.threshold.toFixed(3)} / ${o.judgeAloneHeldOut?.threshold.toFixed(3)} | ${f(o.judgeAloneTuning!)} | ${f(o.judgeAloneHeldOut!)} |`,
   );
   results.push({ variant: v.name, model, rows, oracle: o });
-  if (values.write && variants.indexOf(v) === Number(values.variant)) {
+  if (values.write && allVariants.indexOf(v) === Number(values.variant)) {
     const want = values.target === 'cos' ? cosBase.tuning.precision : Number(values.target);
     const chosen = Object.values(rows).find((r) => r.target === want);
     if (!chosen) throw new Error(`no accept threshold for --target ${values.target}`);
