@@ -17,6 +17,12 @@ import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
 const glove = sharedGloveDir();
 if (!glove.dir) console.warn(`skipping the pair judge scan test: ${glove.reason}`);
 
+// A reworded sentence (same facts) and a hard negative (the same frame, other facts), written for this test.
+const PARA_A = 'The city council voted on Tuesday to raise parking fees in the old town by a third.';
+const PARA_B = 'On Tuesday the city council approved a one-third increase in parking charges for the old town.';
+const NEG_A = 'The singer cancelled the rest of her tour because of a throat infection, her manager said.';
+const NEG_B = 'The singer added ten more dates to her tour because of strong ticket sales, her manager said.';
+
 const FILES: Record<string, string> = {
   'council.txt': PARA_A,
   'council-reworded.txt': PARA_B,
