@@ -377,6 +377,51 @@ for (const v of variants) {
   }
   weightsOut[v.name] = model;
 }
+const lossLines: string[] = [];
+// The shipped judge on the same pairs (no refit): where the true pairs of each half are lost.
+{
+  const xs = new Float64Array(judged.length * JUDGE_FEATURES);
+  judged.forEach((_, k) => xs.set(baseRow(k), k * JUDGE_FEATURES));
+  const p = probs(shipped as unknown as LogisticModel, xs, JUDGE_FEATURES);
+  const sp = (i: number) => (kOf.has(i) ? p[kOf.get(i)!] : 0);
+  const rule = (i: number) => cos[i] >= SEMANTIC || sp(i) >= shipped.accept;
+  const oracle = (idx: number[]) =>
+    bestF1Cut(
+      idx.map((i) => (cos[i] >= SEMANTIC ? 2 : sp(i))),
+      idx.map((i) => all[i].dup),
+    )!;
+  lines.push(
+    `| shipped judge (accept ${shipped.accept}) | as shipped | ${shipped.accept} | ${f(prf(tuneIdx, rule))} | ${f(prf(heldIdx, rule))} |`,
+    `| shipped judge | oracle: scan rule, best single accept on each half | ${oracle(tuneIdx).threshold.toFixed(3)} / ${oracle(heldIdx).threshold.toFixed(3)} | ${f(oracle(tuneIdx))} | ${f(oracle(heldIdx))} |`,
+  );
+  for (const target of [0.85, 0.9]) {
+    let a: number | null = null;
+    for (let t = 0.2; t <= 0.995; t += 0.005)
+      if (prf(tuneIdx, (i) => cos[i] >= SEMANTIC || sp(i) >= t).precision >= target) {
+        a = Math.round(t * 1000) / 1000;
+        break;
+      }
+    if (a !== null) {
+      const r = (i: number) => cos[i] >= SEMANTIC || sp(i) >= a;
+      lines.push(`| shipped judge | precision >= ${target} | ${a} | ${f(prf(tuneIdx, r))} | ${f(prf(heldIdx, r))} |`);
+    } else lines.push(`| shipped judge | precision >= ${target} | – | – | – |`);
+  }
+  lossLines.push(
+    '',
+    '| half (raw pairs, shipped judge) | same-meaning pairs | under the floor | judged, rejected | judged, accepted | cos >= semantic (accepted alone) |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const [name, idx] of [
+    ['tuning', tuneIdx],
+    ['held-out', heldIdx],
+  ] as const) {
+    const pos = idx.filter((i) => all[i].dup);
+    const band = pos.filter((i) => cos[i] >= FLOOR && cos[i] < SEMANTIC);
+    lossLines.push(
+      `| ${name} | ${pos.length} | ${pos.filter((i) => cos[i] < FLOOR).length} | ${band.filter((i) => sp(i) < shipped.accept).length} | ${band.filter((i) => sp(i) >= shipped.accept).length} | ${pos.filter((i) => cos[i] >= SEMANTIC).length} |`,
+    );
+  }
+}
 const cosOracle = {
   tuning: bestF1Cut(
     tuneIdx.map((i) => cos[i]),
@@ -401,7 +446,7 @@ for (const [name, idx] of [
     `${name} half, ${pos.length} same-meaning pairs: under the floor ${FLOOR}: ${pos.filter((i) => cos[i] < FLOOR).length}; in the judged band [${FLOOR}, ${SEMANTIC}): ${pos.filter((i) => cos[i] >= FLOOR && cos[i] < SEMANTIC).length}; at or above ${SEMANTIC}: ${pos.filter((i) => cos[i] >= SEMANTIC).length}. Not same meaning in the band: ${idx.filter((i) => !all[i].dup && cos[i] >= FLOOR && cos[i] < SEMANTIC).length}, at or above ${SEMANTIC}: ${idx.filter((i) => !all[i].dup && cos[i] >= SEMANTIC).length}.`,
   );
 }
-console.log(lines.join('\n'));
+console.log([...lines, ...lossLines].join('\n'));
 if (values.out)
   await fs.writeFile(values.out, `${JSON.stringify({ bench: 'dedup-judge-study', seed: SEED, pairs: N, floor: FLOOR, results, cosOracle }, null, 2)}\n`);
 log('done');
