@@ -16,7 +16,7 @@ export interface Preset {
  * applies it, and with 0.1 a Quick run on the 1,998 stsb-dev + sickr-trial pairs cost its
  * bi-encoder 5.2 Spearman points after one cycle, against 0.6 without (bench/trans-encoder-sts.ts).
  * Learning rates: bi->cross 5e-5 (with a few hundred CPU steps the cross-encoder needs larger
- * steps than the paper's 2e-5 to move), cross->bi 3e-5 for 2 epochs (Quick 1e-4 since issue 10
+ * steps than the paper's 2e-5 to move), cross->bi 3e-5 for 2 epochs in Standard (Quick 2e-4 since issue 10
  * round 4, below). Measured on the 7 STS
  * evaluation sets, 1,000 transductive pairs, 2 cycles (bench/trans-encoder-sts.ts), the
  * bi-encoder's average Spearman over the start: +0.39 with cross->bi 3e-5 x 2 epochs, +0.16
