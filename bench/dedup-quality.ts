@@ -50,6 +50,9 @@ import { createStore, openDatabase, type Store, type StoredDocument } from '../s
 import { contentHash } from '../src/engine/text/normalize';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
+import { pairJudgeFrom, type PairJudgeWeights } from '../src/engine/dedup/pairJudge';
+import { bestF1Cut } from '../src/engine/eval/thresholdSearch';
+import { loadGloveVectors } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
 import { judgeHeldOutRows } from './lib/judgeSplit';
 
@@ -65,6 +68,8 @@ const { values } = benchArgs({
   'skip-builtin': { type: 'boolean', default: false },
   out: { type: 'string' },
   keep: { type: 'boolean', default: false },
+  // Pair judge weights to use instead of the shipped ones (a tenc-pair-judge JSON, e.g. a refit to compare).
+  judge: { type: 'string' },
 });
 const N_PAIRS = Number(values.pairs);
 const N_PLANTED = Number(values.planted);
@@ -498,7 +503,9 @@ const CONFIGS: ScanConfig[] = [
   },
 ];
 /** The app's default judge (src/engine/api/dedupHandlers.ts): used when a scan has no cross-encoder. */
-const builtinJudge: PairJudge = loadBuiltinPairJudge();
+const builtinJudge: PairJudge = values.judge
+  ? pairJudgeFrom(JSON.parse(await fs.readFile(values.judge, 'utf8')) as PairJudgeWeights, () => loadGloveVectors(), `pair judge ${values.judge}`)
+  : loadBuiltinPairJudge();
 
 let corpusDocs: Map<string, StoredDocument> | null = null;
 let readCheck: Record<string, unknown> | null = null;
@@ -750,6 +757,7 @@ for (const m of models) {
     cosVec,
   );
   const judgeOf = new Map(labelled.map((p, i) => [p.id, cosVec[i] >= builtinJudge.candidateFloor ? judgeVec[i] : 0]));
+  const judgeVecOf = new Map(labelled.map((p, i) => [p.id, judgeVec[i]]));
   const crossOf = crossVec ? new Map(labelled.map((p, i) => [p.id, crossVec[i]])) : null;
 
   const labelsOf = (ps: LabelledPair[]) => ps.map((p) => (p.dup ? 1 : 0));
@@ -781,6 +789,45 @@ for (const m of models) {
   const cross = crossOf ? calibrate(crossOf, calibHalf, testHalf) : null;
   const judgeCal = calibrate(judgeOf, calibHalf, testHalf);
   const judgeAtShipped = figures((p) => judgeOf.get(p.id)! >= builtinJudge.accept || cosOf.get(p.id)! >= D.semantic, testHalf);
+  // Where the true pairs are lost (issue 11), per half: the full scan at app defaults, and the
+  // scan without the candidate stage, against the raw scores of the same two texts.
+  const allPassages = outcomes.get('full-all-passages');
+  const lossOf = (half: ReadonlySet<number>) => {
+    const c = { truePairs: 0, found: 0, underFloor: 0, judgeRejected: 0, candidateStage: 0, grouping: 0, falseFound: 0 };
+    for (const p of labelled) {
+      if (!half.has(p.id)) continue;
+      const found = predictFromScan(full)(p);
+      if (!p.dup) {
+        if (found) c.falseFound++;
+        continue;
+      }
+      c.truePairs++;
+      if (found) c.found++;
+      else if (cosOf.get(p.id)! < builtinJudge.candidateFloor) c.underFloor++;
+      else if (cosOf.get(p.id)! < D.semantic && judgeOf.get(p.id)! < builtinJudge.accept) c.judgeRejected++;
+      else if (allPassages && full !== allPassages && predictFromScan(allPassages)(p)) c.candidateStage++;
+      else c.grouping++;
+    }
+    return c;
+  };
+  const loss = { tuning: lossOf(calibHalf), heldOut: lossOf(testHalf) };
+  // Oracle: the best F1 any single threshold on a score reaches on the held-out half (chosen there, so an upper bound).
+  const ruleOf = (p: LabelledPair) => (cosOf.get(p.id)! >= D.semantic ? 1 + cosOf.get(p.id)! : judgeOf.get(p.id)!);
+  const oracleOn = (score: (p: LabelledPair) => number, half: ReadonlySet<number>) => {
+    const ps = labelled.filter((p) => half.has(p.id));
+    return bestF1Cut(
+      ps.map(score),
+      ps.map((p) => p.dup),
+    );
+  };
+  const oracle = {
+    cosine: { heldOut: oracleOn((p) => cosOf.get(p.id)!, testHalf), tuning: oracleOn((p) => cosOf.get(p.id)!, calibHalf) },
+    judgeRule: { heldOut: oracleOn(ruleOf, testHalf), tuning: oracleOn(ruleOf, calibHalf) },
+    judgeAlone: {
+      heldOut: oracleOn((p) => (cosOf.get(p.id)! >= builtinJudge.candidateFloor ? judgeVecOf.get(p.id)! : 0), testHalf),
+      tuning: oracleOn((p) => (cosOf.get(p.id)! >= builtinJudge.candidateFloor ? judgeVecOf.get(p.id)! : 0), calibHalf),
+    },
+  };
   const sweep = SWEEP.map((t) => ({
     threshold: t,
     cosine: figures((p) => cosOf.get(p.id)! >= t, testHalf),
@@ -903,6 +950,8 @@ for (const m of models) {
       },
     },
     heldOutScans: heldOut,
+    loss,
+    oracle,
   });
 
   // Markdown.
@@ -963,6 +1012,27 @@ for (const m of models) {
     `Pair judge at its shipped threshold (${builtinJudge.accept}, fitted and calibrated on other data; candidate floor cos ${builtinJudge.candidateFloor}; cos ≥ ${D.semantic} accepted without it), raw pairs of the test half: MRPC + STS ${prf(judgeAtShipped.all)}, MRPC ${prf(judgeAtShipped.mrpc)}, STS ${prf(judgeAtShipped.sts)}, STS FP rate 3–4 / < 3 ${fmt(judgeAtShipped.stsHardFpRate)} / ${fmt(judgeAtShipped.stsEasyFpRate)}.`,
     '',
   );
+  md.push(
+    `Where the true pairs are lost (MRPC + STS duplicates; the ${full.config.key} scan at defaults; judge floor ${builtinJudge.candidateFloor}, accept ${builtinJudge.accept}):`,
+    '',
+  );
+  md.push(
+    '| half | true pairs | found | under the judge floor | rejected by the judge | lost by the candidate stage | lost in grouping / passage evidence | false pairs found |',
+  );
+  md.push('|---|---|---|---|---|---|---|---|');
+  for (const [name, c] of [
+    ['tuning (calibration) half', loss.tuning],
+    ['held-out half', loss.heldOut],
+  ] as const)
+    md.push(`| ${name} | ${c.truePairs} | ${c.found} | ${c.underFloor} | ${c.judgeRejected} | ${c.candidateStage} | ${c.grouping} | ${c.falseFound} |`);
+  md.push('');
+  const oc = (c: ReturnType<typeof oracleOn>) => (c ? `${fmt(c.threshold)}: ${fmt(c.precision)} / ${fmt(c.recall)} / ${fmt(c.f1)}` : '–');
+  md.push('Oracle (the best single threshold on the score, chosen on the half it is reported on: an upper bound; raw pairs, no clustering):', '');
+  md.push('| score | tuning half: t: P / R / F1 | held-out half: t: P / R / F1 |', '|---|---|---|');
+  md.push(`| bi-encoder cosine | ${oc(oracle.cosine.tuning)} | ${oc(oracle.cosine.heldOut)} |`);
+  md.push(`| scan rule (cos ≥ ${D.semantic} accepts, else judge from the floor) | ${oc(oracle.judgeRule.tuning)} | ${oc(oracle.judgeRule.heldOut)} |`);
+  md.push(`| judge probability alone (from the floor) | ${oc(oracle.judgeAlone.tuning)} | ${oc(oracle.judgeAlone.heldOut)} |`);
+  md.push('');
   md.push('Raw scores on the test half (MRPC + STS) by threshold ("score ≥ t" = duplicate; no clustering):', '');
   md.push(
     `| t | cosine: P / R / F1 | cosine: MRPC P / R | cosine: STS P / R | cosine: STS FP rate 3–4 / < 3 |${crossOf ? ' cross: P / R / F1 | cross: STS FP rate 3–4 / < 3 |' : ''}`,

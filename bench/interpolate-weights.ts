@@ -35,6 +35,9 @@ const { values } = benchArgs({
   out: { type: 'string' },
   // 0: skip the start row (its figures are known: 69.39 on the seven sets).
   'eval-start': { type: 'string', default: '1' },
+  // The share the saved models were already mixed with (a run with settings.biStartShare S saves
+  // S * start + (1 - S) * trained): the trained weights are recovered before each share is mixed.
+  'saved-share': { type: 'string', default: '0' },
 });
 if (!isPresetName(values.preset)) throw new Error(`unknown preset ${values.preset}`);
 if (!values.models) throw new Error('--models DIR[,DIR] is required');
@@ -52,9 +55,9 @@ const heldOut = { a: held.map((p) => p[0]), b: held.map((p) => p[1]) };
 const bi = loadUseLiteBiEncoder();
 const start = bi.getWeights();
 const startCopy = new Map([...start].map(([k, v]) => [k, v.clone()]));
-const heldEvidence = (await computeEvidence(bi, heldOut, settings)).evidence;
 let teacher: Float32Array | null = null;
 if (values.teacher) {
+  const heldEvidence = (await computeEvidence(bi, heldOut, settings)).evidence;
   const cross = (await loadModel(values.teacher)).model as CrossEncoder;
   teacher = teacherScores(await crossScores(cross, heldOut, { maxLength: settings.biToCross.maxLength }), heldEvidence);
 }
@@ -77,7 +80,7 @@ async function row(label: string, share: number) {
 }
 if (values['eval-start'] === '1') await row('start', 1);
 for (const dir of values.models.split(',')) {
-  const trained = await loadWeights(path.join(dir, 'weights.safetensors'));
+  const trained = unmix(await loadWeights(path.join(dir, 'weights.safetensors')), Number(values['saved-share']));
   for (const share of values.shares!.split(',').map(Number)) {
     const w = interpolateWeights(startCopy, trained, share);
     bi.setWeights(w);
@@ -85,4 +88,17 @@ for (const dir of values.models.split(',')) {
     await row(path.basename(path.dirname(dir)) + '/' + path.basename(dir), share);
   }
   tf.dispose([...trained.values()]);
+}
+
+/** The trained weights of a model saved as S * start + (1 - S) * trained (S = 0: as saved). */
+function unmix(saved: Map<string, tf.Tensor>, share: number): Map<string, tf.Tensor> {
+  if (!(share >= 0 && share < 1)) throw new Error(`--saved-share must be in [0, 1), not ${share}`);
+  if (share === 0) return saved;
+  const out = new Map<string, tf.Tensor>();
+  for (const [name, t] of saved) {
+    const s0 = startCopy.get(name)!;
+    out.set(name, t.dtype === 'float32' ? tf.tidy(() => tf.div(tf.sub(t, tf.mul(s0, share)), 1 - share)) : t.clone());
+  }
+  tf.dispose([...saved.values()]);
+  return out;
 }

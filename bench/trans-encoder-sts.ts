@@ -15,7 +15,7 @@ import { loadScoredPairs, STS_DATASETS, STS_EVAL_DATASETS, type ScoredPairs } fr
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { PRESETS, isPresetName } from '../src/engine/train/presets';
-import { biScores, crossScores, meanScores } from '../src/engine/train/scoring';
+import { biScores, crossScores, meanScores, toProbabilities } from '../src/engine/train/scoring';
 import { createBiEncoder, createCrossEncoder, GLOVE_BASE, isSentenceEncoderBase, saveModel, type BaseSpec } from '../src/engine/models/modelFiles';
 import { rankByTeacher, selectByAgreement } from '../src/engine/train/selection';
 import { computeEvidence } from '../src/engine/train/teachers/evidence';
@@ -23,7 +23,7 @@ import { mergeSettings } from '../src/engine/train/settings';
 import { runTransEncoder, type LabelWeight, type Member } from '../src/engine/train/transEncoder';
 import type { BiEncoder, CrossEncoder } from '../src/engine/models/encoder';
 import { alignmentScores } from '../src/engine/train/teachers/alignment';
-import { teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
+import { ensembleLabels, teacherScores, type Evidence } from '../src/engine/train/teachers/teacher';
 import { sifScores } from '../src/engine/train/teachers/sifEvidence';
 import { negationFlags } from '../src/engine/train/teachers/negationEvidence';
 import { GloveBiEncoder, GloveCrossEncoder } from '../src/engine/models/glove';
@@ -58,6 +58,8 @@ const { values } = benchArgs({
   'evidence-cycles': { type: 'string' },
   // 1: the residual teacher (settings.teacher.residual); 0: the plain mix.
   residual: { type: 'string' },
+  // Weight of the bi->cross teacher in the cross->bi labels (settings.teacher.ensemble).
+  ensemble: { type: 'string' },
   'glove-data-dir': { type: 'string' },
   'eval-max-length': { type: 'string', default: '64' },
   'align-cache': { type: 'string', default: 'bench/results/teacher-scores.json' },
@@ -80,6 +82,7 @@ const settings = mergeSettings(preset.settings, {
     negation: values.negation !== undefined ? Number(values.negation) : undefined,
     cycles: values['evidence-cycles'] !== undefined ? Number(values['evidence-cycles']) : undefined,
     residual: values.residual !== undefined ? values.residual === '1' : undefined,
+    ensemble: values.ensemble !== undefined ? Number(values.ensemble) : undefined,
   },
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
@@ -152,6 +155,14 @@ const teacherEval = (modelRow: Row, cycle: number) => async (s: ScoredPairs) =>
     cycle <= (settings.teacher.cycles ?? Infinity) ? (evidenceEval.get(s.name) ?? []) : [],
     settings.teacher.residual ? { lengths: pairLengths(s) } : {},
   );
+// Cycle `cycle`'s cross->bi teacher: the cross-encoder's labels, and with settings.teacher.ensemble
+// in the evidence cycles, mixed with that cycle's bi->cross teacher (`b2cRow`: the row it was made from).
+const c2bTeacherEval = (crossRow: Row, b2cRow: Row, cycle: number) => async (s: ScoredPairs) => {
+  const label = await teacherEval(crossRow, cycle)(s);
+  const w = settings.teacher.ensemble ?? 0;
+  if (!(w > 0) || cycle > (settings.teacher.cycles ?? Infinity) || !evidenceEval.get(s.name)?.length) return label;
+  return ensembleLabels(label, toProbabilities(await teacherEval(b2cRow, cycle)(s)), w);
+};
 // The GloVe folder the run and the eval use (converted once; not the repo).
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
@@ -227,7 +238,11 @@ await runTransEncoder({
       const tag = ms.length > 1 ? ` (${m.name})` : '';
       if (values['eval-cross'] === '1') {
         await evaluate(`cycle ${result.cycle + 1} cross${tag}`, await crossEval(m.cross));
-        if (hasEvidence && m === ms[0]) await evaluate(`teacher c2b cycle ${result.cycle + 1}`, teacherEval(rows.at(-1)!, result.cycle + 1), teacherSets());
+        if (hasEvidence && m === ms[0]) {
+          // The bi->cross teacher of this cycle came from the start (cycle 1) or the previous cycle's bi-encoder.
+          const b2cRow = result.cycle === 0 ? rows[0]! : rows.filter((r) => r.model === `cycle ${result.cycle} bi`).at(-1)!;
+          await evaluate(`teacher c2b cycle ${result.cycle + 1}`, c2bTeacherEval(rows.at(-1)!, b2cRow, result.cycle + 1), teacherSets());
+        }
       }
       await evaluate(`cycle ${result.cycle + 1} bi${tag}`, await biEval(m.bi));
       if (hasEvidence && m === ms[0] && result.cycle + 1 < settings.cycles)

@@ -303,6 +303,8 @@ const TrainRunInput = z
             alignment: z.number().min(0).max(10).optional(),
             sif: z.number().min(0).max(10).optional(),
             negation: z.number().min(0).max(10).optional(),
+            // issue 10: weight of the bi->cross teacher in the cross->bi labels (settings.teacher.ensemble)
+            ensemble: z.number().min(0).max(1).optional(),
           })
           .strict()
           .optional(),

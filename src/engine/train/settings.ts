@@ -60,8 +60,13 @@ export interface TransEncoderSettings {
    * 75.06, 75.68. Trained (Quick, 2,000 pairs, cycle 1, bench/trans-encoder-sts.ts) the cycle 1
    * bi-encoder is not better: average +0.76 (plain +0.77), STS12 -1.32 (plain -1.56); its
    * cross-encoder reached +1.08 with STS12 +0.52. Off in the presets for that reason.
+   * `ensemble`: in the cycles that mix in the evidence, the cross->bi labels become an ensemble
+   * teacher (teachers/teacher.ts ensembleLabels): (1 - w) z(cross-encoder labels, with the
+   * evidence) + w z(the cycle's bi->cross teacher); 0 or absent: the cross-encoder labels alone.
+   * Score-only (issue 10, round 4; Quick's cycle-1 cross-encoder; tuning sets STS12 + STS13):
+   * see presets.ts for the figures.
    */
-  teacher: { alignment: number; sif: number; negation: number; cycles?: number; residual?: boolean };
+  teacher: { alignment: number; sif: number; negation: number; cycles?: number; residual?: boolean; ensemble?: number };
   /**
    * Weight interpolation of each cycle's bi-encoder with its start (train/interpolate.ts,
    * WiSE-FT): after cross->bi the student's weights become `biStartShare * start +

@@ -27,7 +27,7 @@ import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores,
 import type { PhaseSettings, TransEncoderSettings } from './settings';
 import { computeEvidence, weightOf } from './teachers/evidence';
 import { negationFlags } from './teachers/negationEvidence';
-import { teacherScores, type Evidence } from './teachers/teacher';
+import { ensembleLabels, teacherScores, type Evidence } from './teachers/teacher';
 import { pairLengths } from './teachers/groups';
 import { interpolateWeights } from './interpolate';
 
@@ -398,6 +398,13 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
             teacherOptions,
           );
         } else labels = teacherScores(meanScores(perMember), evidence, teacherOptions);
+        // settings.teacher.ensemble: in the evidence cycles, the cross->bi labels also hold the
+        // cycle's bi->cross teacher (saved with the cycle, so a resumed run mixes the same one).
+        const ensemble = s.teacher?.ensemble ?? 0;
+        if (phase === 'cross->bi' && ensemble > 0 && evidence.length) {
+          const b2cTeacher = (await loadArrays(f(runDir, `labels-c${cycle}-b2c.safetensors`))).get('labels')!.data;
+          labels = ensembleLabels(labels, b2cTeacher, ensemble);
+        }
         await saveArrays(labelFile, new Map([['labels', { shape: [labels.length], data: labels }]]));
       }
 

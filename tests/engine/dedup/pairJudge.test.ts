@@ -5,7 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { builtinJudgeWeights, loadBuiltinPairJudge } from '../../../src/engine/dedup/builtinPairJudge';
 import { fitLogistic } from '../../../src/engine/dedup/logistic';
-import { checkJudgeWeights, JUDGE_FEATURE_NAMES, surfaceFeatures, type PairJudge } from '../../../src/engine/dedup/pairJudge';
+import {
+  AlignmentScorer,
+  checkJudgeWeights,
+  JUDGE_EXTRA_FEATURE_NAMES,
+  JUDGE_FEATURE_NAMES,
+  pairJudgeFrom,
+  surfaceFeatures,
+  TableIdf,
+  type PairJudge,
+} from '../../../src/engine/dedup/pairJudge';
+import type { TokenStateEncoder } from '../../../src/engine/train/teachers/alignment';
 import { runDedupScan } from '../../../src/engine/dedup/scan';
 import { seededRandom } from '../../../src/engine/random';
 import { sharedGloveDir } from '../../helpers/gloveDir';
@@ -37,7 +47,8 @@ describe('fitLogistic', () => {
 describe('the shipped weights', () => {
   it('are a checked tenc-pair-judge file fitted on the features the engine computes', () => {
     const w = builtinJudgeWeights();
-    expect(w.features).toEqual([...JUDGE_FEATURE_NAMES]);
+    expect(w.features.slice(0, JUDGE_FEATURE_NAMES.length)).toEqual([...JUDGE_FEATURE_NAMES]);
+    for (const e of w.features.slice(JUDGE_FEATURE_NAMES.length)) expect(JUDGE_EXTRA_FEATURE_NAMES).toContain(e);
     expect(w.accept).toBeGreaterThan(0);
     expect(w.accept).toBeLessThan(1);
     expect(w.candidateFloor).toBeLessThan(0.9);
@@ -50,6 +61,53 @@ describe('the shipped weights', () => {
     expect(() => checkJudgeWeights({ ...w, features: ['a'] })).toThrow(/other features/);
     expect(() => checkJudgeWeights({ ...w, coef: w.coef.slice(1) })).toThrow(/finite/);
     expect(() => checkJudgeWeights({ ...w, accept: 1.5 })).toThrow(/accept/);
+  });
+
+  it('checks version-2 weights: extra inputs in order, and an IDF table when they use token alignment', () => {
+    const n = JUDGE_FEATURE_NAMES.length;
+    const v2 = (extras: string[], idf?: unknown) => ({
+      ...builtinJudgeWeights(),
+      version: 2,
+      features: [...JUDGE_FEATURE_NAMES, ...extras],
+      mean: new Array(n + extras.length).fill(0),
+      scale: new Array(n + extras.length).fill(1),
+      coef: new Array(n + extras.length).fill(0.1),
+      alignmentIdf: idf,
+    });
+    const idf = { texts: 10, df: { 5: 9, 7: 1 } };
+    expect(checkJudgeWeights(v2(['use_alignment', 'cos_squared'], idf)).features).toHaveLength(n + 2);
+    expect(() => checkJudgeWeights(v2(['use_alignment']))).toThrow(/alignmentIdf/);
+    expect(() => checkJudgeWeights(v2(['cos_squared', 'use_alignment'], idf))).toThrow(/other features/);
+    expect(() => checkJudgeWeights(v2(['bogus'], idf))).toThrow(/other features/);
+    expect(() => checkJudgeWeights({ ...v2([], idf) })).toThrow(/other features/);
+    // A judge with token alignment needs the model's token states.
+    expect(() => pairJudgeFrom(checkJudgeWeights(v2(['use_alignment'], idf)), () => ({}) as never)).toThrow(/token alignment/);
+  });
+});
+
+describe('token alignment with a shipped IDF table', () => {
+  it('weighs rare tokens over common ones, whatever pairs it is asked about', async () => {
+    const idf = new TableIdf({ texts: 99, df: { 1: 99, 2: 1 } });
+    expect(idf.weight(1)).toBeCloseTo(Math.log(100 / 100), 9);
+    expect(idf.weight(2)).toBeCloseTo(Math.log(100 / 2), 9);
+    expect(idf.weight(3)).toBeCloseTo(Math.log(100), 9);
+    // One-hot token states: token 1 ("the") and 2 (a rare word) and 3 (another).
+    const state = (ids: number[]) => {
+      const s = new Float32Array(ids.length * 4);
+      ids.forEach((id, i) => (s[i * 4 + id] = 1));
+      return { ids, states: s };
+    };
+    const encoder: TokenStateEncoder = {
+      tokenIds: (t) => t.split(' ').map(Number),
+      tokenStates: async (texts) => texts.map((t) => state(t.split(' ').map(Number))),
+    };
+    const [sameRare, sameCommon] = await new AlignmentScorer(encoder, { texts: 99, df: { 1: 99, 2: 1 } }).scores([
+      ['1 2', '1 2'],
+      ['1 2', '1 3'],
+    ]);
+    expect(sameRare).toBeCloseTo(1, 6);
+    // Only the common token matches: it carries no weight, so the alignment is 0.
+    expect(sameCommon).toBeCloseTo(0, 6);
   });
 });
 

@@ -13,7 +13,7 @@ import { rankByTeacher } from '../../../src/engine/train/selection';
 import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
 import { alignmentScores, Idf, alignmentF1 } from '../../../src/engine/train/teachers/alignment';
 import { mixZ, quantileMap, zScore } from '../../../src/engine/train/teachers/combine';
-import { teacherScores } from '../../../src/engine/train/teachers/teacher';
+import { ensembleLabels, teacherScores } from '../../../src/engine/train/teachers/teacher';
 import { pairCells, pairLengths, quantileBins } from '../../../src/engine/train/teachers/groups';
 import { negationFlags } from '../../../src/engine/train/teachers/negationEvidence';
 import { crossPairCount, crossPairIndices, planTotalSteps, runTransEncoder } from '../../../src/engine/train/transEncoder';
@@ -47,6 +47,24 @@ describe('combining teacher evidence', () => {
     const t = teacherScores(model, [{ name: 'alignment', scores: Float32Array.of(4, 3, 2, 1), weight: 3 }]);
     expect(Array.from(t).sort()).toEqual(Array.from(model).sort());
     expect(spearman(t, [4, 3, 2, 1])).toBeCloseTo(1, 6);
+  });
+});
+
+describe('ensemble teacher (settings.teacher.ensemble)', () => {
+  it("mixes the cross labels with the bi->cross teacher by weight, on the cross labels' scale", () => {
+    const cross = Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5);
+    const b2c = Float32Array.of(0.9, 0.7, 0.5, 0.3, 0.1); // the opposite order
+    expect(ensembleLabels(cross, b2c, 0)).toBe(cross);
+    // w = 1: the bi->cross teacher's order, the cross labels' values.
+    expect(Array.from(ensembleLabels(cross, b2c, 1))).toEqual(Array.from(cross).reverse());
+    // Orders that disagree on two pairs only: the mix moves those toward the teacher, keeps the rest.
+    const teacher = Float32Array.of(0.1, 0.2, 0.45, 0.35, 0.5);
+    const mixed = ensembleLabels(cross, teacher, 0.6);
+    expect(Array.from(mixed).sort()).toEqual(Array.from(cross).sort());
+    expect(spearman(mixed, teacher)).toBeCloseTo(1, 6);
+    expect(spearman(ensembleLabels(cross, teacher, 0.4), cross)).toBeCloseTo(1, 6);
+    expect(() => ensembleLabels(cross, b2c, 1.5)).toThrow(/ensemble weight/);
+    expect(() => ensembleLabels(cross, b2c.subarray(1), 0.5)).toThrow(/4 pairs/);
   });
 });
 
@@ -341,6 +359,49 @@ itWithData(
     const expectedC2b = await crossScores(cycle2Cross, pairs, { maxLength: 32 });
     Array.from(c2b2).forEach((v, i) => expect(v).toBeCloseTo(expectedC2b[i]!, 5));
     [bi, cross, cycle1Bi, cycle2Cross].forEach((m) => m.dispose());
+  },
+  300_000,
+);
+
+itWithData(
+  'teacher.ensemble: the cross->bi labels of an evidence cycle mix the cross-encoder labels with the saved bi->cross teacher',
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairs = { a: dev.a.slice(0, 8), b: dev.b.slice(0, 8) };
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      dropout: 0,
+      teacher: { alignment: 1, ensemble: 0.5 },
+      biToCross: { batchSize: 8, maxLength: 32 },
+      crossToBi: { batchSize: 8, epochs: 1, maxLength: 32 },
+    });
+    const runDir = fs.mkdtempSync(path.join(dir, 'ensemble-'));
+    const bi = loadUseLiteBiEncoder();
+    const cross = loadUseLiteCrossEncoder();
+    const state = await runTransEncoder({ members: [{ name: 'use-lite', bi, cross }], pairs, settings, runDir });
+    expect(state).toMatchObject({ phase: 'done', cycle: 1 });
+    const labels = async (name: string) => (await loadArrays(path.join(runDir, name))).get('labels')!.data;
+    const ev = [{ name: 'alignment' as const, scores: (await loadArrays(path.join(runDir, 'evidence.safetensors'))).get('alignment')!.data, weight: 1 }];
+    const { loadWeights } = await import('../../../src/engine/models/io/weightsFile');
+    const trainedCross = loadUseLiteCrossEncoder();
+    trainedCross.setWeights(await loadWeights(path.join(runDir, 'cycle0-cross-use-lite.safetensors')));
+    const crossLabels = teacherScores(await crossScores(trainedCross, pairs, { maxLength: 32 }), ev);
+    const b2c = await labels('labels-c0-b2c.safetensors');
+    const c2b = await labels('labels-c0-c2b.safetensors');
+    const expected = ensembleLabels(crossLabels, b2c, 0.5);
+    Array.from(c2b).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    // Not the cross-encoder labels alone (the teacher moved some pairs), on their scale.
+    expect(Array.from(c2b)).not.toEqual(Array.from(crossLabels));
+    expect(
+      Array.from(c2b)
+        .sort()
+        .map((v) => +v.toFixed(5)),
+    ).toEqual(
+      Array.from(crossLabels)
+        .sort()
+        .map((v) => +v.toFixed(5)),
+    );
+    [bi, cross, trainedCross].forEach((m) => m.dispose());
   },
   300_000,
 );

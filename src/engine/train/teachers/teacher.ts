@@ -78,3 +78,25 @@ function residualMix(modelScores: Float32Array, others: readonly Evidence[], len
     return out;
   };
 }
+
+/**
+ * The cross->bi labels of an ensemble teacher (settings.teacher.ensemble): the cross-encoder's
+ * labels and the cycle's bi->cross teacher (the start's cosine mixed with the evidence), each
+ * z-scored, mixed as (1 - w) and w, the ranking put back on the cross labels' scale. The
+ * cross-encoder keeps only part of its teacher's lead over the start (issue 10: Quick cycle 1,
+ * teacher 71.57, cross-encoder 70.42, start 69.39), and the two err on different pairs, so
+ * together they judge better than either. w = 0 returns the cross labels unchanged (the paper's).
+ */
+export function ensembleLabels(crossLabels: Float32Array, biToCrossTeacher: ArrayLike<number>, weight: number): Float32Array {
+  if (!(weight >= 0 && weight <= 1)) throw new RangeError(`ensemble weight ${weight} is not in [0, 1]`);
+  if (biToCrossTeacher.length !== crossLabels.length)
+    throw new RangeError(`bi->cross teacher for ${biToCrossTeacher.length} pairs, cross labels for ${crossLabels.length}`);
+  if (weight === 0) return crossLabels;
+  return quantileMap(
+    mixZ([
+      { scores: crossLabels, weight: 1 - weight },
+      { scores: biToCrossTeacher, weight },
+    ]),
+    crossLabels,
+  );
+}

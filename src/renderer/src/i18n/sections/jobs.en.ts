@@ -32,7 +32,11 @@ export const jobsEn = {
    * The pair and cycle counts come from the engine's preset, so the words cannot drift from what runs.
    */
   presets: {
-    quick: { label: 'Quick', description: (pairs: string, cycles: string) => `A first tuned model on a laptop CPU: up to ${pairs} pairs, ${cycles} cycles.` },
+    quick: {
+      label: 'Quick',
+      description: (pairs: string, cycles: string) =>
+        `A first tuned model on a laptop CPU: up to ${pairs} pairs, ${cycles} ${cycles === '1' ? 'cycle' : 'cycles'}.`,
+    },
     standard: {
       label: 'Standard',
       description: (pairs: string, cycles: string) => `More pairs and cycles, for larger corpora: up to ${pairs} pairs, ${cycles} cycles.`,
