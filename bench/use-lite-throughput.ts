@@ -59,6 +59,8 @@ const { values } = benchArgs({
   'matmul-threads': { type: 'string', default: String(Math.min(os.availableParallelism(), 8)) },
   'leak-steps': { type: 'string', default: '0' },
   parallel: { type: 'string', default: '2' },
+  // Only the data-parallel rows (no single-thread configs, no before/after).
+  'parallel-only': { type: 'boolean', default: false },
 });
 const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgpu', 'tensorflow'];
 const backends = listArg(values.backends, []).map((b) => {
@@ -190,6 +192,9 @@ interface Row {
   t: Timing;
 }
 
+/** Per-step profile of data-parallel steps, ms per step (printed after the main table). */
+const profiles: string[] = [];
+
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -209,7 +214,7 @@ async function main(): Promise<void> {
       backend === 'wasm'
         ? [
             ...parallelCounts.map((p) => ({ label: `wasm + ORT matmul, data-parallel ${p} x 1 thr`, native: 1, parallel: p })),
-            ...matmulModes.flatMap((m) =>
+            ...(values['parallel-only'] ? [] : matmulModes).flatMap((m) =>
               m === 'native' ? matmulThreads.map((t) => ({ label: `wasm + ORT matmul, ${t} thr`, native: t })) : [{ label: 'wasm (XNNPACK, 1 thr)' }],
             ),
           ]
@@ -323,12 +328,26 @@ async function runParallelConfig(label: string, participants: number, base: UseL
       const steps_ = await DataParallelSteps.start(model, task, participants);
       if (!steps_) throw new Error('data-parallel steps did not start');
       const batch = Uint32Array.from({ length: BATCH }, (_, i) => i);
+      let optimizerMs = 0;
       try {
         const t = await timeSteps(steps, true, async (i) => {
+          if (i === 0) {
+            steps_.resetProfile();
+            optimizerMs = 0;
+          }
+          // What fit() runs: shares, summed gradients, the optimizer's update.
           const r = await steps_.step(i + 1, batch, (b) => taskLoss(model, task, b), variables);
+          const t0 = performance.now();
           opt.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
           tf.dispose(Object.values(r.grads));
+          optimizerMs += performance.now() - t0;
         });
+        const p = steps_.profile;
+        const per = (ms: number) => (ms / p.steps).toFixed(0);
+        profiles.push(
+          `| ${label} | ${kind}-encoder | ${len} | ${(t.wall * 1000).toFixed(0)} | ${per(p.syncWeights)} | ${per(p.ownForwardBackward)} | ${per(p.waitWorkers)} | ${per(p.sumGrads)} | ${per(optimizerMs)} | ` +
+            `${per(p.worker.syncWeights)} | ${per(p.worker.forwardBackward)} | ${per(p.worker.writeGrads)} |`,
+        );
         const units = (kind === 'bi' ? 2 : 1) * BATCH * len;
         rows.push({ backend: label, what: `${kind}-encoder train`, len, n: steps, units, unit: 'tokens/s', t });
         log(`${kind} L=${len}: ${t.wall.toFixed(2)} s/step wall, ${t.cpu.toFixed(2)} s cpu`);
@@ -392,6 +411,14 @@ function printTables(rows: Row[], ratios: string[], loadStart: number): void {
     console.log(
       `| ${r.backend} | ${r.what} | ${r.len} | ${r.n} | ${fmt(r.units / r.t.cpu)} ${r.unit} | ${fmt(r.units / r.t.wall)} ${r.unit} | ${r.t.wall.toFixed(2)} |`,
     );
+  }
+  if (profiles.length) {
+    console.log('\nData-parallel step profile, ms per step (mean over the timed steps)\n');
+    console.log(
+      '| config | model | max length | step wall | trainer: weights to shared memory | trainer: own forward+backward | trainer: waits for workers | trainer: sums gradients | trainer: Adam update | worker: reads weights | worker: forward+backward | worker: writes gradients |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const p of profiles) console.log(p);
   }
   if (ratios.length) {
     console.log('\nwasm matMul patch: transposes via tf.transpose, batched products as 2-D XNNPACK products');

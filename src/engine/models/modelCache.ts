@@ -7,7 +7,7 @@ import { initBackend, type BackendInfo } from '../backend';
 import type { Store } from '../store';
 import type { BiEncoder, CrossEncoder } from './encoder';
 import { BUILTIN_BASE, createBiEncoder, createCrossEncoder, isGloveBase, loadModel, readModelConfig, type BaseSpec } from './modelFiles';
-import { OnnxCrossEncoder, ParallelOnnxBiEncoder, onnxSessionFor, parallelBiEncoderFor } from './onnx';
+import { ParallelOnnxBiEncoder, ParallelOnnxCrossEncoder, parallelBiEncoderFor, parallelCrossEncoderFor } from './onnx';
 
 type BulkBi = Pick<BiEncoder, 'embed' | 'embedDetailed'>;
 type BulkCross = Pick<CrossEncoder, 'score' | 'scoreDetailed'>;
@@ -66,6 +66,7 @@ export class ModelCache {
     return entry;
   }
 
+  /** For bulk scoring (check --pairs, evaluation, dedup re-scoring): ONNX on the worker pool, as bulkBi. */
   async bulkCross(modelId: number): Promise<BulkCross> {
     const key = `${modelId}:onnx-cross`;
     let entry = this.onnx.get(key) as Promise<BulkCross> | undefined;
@@ -75,7 +76,8 @@ export class ModelCache {
         if (await this.isGlove(modelId)) return tfModel;
         try {
           const dir = await this.modelDir(modelId);
-          return dir ? ((await onnxSessionFor(dir)) as OnnxCrossEncoder) : await OnnxCrossEncoder.fromModel(tfModel);
+          // On the worker pool too (issue 14): one single-threaded session per core.
+          return dir ? await parallelCrossEncoderFor(dir) : await ParallelOnnxCrossEncoder.fromModel(tfModel);
         } catch (err) {
           this.lastOnnxError = (err as Error).message;
           return tfModel;
@@ -159,7 +161,7 @@ export class ModelCache {
       if (!key.startsWith(prefix)) continue;
       this.onnx.delete(key);
       void entry.then(
-        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined),
+        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof ParallelOnnxCrossEncoder ? m.dispose() : undefined),
         () => undefined,
       );
     }
@@ -174,7 +176,7 @@ export class ModelCache {
     this.cache.clear();
     for (const entry of this.onnx.values()) {
       void entry.then(
-        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof OnnxCrossEncoder ? m.dispose() : undefined),
+        (m) => (m instanceof ParallelOnnxBiEncoder || m instanceof ParallelOnnxCrossEncoder ? m.dispose() : undefined),
         () => undefined,
       );
     }

@@ -16,9 +16,11 @@ export {
 export { type OnnxTextCodec, type PackedIds, codecForModel, hfCodec, useLiteCodec, packFeeds, packIds } from './textCodec';
 export { OnnxWorkerPool, PoolAbortedError, defaultWorkerCount, WEIGHT_BUDGET_BYTES, type OnnxWorkerPoolOptions, type PoolFeed } from './onnxWorkerPool';
 export { ParallelOnnxBiEncoder, type ParallelEmbedOptions, type ParallelFromModelOptions } from './parallelBiEncoder';
+export { ParallelOnnxCrossEncoder, type ParallelScoreOptions } from './parallelCrossEncoder';
 export {
   onnxSessionFor,
   parallelBiEncoderFor,
+  parallelCrossEncoderFor,
   ensureOnnxExport,
   onnxExportStaleness,
   codecForModelFolder,

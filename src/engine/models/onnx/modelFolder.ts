@@ -14,6 +14,7 @@ import { exportOnnx } from './exportOnnx';
 import { OnnxBiEncoder, OnnxCrossEncoder, type OnnxSessionOptions, createOnnxSession } from './onnxEncoders';
 import type { OnnxWorkerPoolOptions } from './onnxWorkerPool';
 import { ParallelOnnxBiEncoder } from './parallelBiEncoder';
+import { ParallelOnnxCrossEncoder } from './parallelCrossEncoder';
 import { type OnnxTextCodec, hfCodec, useLiteCodec } from './textCodec';
 
 export const ONNX_FILE = 'model.onnx';
@@ -138,4 +139,17 @@ export async function parallelBiEncoderFor(modelDir: string, options: OnnxWorker
   if (!info.dim) throw new Error(`${ONNX_META_FILE} in ${modelDir} lacks the embedding width`);
   const bytes = new Uint8Array(await fs.promises.readFile(file));
   return ParallelOnnxBiEncoder.open(bytes, codecForModelFolder(modelDir, config), info.dim, options);
+}
+
+/**
+ * A saved cross-encoder folder on a worker pool (one single-threaded session per core, issue
+ * 14): exports `<modelDir>/model.onnx` when missing or stale, as onnxSessionFor. Throws for a
+ * bi-encoder.
+ */
+export async function parallelCrossEncoderFor(modelDir: string, options: OnnxWorkerPoolOptions = {}): Promise<ParallelOnnxCrossEncoder> {
+  const config = readModelConfig(modelDir);
+  const { file, info } = await ensureOnnxExport(modelDir);
+  if (info.kind === 'bi') throw new Error(`${modelDir} holds a bi-encoder, not a cross-encoder`);
+  const bytes = new Uint8Array(await fs.promises.readFile(file));
+  return ParallelOnnxCrossEncoder.open(bytes, codecForModelFolder(modelDir, config), options);
 }

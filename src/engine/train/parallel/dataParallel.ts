@@ -23,11 +23,12 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { currentBackend } from '../../backend';
 import { installNativeMatMul, nativeMatMulInfo, uninstallNativeMatMul } from '../../backend/nativeMatMul';
+import { heapView } from '../../backend/heapView';
 import { startWorker } from '../../jobs/startWorker';
 import type { TrainableModel } from '../../models/encoder';
 import { UseLiteBiEncoder } from '../../models/use-lite/biEncoder';
 import { UseLiteCrossEncoder } from '../../models/use-lite/crossEncoder';
-import type { GradWorkerInput, GradWorkerReply, GradWorkerRequest, ModelRecipe } from './protocol';
+import type { GradWorkerInput, GradWorkerReply, GradWorkerRequest, ModelRecipe, WorkerStepTimes } from './protocol';
 import { type ParallelTask, splitBatch, taskPair } from './task';
 
 export type { ParallelTask } from './task';
@@ -48,6 +49,25 @@ export function trainThreads(env: Record<string, string | undefined> = process.e
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4));
 }
 
+/** Milliseconds summed over the steps since the last `resetProfile()`, per part of a step. */
+export interface StepProfile {
+  steps: number;
+  /** Trainer: copying changed weights into shared memory. */
+  syncWeights: number;
+  /** Trainer: its own share's forward and backward pass. */
+  ownForwardBackward: number;
+  /** Trainer: waiting for the workers after its own share. */
+  waitWorkers: number;
+  /** Trainer: summing the shares' gradients into one tensor per variable. */
+  sumGrads: number;
+  /** Workers (mean over workers): reading weights, forward and backward, writing gradients. */
+  worker: WorkerStepTimes;
+}
+
+function emptyProfile(): StepProfile {
+  return { steps: 0, syncWeights: 0, ownForwardBackward: 0, waitWorkers: 0, sumGrads: 0, worker: { syncWeights: 0, forwardBackward: 0, writeGrads: 0 } };
+}
+
 interface Pending {
   resolve(loss: number): void;
   reject(err: Error): void;
@@ -59,6 +79,7 @@ export class DataParallelSteps {
   private readonly pending = new Map<Worker, Pending>();
   private failure: Error | undefined;
   private readonly lengths = new Map<number, number>();
+  profile: StepProfile = emptyProfile();
 
   private constructor(
     private readonly model: UseLiteBiEncoder | UseLiteCrossEncoder,
@@ -73,8 +94,14 @@ export class DataParallelSteps {
         const p = this.pending.get(w);
         if (m.type === 'ready') return;
         this.pending.delete(w);
-        if (m.type === 'done') p?.resolve(m.loss);
-        else this.fail(new Error(`a training worker failed: ${m.message}`));
+        if (m.type === 'done') {
+          const w = this.profile.worker;
+          const share = 1 / this.workers.length;
+          w.syncWeights += m.times.syncWeights * share;
+          w.forwardBackward += m.times.forwardBackward * share;
+          w.writeGrads += m.times.writeGrads * share;
+          p?.resolve(m.loss);
+        } else this.fail(new Error(`a training worker failed: ${m.message}`));
       });
       w.on('error', (err) => this.fail(new Error(`a training worker failed: ${err.message}`)));
       w.on('exit', (code) => this.fail(new Error(`a training worker stopped (exit code ${code})`)));
@@ -133,6 +160,10 @@ export class DataParallelSteps {
     return new DataParallelSteps(model as UseLiteBiEncoder | UseLiteCrossEncoder, task, workers, weights, grads, restoreMatMul);
   }
 
+  resetProfile(): void {
+    this.profile = emptyProfile();
+  }
+
   get participants(): number {
     return this.workers.length + 1;
   }
@@ -152,25 +183,26 @@ export class DataParallelSteps {
   }
 
   /**
-   * One step's loss and gradients over `batch`: this thread computes its share with `lossOf`
-   * (the caller's own loss), the workers theirs with the task's. The caller owns the gradients.
+   * Every share's loss and gradients: this thread's with `lossOf` (its gradients as tensors,
+   * already weighted by its share of the batch: the loss is scaled inside the tape), the
+   * workers' in their shared memory. Returns the batch loss.
    */
-  async step(
+  private async shares(
     step: number,
     batch: Uint32Array,
     lossOf: (batch: Uint32Array) => tf.Scalar,
     variables: tf.Variable[],
-  ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+  ): Promise<{ loss: number; ownGrads: tf.NamedTensorMap; parts: Float32Array[] }> {
     if (this.failure) throw this.failure;
     const shares = splitBatch(batch, (i) => this.lengthOf(i), this.participants);
     // This thread takes the shortest share: it also sums the gradients and steps the optimizer.
     const own = shares[0]!;
-    const ownRows = own.length;
     const size = batch.length;
+    const t0 = performance.now();
     if (this.synced !== this.version) {
       let offset = 0;
       for (const v of variables) {
-        this.weights.set(v.dataSync() as Float32Array, offset);
+        this.weights.set(heapView(v) ?? (v.dataSync() as Float32Array), offset);
         offset += v.size;
       }
       this.synced = this.version;
@@ -184,14 +216,17 @@ export class DataParallelSteps {
       w.postMessage(request);
       busy.push({ k, done });
     });
+    const t1 = performance.now();
     let ownLoss = 0;
     let ownGrads: tf.NamedTensorMap = {};
     if (own.length) {
-      const r = tf.variableGrads(() => lossOf(Uint32Array.from(own)), variables);
-      ownLoss = (await r.value.data())[0]! * (own.length / size);
+      const weight = own.length / size;
+      const r = tf.variableGrads(() => tf.mul(lossOf(Uint32Array.from(own)), weight) as tf.Scalar, variables);
+      ownLoss = (await r.value.data())[0]!;
       r.value.dispose();
       ownGrads = r.grads;
     }
+    const t2 = performance.now();
     let losses: number[];
     try {
       losses = await Promise.all(busy.map((b) => b.done));
@@ -199,6 +234,35 @@ export class DataParallelSteps {
       tf.dispose(Object.values(ownGrads));
       throw err;
     }
+    const p = this.profile;
+    p.steps++;
+    p.syncWeights += t1 - t0;
+    p.ownForwardBackward += t2 - t1;
+    p.waitWorkers += performance.now() - t2;
+    return { loss: ownLoss + losses.reduce((s, l) => s + l, 0), ownGrads, parts: busy.map((b) => this.grads[b.k]!) };
+  }
+
+  /**
+   * One step's loss and gradients over `batch`: this thread computes its share with `lossOf`
+   * (the caller's own loss), the workers theirs with the task's. The caller owns the gradients.
+   */
+  async step(
+    step: number,
+    batch: Uint32Array,
+    lossOf: (batch: Uint32Array) => tf.Scalar,
+    variables: tf.Variable[],
+  ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+    const { loss, ownGrads, parts } = await this.shares(step, batch, lossOf, variables);
+    const t0 = performance.now();
+    const grads = this.summedGrads(variables, ownGrads, parts);
+    tf.dispose(Object.values(ownGrads));
+    this.profile.sumGrads += performance.now() - t0;
+    this.version++;
+    return { loss, grads };
+  }
+
+  /** own + parts[0] + parts[1] + ... per variable, as tensors the caller owns. */
+  private summedGrads(variables: tf.Variable[], ownGrads: tf.NamedTensorMap, parts: Float32Array[]): tf.NamedTensorMap {
     const grads: tf.NamedTensorMap = {};
     let offset = 0;
     for (const v of variables) {
@@ -206,14 +270,12 @@ export class DataParallelSteps {
       offset += v.size;
       grads[v.name] = tf.tidy(() => {
         const own = ownGrads[v.name];
-        let g: tf.Tensor = own ? tf.mul(own, ownRows / size) : tf.zeros(v.shape);
-        for (const b of busy) g = tf.add(g, tf.tensor(this.grads[b.k]!.subarray(at, at + v.size), v.shape, 'float32'));
+        let g: tf.Tensor = own ? own.clone() : tf.zeros(v.shape);
+        for (const part of parts) g = tf.add(g, tf.tensor(part.subarray(at, at + v.size), v.shape, 'float32'));
         return g;
       });
     }
-    tf.dispose(Object.values(ownGrads));
-    this.version++;
-    return { loss: ownLoss + losses.reduce((s, l) => s + l, 0), grads };
+    return grads;
   }
 
   dispose(): void {

@@ -21,4 +21,11 @@ export interface GradWorkerInput {
 /** `version` changes whenever the trainer has written new weights. */
 export type GradWorkerRequest = { type: 'step'; step: number; version: number; indices: number[]; weight: number };
 
-export type GradWorkerReply = { type: 'ready' } | { type: 'done'; step: number; loss: number } | { type: 'error'; message: string };
+/** Milliseconds a worker spent in each part of its last step (for profiles). */
+export interface WorkerStepTimes {
+  syncWeights: number;
+  forwardBackward: number;
+  writeGrads: number;
+}
+
+export type GradWorkerReply = { type: 'ready' } | { type: 'done'; step: number; loss: number; times: WorkerStepTimes } | { type: 'error'; message: string };
