@@ -97,7 +97,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(page.getByRole('heading', { name: 'Train a model' })).toBeFocused();
   await expect(page.getByTestId('train-corpus')).toContainText('sts sentences');
   await expect(page.getByTestId('preset-quick')).toBeChecked();
-  await expect(page.getByText('A first tuned model on a laptop CPU: up to 2,000 pairs, 2 cycles.')).toBeVisible();
+  await expect(page.getByText('A first tuned model on a laptop CPU: up to 2,000 pairs, 1 cycle.')).toBeVisible();
 
   // Each preset says how long it would take on this machine's backend once a corpus is chosen
   // ("estimating…" while the engine measures steps); the selected one first.
