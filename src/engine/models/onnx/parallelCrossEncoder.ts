@@ -8,14 +8,11 @@
 import type { CrossEncoder, InferenceOptions, ScoreResult, TextPair } from '../encoder';
 import { buildOnnxModel } from './buildModel';
 import type { InferenceCrossEncoder } from './onnxEncoders';
-import { OnnxWorkerPool, type OnnxWorkerPoolOptions, PoolAbortedError } from './onnxWorkerPool';
+import { OnnxWorkerPool, type OnnxWorkerPoolOptions } from './onnxWorkerPool';
+import { runPoolBatches } from './poolBatches';
 import type { ParallelFromModelOptions } from './parallelBiEncoder';
 import { type OnnxTextCodec, codecForModel, packIds } from './textCodec';
 import { checkOnnxMatchesModel } from './verify';
-
-const DEFAULT_BATCH = 32;
-/** Smallest batch a call is split into to keep every worker busy (per-run overhead grows below). */
-const MIN_SPLIT_BATCH = 8;
 
 export interface ParallelScoreOptions extends InferenceOptions {
   /** Stops the work: queued batches are dropped and the call rejects with an AbortError. */
@@ -61,45 +58,23 @@ export class ParallelOnnxCrossEncoder implements InferenceCrossEncoder {
   async logitsDetailed(pairs: readonly TextPair[], options: ParallelScoreOptions = {}): Promise<{ logits: Float32Array; truncated: boolean[] }> {
     const { signal } = options;
     const maxLength = this.codec.limit(options.maxLength);
-    const requested = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
-    // A call with fewer batches than workers is split so that every worker gets a share.
-    const size = Math.min(requested, Math.max(MIN_SPLIT_BATCH, Math.ceil(pairs.length / this.pool.size)));
     const encoded = pairs.map(([a, b]) => this.codec.encodePair(String(a ?? ''), String(b ?? ''), maxLength));
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     const logits = new Float32Array(pairs.length);
-    // Two batches per worker in flight: the next one is packed while one runs; memory stays bounded.
-    const window = this.pool.size * 2;
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown = null;
-    for (let start = 0; start < order.length && failure === null; start += size) {
-      if (signal?.aborted) throw new PoolAbortedError();
-      const idx = order.slice(start, start + size);
+    await runPoolBatches(encoded, { workers: this.pool.size, batchSize: options.batchSize, signal }, async (idx) => {
       const packed = packIds(
         idx.map((i) => encoded[i]!),
         this.codec.padId,
         true,
       );
       const dims = [packed.batch, packed.seq];
-      const job = this.pool
-        .run(
-          { input_ids: { data: packed.ids, dims }, attention_mask: { data: packed.mask, dims }, token_type_ids: { data: packed.types!, dims } },
-          'logits',
-          signal,
-        )
-        .then((data) => {
-          if (data.length !== idx.length) throw new Error(`ONNX logits have ${data.length} values for ${idx.length} pairs`);
-          idx.forEach((i, j) => (logits[i] = data[j]!));
-        })
-        .catch((err: unknown) => {
-          failure ??= err;
-        })
-        .finally(() => inFlight.delete(job));
-      inFlight.add(job);
-      if (inFlight.size >= window) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    if (failure !== null) throw failure;
-    if (signal?.aborted) throw new PoolAbortedError();
+      const data = await this.pool.run(
+        { input_ids: { data: packed.ids, dims }, attention_mask: { data: packed.mask, dims }, token_type_ids: { data: packed.types!, dims } },
+        'logits',
+        signal,
+      );
+      if (data.length !== idx.length) throw new Error(`ONNX logits have ${data.length} values for ${idx.length} pairs`);
+      idx.forEach((i, j) => (logits[i] = data[j]!));
+    });
     return { logits, truncated: encoded.map((e) => e.truncated) };
   }
 
