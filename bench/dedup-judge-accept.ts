@@ -15,10 +15,9 @@ import path from 'node:path';
 import { loadBuiltinPairJudge } from '../src/engine/dedup';
 import { DEFAULT_THRESHOLDS } from '../src/engine/dedup/thresholds';
 import { ModelCache } from '../src/engine/models/modelCache';
-import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { createStore, openDatabase } from '../src/engine/store';
 import { benchArgs, numberArg } from './lib/args';
-import { judgeHeldOutRows, type LabelledRow } from './lib/judgeSplit';
+import { judgeAcceptHalves, type LabelledRow } from './lib/judgeSplit';
 
 const { values } = benchArgs(
   { pairs: { type: 'string', default: '2000' }, seed: { type: 'string', default: '11' }, margin: { type: 'string', default: '0' } },
@@ -29,13 +28,8 @@ const SEED = numberArg(values.seed, 'seed', 11);
 const MARGIN = numberArg(values.margin, 'margin', 0);
 const SEMANTIC = DEFAULT_THRESHOLDS.semantic;
 
-const held = await judgeHeldOutRows();
-const rand = seededRandom(SEED);
-const take = (rs: LabelledRow[], n: number) => shuffleInPlace([...rs], rand).slice(0, n);
-const rows = shuffleInPlace([...take(held.mrpc, Math.round(N / 2)), ...take(held.sts, N - Math.round(N / 2))], rand);
-const half = Math.floor(rows.length / 2);
-const tuning = rows.slice(0, half);
-const heldOut = rows.slice(half);
+const { tuning, heldOut } = await judgeAcceptHalves(N, SEED);
+const rows = [...tuning, ...heldOut];
 
 // A throw-away store in a temp folder (openDatabase takes a file path; ':memory:' would be a file here).
 const db = await openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-judge-accept-')), 'store.db'));

@@ -50,7 +50,7 @@ import { seededRandom, shuffleInPlace } from '../src/engine/random';
 import { alignmentF1 } from '../src/engine/train/teachers/alignment';
 import { contentHash } from '../src/engine/text/normalize';
 import { benchArgs, numberArg } from './lib/args';
-import { judgeFitRows, judgeHeldOutRows, type LabelledRow } from './lib/judgeSplit';
+import { judgeAcceptHalves, judgeFitRows } from './lib/judgeSplit';
 
 const { values } = benchArgs(
   {
@@ -92,13 +92,7 @@ const fit = (() => {
   ).slice(0, Math.max(0, FIT_MAX - mrpc.length));
   return [...mrpc, ...other];
 })();
-const held = await judgeHeldOutRows();
-const rand = seededRandom(SEED);
-const take = (rs: LabelledRow[], n: number) => shuffleInPlace([...rs], rand).slice(0, n);
-const heldRows = shuffleInPlace([...take(held.mrpc, Math.round(N / 2)), ...take(held.sts, N - Math.round(N / 2))], rand);
-const half = Math.floor(heldRows.length / 2);
-const tuning = heldRows.slice(0, half);
-const heldOut = heldRows.slice(half);
+const { tuning, heldOut } = await judgeAcceptHalves(N, SEED);
 const all = [...fit, ...tuning, ...heldOut];
 const part = (i: number) => (i < fit.length ? 'fit' : i < fit.length + tuning.length ? 'tuning' : 'heldOut');
 log(`${fit.length} fitting pairs, ${tuning.length} tuning, ${heldOut.length} held out`);

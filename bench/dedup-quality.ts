@@ -49,12 +49,11 @@ import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store, type StoredDocument } from '../src/engine/store';
 import { contentHash } from '../src/engine/text/normalize';
 import { seededRandom, shuffleInPlace } from '../src/engine/random';
-import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
-import { pairJudgeFrom, type PairJudgeWeights } from '../src/engine/dedup/pairJudge';
+import { gloveCandidateStage, type PairJudge } from '../src/engine/dedup';
 import { bestF1Cut } from '../src/engine/eval/thresholdSearch';
-import { loadGloveVectors } from '../src/engine/models/glove';
 import { benchArgs } from './lib/args';
-import { judgeHeldOutRows } from './lib/judgeSplit';
+import { judgeFromArg } from './lib/judgeArg';
+import { judgeAcceptHalves, judgeHeldOutRows } from './lib/judgeSplit';
 
 const { values } = benchArgs({
   // 1,400: the held-out MRPC rows hold 204 positives, too few for 1,500 pairs at MRPC's duplicate rate.
@@ -70,6 +69,9 @@ const { values } = benchArgs({
   keep: { type: 'boolean', default: false },
   // Pair judge weights to use instead of the shipped ones (a tenc-pair-judge JSON, e.g. a refit to compare).
   judge: { type: 'string' },
+  // The sample that chose the judge's accept (bench/dedup-judge-accept.ts --pairs --seed): its tuning half is reported apart.
+  'accept-pairs': { type: 'string', default: '2000' },
+  'accept-seed': { type: 'string', default: '11' },
 });
 const N_PAIRS = Number(values.pairs);
 const N_PLANTED = Number(values.planted);
@@ -167,11 +169,16 @@ function sampleBalanced(rows: SourceRow[], n: number): { picked: SourceRow[]; sk
 const mrpcRows: SourceRow[] = [];
 const stsRows: SourceRow[] = [];
 let heldOutDropped = 0;
+/** Pairs (a, b) of the tuning half that chose the judge's accept threshold (held-out data only). */
+const acceptTuningKeys = new Set<string>();
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 if (values.data === 'held-out') {
   const h = await judgeHeldOutRows();
   mrpcRows.push(...h.mrpc);
   stsRows.push(...h.sts);
   heldOutDropped = h.droppedShared;
+  const halves = await judgeAcceptHalves(Number(values['accept-pairs']), Number(values['accept-seed']), h);
+  for (const r of halves.tuning) acceptTuningKeys.add(pairKey(r.a, r.b));
 } else {
   const mrpc = await loadScoredPairs('mrpc-train');
   mrpc.a.forEach((a, i) => mrpcRows.push({ source: 'mrpc-train', a, b: mrpc.b[i], gold: mrpc.gold[i], dup: mrpc.gold[i] === 1 }));
@@ -503,9 +510,7 @@ const CONFIGS: ScanConfig[] = [
   },
 ];
 /** The app's default judge (src/engine/api/dedupHandlers.ts): used when a scan has no cross-encoder. */
-const builtinJudge: PairJudge = values.judge
-  ? pairJudgeFrom(JSON.parse(await fs.readFile(values.judge, 'utf8')) as PairJudgeWeights, () => loadGloveVectors(), `pair judge ${values.judge}`)
-  : loadBuiltinPairJudge();
+const builtinJudge: PairJudge = judgeFromArg(values.judge);
 
 let corpusDocs: Map<string, StoredDocument> | null = null;
 let readCheck: Record<string, unknown> | null = null;
@@ -704,6 +709,9 @@ const labelled = pairs.filter((p) => p.group !== 'planted');
 const order = shuffle(labelled.map((p) => p.id));
 const calibHalf = new Set(order.slice(0, Math.floor(order.length / 2)));
 const testHalf = new Set(order.slice(Math.floor(order.length / 2)));
+// The judge's accept was chosen on raw pairs some of which are in this sample: those are reported apart.
+const acceptTuned = new Set(labelled.filter((p) => acceptTuningKeys.has(pairKey(p.a, p.b))).map((p) => p.id));
+const acceptUnseen = new Set(labelled.filter((p) => !acceptTuned.has(p.id)).map((p) => p.id));
 
 const modelResults: Record<string, unknown>[] = [];
 const md: string[] = [];
@@ -716,6 +724,7 @@ for (const m of models) {
   const score = m.cross ? memoScore(m.cross) : undefined;
   const rows: { key: string; label: string; figures: GroupFigures; scan?: Omit<ScanOutcome, 'index' | 'config'> }[] = [];
   const outcomes = new Map<string, ScanOutcome>();
+  const predictOf = new Map<string, (p: LabelledPair) => boolean>();
   for (const config of CONFIGS) {
     if (config.cross && !score && !(config.judge && m.builtin)) continue;
     if (config.judge && !config.cross && !m.builtin) continue;
@@ -726,7 +735,11 @@ for (const m of models) {
     log(
       `    ${o.seconds.toFixed(1)} s, ${o.fileClusters} file clusters (${JSON.stringify(o.clusterLayers)}), cross-scored ${o.stats.crossScored}, accepted ${o.stats.crossAccepted}, embedded ${o.stats.embedded}, candidate contents ${o.stats.candidateContents ?? '–'}`,
     );
-    if (rows.length === 0) rows.push({ key: 'exact', label: 'exact only (same normalised-text hash)', figures: figures(predictExact) });
+    if (rows.length === 0) {
+      rows.push({ key: 'exact', label: 'exact only (same normalised-text hash)', figures: figures(predictExact) });
+      predictOf.set('exact', predictExact);
+    }
+    predictOf.set(config.key, predictFromScan(o));
     const { index: _i, config: _c, ...scanInfo } = o;
     rows.push({ key: config.key, label: config.label, figures: figures(predictFromScan(o)), scan: scanInfo });
   }
@@ -811,6 +824,11 @@ for (const m of models) {
     return c;
   };
   const loss = { tuning: lossOf(calibHalf), heldOut: lossOf(testHalf) };
+  // Per layer and half: the calibration halves above, and the pairs that did / did not choose the judge's accept.
+  const byHalf = rows.map((r) => {
+    const f = (half: ReadonlySet<number>) => figures(predictOf.get(r.key)!, half).all;
+    return { key: r.key, label: r.label, tuning: f(calibHalf), heldOut: f(testHalf), acceptTuned: f(acceptTuned), acceptUnseen: f(acceptUnseen) };
+  });
   // Oracle: the best F1 any single threshold on a score reaches on the held-out half (chosen there, so an upper bound).
   const ruleOf = (p: LabelledPair) => (cosOf.get(p.id)! >= D.semantic ? 1 + cosOf.get(p.id)! : judgeOf.get(p.id)!);
   const oracleOn = (score: (p: LabelledPair) => number, half: ReadonlySet<number>) => {
@@ -951,6 +969,7 @@ for (const m of models) {
     },
     heldOutScans: heldOut,
     loss,
+    byHalf,
     oracle,
   });
 
@@ -986,6 +1005,13 @@ for (const m of models) {
       .join(', ')}.`,
     '',
   );
+  md.push(
+    `Per layer and half, MRPC + STS (P / R / F1). Tuning / held-out: the calibration halves of this bench. The judge's accept (${builtinJudge.accept}) was chosen on the tuning half of bench/dedup-judge-accept.ts (--pairs ${values['accept-pairs']} --seed ${values['accept-seed']}): ${acceptTuned.size} of these pairs were in it, ${acceptUnseen.size} never were.`,
+    '',
+  );
+  md.push('| layers | tuning half | held-out half | pairs that chose the accept | pairs never used for the accept |', '|---|---|---|---|---|');
+  for (const h of byHalf) md.push(`| ${h.label} | ${prf(h.tuning)} | ${prf(h.heldOut)} | ${prf(h.acceptTuned)} | ${prf(h.acceptUnseen)} |`);
+  md.push('');
   md.push("**Semantic threshold calibration** (score of the pair's two files; thresholds chosen on the calibration half, figures on the other half):", '');
   md.push(
     '| score, calibrated on | pairs cal / test | ROC-AUC (test) | best-F1 threshold | F1 (cal) | P / R / F1 (test) | threshold for P ≥ 0.8 (cal) | P / R / F1 (test) | threshold for P ≥ 0.9 (cal) | P / R / F1 (test) |',

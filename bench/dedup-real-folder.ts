@@ -7,7 +7,7 @@
  * The scan runs as the app runs it with the built-in model: bi-encoder plus the built-in pair
  * judge for pairs below the semantic threshold (--no-judge: without it), and the cheap candidate
  * stage choosing what the bi-encoder reads (--no-candidates: every passage embedded).
- *   npx tsx bench/dedup-real-folder.ts [--dir .scratch/real-folder] [--no-semantic] [--reuse]
+ *   npx tsx bench/dedup-real-folder.ts [--dir .scratch/real-folder] [--no-semantic] [--reuse] [--judge WEIGHTS.json]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -16,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend';
 import { loadScanReport } from '../src/engine/dedup/report';
 import { runDedupScan } from '../src/engine/dedup/scan';
-import { loadBuiltinPairJudge } from '../src/engine/dedup/builtinPairJudge';
 import { gloveCandidateStage } from '../src/engine/dedup/cheapVectors';
 import { exactJaccard } from '../src/engine/dedup/minhash';
 import { shingleHashes } from '../src/engine/dedup/shingles';
@@ -28,6 +27,7 @@ import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase } from '../src/engine/store';
 import { readDocument } from '../src/engine/text/readDocument';
 import { contentHash } from '../src/engine/text/normalize';
+import { judgeFromArg } from './lib/judgeArg';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     'no-judge': { type: 'boolean', default: false },
     'no-candidates': { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    // Pair judge weights instead of the shipped ones (bench/lib/judgeArg.ts).
+    judge: { type: 'string' },
   },
 });
 const work = path.resolve(values.dir!);
@@ -80,7 +82,7 @@ const db = await openDatabase(path.join(work, 'store.sqlite'));
 const store = createStore(db);
 const t0 = Date.now();
 const embedModelId = embed ? await baseModelId(store, BUILTIN_BASE) : null;
-const judge = embed && !values['no-judge'] ? loadBuiltinPairJudge() : undefined;
+const judge = embed && !values['no-judge'] ? judgeFromArg(values.judge) : undefined;
 const candidates = embed && !values['no-candidates'] ? gloveCandidateStage() : undefined;
 const { scanId, stats } = await runDedupScan({ roots: [root], store, embed, judge, candidates, settings: { embedModelId } });
 const seconds = (Date.now() - t0) / 1000;

@@ -33,7 +33,7 @@
  * By default the scan runs as the app runs it with the built-in model: the cheap candidate stage
  * (SIF over GloVe document vectors; only candidates' passages go to the transformer) and the
  * built-in pair judge below the semantic threshold. `--no-candidates` embeds every passage (the
- * earlier behaviour), `--no-judge` leaves the judge out.
+ * earlier behaviour), `--no-judge` leaves the judge out, `--judge FILE` uses other judge weights.
  *
  * `--cross` adds the cross-encoder band: with `--cross-dir MODEL_DIR` a trained cross-encoder
  * folder; without it the built-in USE lite cross-encoder, whose head is untrained (timing only, its verdicts
@@ -45,7 +45,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runDedupScan, type CandidateStage, type DedupProgress, type DedupScanResult } from '../src/engine/dedup/scan';
-import { gloveCandidateStage, loadBuiltinPairJudge, type PairJudge } from '../src/engine/dedup';
+import { gloveCandidateStage, type PairJudge } from '../src/engine/dedup';
 import { DEFAULT_CANDIDATE_FLOOR, DEFAULT_CANDIDATE_LONG_FLOOR } from '../src/engine/dedup/cheapVectors';
 import type { CrossScoreFn, EmbedFn } from '../src/engine/dedup/types';
 import { ModelCache } from '../src/engine/models/modelCache';
@@ -55,6 +55,7 @@ import { loadUseLiteCrossEncoder } from '../src/engine/models/use-lite';
 import { createStore, openDatabase, type Store } from '../src/engine/store';
 import { baseModelId } from '../src/engine/train/trainingService';
 import { benchArgs, numberArg } from './lib/args';
+import { judgeFromArg } from './lib/judgeArg';
 import { sharedData } from './lib/data';
 import { intIn, pick, seededRandom, shuffleInPlace, type Rand } from './lib/generators';
 
@@ -74,6 +75,8 @@ interface Args {
   embedder: 'onnx' | 'toy';
   candidates: boolean;
   judge: boolean;
+  /** Pair judge weights instead of the shipped ones (--judge FILE). */
+  judgeFile: string | null;
   /** Shared-words floor of the candidate stage (undefined: the default). */
   lexicalFloor: number | undefined;
   /** The scan's maxPassagesForFuzzy (default: the app's). */
@@ -95,6 +98,7 @@ function parseArgs(argv: string[]): Args {
       embedder: { type: 'string', default: 'onnx' },
       'no-candidates': { type: 'boolean', default: false },
       'no-judge': { type: 'boolean', default: false },
+      judge: { type: 'string' },
       'lexical-floor': { type: 'string' },
       'max-passages-for-fuzzy': { type: 'string' },
     },
@@ -115,6 +119,7 @@ function parseArgs(argv: string[]): Args {
     embedder,
     candidates: !values['no-candidates'],
     judge: !values['no-judge'],
+    judgeFile: values.judge ?? null,
     lexicalFloor: values['lexical-floor'] === undefined ? undefined : numberArg(values['lexical-floor'], 'lexical-floor', 0),
     maxPassagesForFuzzy:
       values['max-passages-for-fuzzy'] === undefined ? undefined : numberArg(values['max-passages-for-fuzzy'], 'max-passages-for-fuzzy', 300000),
@@ -804,7 +809,7 @@ async function loadModels(store: Store, args: Args) {
       }
     : undefined;
   // As the app (src/engine/api/dedupHandlers.ts): the built-in judge without a cross-encoder, and the candidate stage.
-  const judge = args.judge && !timedScore ? loadBuiltinPairJudge() : undefined;
+  const judge = args.judge && !timedScore ? judgeFromArg(args.judgeFile ?? undefined) : undefined;
   const candidates = args.candidates
     ? args.lexicalFloor === undefined
       ? gloveCandidateStage()
@@ -874,7 +879,7 @@ async function main(): Promise<void> {
           planted: args.planted,
           perFolder: args.perFolder,
           candidates: args.candidates,
-          judge: args.judge,
+          judge: args.judge ? (args.judgeFile ?? 'built-in') : false,
         },
         machine: {
           cpus: os.cpus().length,

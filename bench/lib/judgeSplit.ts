@@ -8,6 +8,7 @@
  *             drawn from STS12-16, so many of their pairs are the same sentences).
  */
 import { loadScoredPairs } from '../../src/engine/eval/stsData';
+import { seededRandom, shuffleInPlace } from '../../src/engine/random';
 import { contentHash } from '../../src/engine/text/normalize';
 
 export const MRPC_FIT_ROWS = 3076;
@@ -54,4 +55,22 @@ export async function judgeHeldOutRows(): Promise<{ mrpc: LabelledRow[]; sts: La
   const sts: LabelledRow[] = [];
   for (const name of ['stsb-dev', 'sts12', 'sts13', 'sts14', 'sts15', 'sts16']) sts.push(...keep(await rows(name)));
   return { mrpc, sts, droppedShared };
+}
+
+/**
+ * The seeded sample of held-out pairs that chooses the judge's accept threshold (tuning half) and
+ * reports it (held-out half): bench/dedup-judge-accept.ts and dedup-judge-study.ts draw it, and
+ * dedup-quality.ts marks which of its pairs were in the tuning half.
+ */
+export async function judgeAcceptHalves(
+  n = 2000,
+  seed = 11,
+  held?: Awaited<ReturnType<typeof judgeHeldOutRows>>,
+): Promise<{ tuning: LabelledRow[]; heldOut: LabelledRow[] }> {
+  const h = held ?? (await judgeHeldOutRows());
+  const rand = seededRandom(seed);
+  const take = (rs: LabelledRow[], k: number) => shuffleInPlace([...rs], rand).slice(0, k);
+  const rows = shuffleInPlace([...take(h.mrpc, Math.round(n / 2)), ...take(h.sts, n - Math.round(n / 2))], rand);
+  const half = Math.floor(rows.length / 2);
+  return { tuning: rows.slice(0, half), heldOut: rows.slice(half) };
 }
