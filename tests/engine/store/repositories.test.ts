@@ -75,6 +75,40 @@ describe('corpora', () => {
 });
 
 describe('documents and passages', () => {
+  it('writes many documents, passages and signatures at once (more rows than one statement holds), as one by one', async () => {
+    const c = await newCorpus();
+    const docs = Array.from({ length: 250 }, (_, i) => doc(`f${String(i).padStart(3, '0')}.txt`, `h${i}`));
+    const written = await store.documents.upsertMany(c.id, docs);
+    expect(written.map((w) => w.relPath)).toEqual(docs.map((d) => d.relPath));
+    expect(written.every((w) => w.changed)).toBe(true);
+    for (const w of written) expect((await store.documents.get(w.id))?.relPath).toBe(w.relPath);
+    expect(await store.passages.replaceForDocuments(written.map((w, i) => ({ documentId: w.id, passages: passages(3, `d${i}`) })))).toBe(750);
+    expect((await store.passages.listForDocument(written[249].id)).map((p) => p.text)).toEqual(['d249 0', 'd249 1', 'd249 2']);
+    // Replacing keeps no old passage; a document given none keeps none.
+    await store.passages.replaceForDocuments([
+      { documentId: written[0].id, passages: passages(1, 'new') },
+      { documentId: written[1].id, passages: [] },
+    ]);
+    expect((await store.passages.listForDocument(written[0].id)).map((p) => p.text)).toEqual(['new 0']);
+    expect(await store.passages.countForDocument(written[1].id)).toBe(0);
+    // One path twice in a call: the later entry wins and sees the earlier one.
+    const again = await store.documents.upsertMany(c.id, [doc('f000.txt', 'h0'), doc('g.txt', 'x'), doc('g.txt', 'y'), doc('f001.txt', 'changed')]);
+    expect(again.map((w) => w.changed)).toEqual([false, true, true, true]);
+    expect(again[1].id).toBe(again[2].id);
+    expect((await store.documents.getByPath(c.id, 'g.txt'))?.contentHash).toBe('y');
+    expect(again[0].id).toBe(written[0].id);
+    expect(await store.passages.countForDocument(written[0].id)).toBe(1);
+    const sig = (k: number) => new Uint32Array([k, k + 1, k + 2, k + 3]);
+    await store.minhashCache.putMany(
+      4,
+      'k',
+      Array.from({ length: 230 }, (_, i) => ({ contentHash: `s${i}`, signature: sig(i) })),
+    );
+    const got = await store.minhashCache.getMany(4, 'k', ['s0', 's229', 'nope']);
+    expect([...got.keys()].sort()).toEqual(['s0', 's229']);
+    expect([...got.get('s229')!]).toEqual([229, 230, 231, 232]);
+  });
+
   it('upserts by path, reports changes and clears passages of changed content', async () => {
     const c = await newCorpus();
     const first = await store.documents.upsertMany(c.id, [doc('b.txt', 'hb'), doc('a.txt', 'ha')]);

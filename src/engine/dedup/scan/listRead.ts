@@ -167,14 +167,16 @@ async function writeBatch(ctx: ScanContext, corpusId: number, batch: ReadItem[])
       corpusId,
       batch.map((b) => b.doc),
     );
+    const replace: { documentId: number; passages: PassageInput[] }[] = [];
     for (let i = 0; i < written.length; i++) {
       const b = batch[i];
       if (!b.passages) continue;
       // Same content as stored: keep the passage rows (older scans' clusters point at them).
       if (written[i].changed || (await store.passages.countForDocument(written[i].id)) === 0) {
-        await store.passages.replaceForDocument(written[i].id, b.passages);
+        replace.push({ documentId: written[i].id, passages: b.passages });
       }
     }
+    await store.passages.replaceForDocuments(replace);
     written.forEach((w, i) => {
       const b = batch[i];
       if (b.doc.status === 'ok') {

@@ -83,16 +83,17 @@ export function minhashCacheRepository({ db, now }: RepoContext) {
     /** Stores (or replaces) signatures in one transaction; returns how many were written. */
     async putMany(numPerm: number, settingsKey: string, entries: readonly { contentHash: string; signature: Uint32Array }[]): Promise<number> {
       if (entries.length === 0) return 0;
-      return db.transaction(() =>
-        db.withStatement(
-          'INSERT OR REPLACE INTO minhash_cache (content_hash, num_perm, settings_key, signature, created_at) VALUES (?, ?, ?, ?, ?)',
-          async (insert) => {
-            const at = now();
-            for (const e of entries) await insert.run([e.contentHash, numPerm, settingsKey, toBlob(e.signature), at]);
-            return entries.length;
-          },
-        ),
-      );
+      // Many rows a statement: a scan stores a signature for every file and passage it reads.
+      return db.transaction(async () => {
+        const at = now();
+        for (const part of chunks(entries, 100)) {
+          await db.run(
+            `INSERT OR REPLACE INTO minhash_cache (content_hash, num_perm, settings_key, signature, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+            part.flatMap((e) => [e.contentHash, numPerm, settingsKey, toBlob(e.signature), at]),
+          );
+        }
+        return entries.length;
+      });
     },
   };
 }

@@ -58,7 +58,22 @@ function toPassage(r: PassageRow): Passage {
   };
 }
 
+/** Rows per multi-row INSERT (10 parameters a document, 6 a passage: far under SQLite's limit). */
+const ROWS_PER_STATEMENT = 90;
+
 export function documentsRepository({ db, now }: RepoContext) {
+  async function hashesByPath(corpusId: number, paths: readonly string[]): Promise<Map<string, { id: number; contentHash: string | null }>> {
+    const out = new Map<string, { id: number; contentHash: string | null }>();
+    for (const part of chunks(paths)) {
+      const rows = await db.all<{ id: number; rel_path: string; content_hash: string | null }>(
+        `SELECT id, rel_path, content_hash FROM documents WHERE corpus_id = ? AND rel_path IN (${placeholders(part.length)})`,
+        [corpusId, ...part],
+      );
+      for (const r of rows) out.set(r.rel_path, { id: r.id, contentHash: r.content_hash });
+    }
+    return out;
+  }
+
   async function removeMany(ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
     return db.transaction(async () => {
@@ -79,41 +94,46 @@ export function documentsRepository({ db, now }: RepoContext) {
       if (docs.length === 0) return [];
       return db.transaction(async () => {
         const at = now();
-        return db.withStatement('SELECT id, content_hash FROM documents WHERE corpus_id = ? AND rel_path = ?', (find) =>
-          db.withStatement(
+        // A few statements per ROWS_PER_STATEMENT documents, not two per document: the reading
+        // phase of a scan writes every file through here.
+        const paths = [...new Set(docs.map((d) => d.relPath))];
+        const before = await hashesByPath(corpusId, paths);
+        // Later entries of one path see the earlier ones, as if written one by one.
+        const current = new Map(before);
+        const changedOld: number[] = [];
+        const changed = docs.map((d) => {
+          const old = current.get(d.relPath);
+          const contentHash = d.contentHash ?? null;
+          const isChanged = !old || old.contentHash !== contentHash;
+          if (old && isChanged && old.id > 0) changedOld.push(old.id);
+          current.set(d.relPath, { id: old?.id ?? 0, contentHash });
+          return isChanged;
+        });
+        for (const part of chunks(docs, ROWS_PER_STATEMENT)) {
+          await db.run(
             `INSERT INTO documents (corpus_id, rel_path, size, mtime_ms, content_hash, encoding, format, status, skip_reason, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
              ON CONFLICT (corpus_id, rel_path) DO UPDATE SET
                size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
                encoding = excluded.encoding, format = excluded.format, status = excluded.status,
-               skip_reason = excluded.skip_reason, updated_at = excluded.updated_at
-             RETURNING id`,
-            (upsert) =>
-              db.withStatement('DELETE FROM passages WHERE document_id = ?', async (clearPassages) => {
-                const out: UpsertedDocument[] = [];
-                for (const d of docs) {
-                  const contentHash = d.contentHash ?? null;
-                  const old = await find.get<{ id: number; content_hash: string | null }>([corpusId, d.relPath]);
-                  const row = await upsert.get<{ id: number }>([
-                    corpusId,
-                    d.relPath,
-                    d.size,
-                    d.mtimeMs,
-                    contentHash,
-                    d.encoding ?? null,
-                    d.format ?? null,
-                    d.status,
-                    d.skipReason ?? null,
-                    at,
-                  ]);
-                  const changed = !old || old.content_hash !== contentHash;
-                  if (old && changed) await clearPassages.run([old.id]);
-                  out.push({ id: row!.id, relPath: d.relPath, changed });
-                }
-                return out;
-              }),
-          ),
-        );
+               skip_reason = excluded.skip_reason, updated_at = excluded.updated_at`,
+            part.flatMap((d) => [
+              corpusId,
+              d.relPath,
+              d.size,
+              d.mtimeMs,
+              d.contentHash ?? null,
+              d.encoding ?? null,
+              d.format ?? null,
+              d.status,
+              d.skipReason ?? null,
+              at,
+            ]),
+          );
+        }
+        for (const part of chunks([...new Set(changedOld)])) await db.run(`DELETE FROM passages WHERE document_id IN (${placeholders(part.length)})`, part);
+        const after = await hashesByPath(corpusId, paths);
+        return docs.map((d, i) => ({ id: after.get(d.relPath)!.id, relPath: d.relPath, changed: changed[i] }));
       });
     },
 
@@ -198,21 +218,31 @@ export function documentsRepository({ db, now }: RepoContext) {
 }
 
 export function passagesRepository({ db }: RepoContext) {
+  async function replaceForDocuments(items: readonly { documentId: number; passages: readonly PassageInput[] }[]): Promise<number> {
+    if (items.length === 0) return 0;
+    return db.transaction(async () => {
+      for (const part of chunks([...new Set(items.map((i) => i.documentId))])) {
+        await db.run(`DELETE FROM passages WHERE document_id IN (${placeholders(part.length)})`, part);
+      }
+      const rows = items.flatMap((i) => i.passages.map((p) => [i.documentId, p.index, p.text, p.charStart, p.charEnd, p.contentHash]));
+      for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
+        await db.run(
+          `INSERT INTO passages (document_id, idx, text, char_start, char_end, content_hash) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+          part.flat(),
+        );
+      }
+      return rows.length;
+    });
+  }
+
   return {
     /** Replaces all passages of a document in one transaction; returns how many were written. */
     async replaceForDocument(documentId: number, passages: readonly PassageInput[]): Promise<number> {
-      return db.transaction(async () => {
-        await db.run('DELETE FROM passages WHERE document_id = ?', [documentId]);
-        if (passages.length === 0) return 0;
-        await db.withStatement(
-          'INSERT INTO passages (document_id, idx, text, char_start, char_end, content_hash) VALUES (?, ?, ?, ?, ?, ?)',
-          async (insert) => {
-            for (const p of passages) await insert.run([documentId, p.index, p.text, p.charStart, p.charEnd, p.contentHash]);
-          },
-        );
-        return passages.length;
-      });
+      return replaceForDocuments([{ documentId, passages }]);
     },
+
+    /** Replaces all passages of several documents in one transaction; returns how many were written. */
+    replaceForDocuments,
 
     /** Passages of a document in order. */
     async listForDocument(documentId: number): Promise<Passage[]> {
