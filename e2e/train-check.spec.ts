@@ -98,6 +98,7 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   await expect(page.getByTestId('train-corpus')).toContainText('sts sentences');
   await expect(page.getByTestId('preset-quick')).toBeChecked();
   await expect(page.getByText('A first tuned model on a laptop CPU: up to 2,000 pairs, 1 cycle.')).toBeVisible();
+  await expect(page.getByText('More pairs, for larger corpora: up to 4,000 pairs, 1 cycle.')).toBeVisible();
 
   // Each preset says how long it would take on this machine's backend once a corpus is chosen
   // ("estimating…" while the engine measures steps); the selected one first.

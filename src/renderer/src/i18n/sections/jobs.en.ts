@@ -39,7 +39,7 @@ export const jobsEn = {
     },
     standard: {
       label: 'Standard',
-      description: (pairs: string, cycles: string) => `More pairs and cycles, for larger corpora: up to ${pairs} pairs, ${cycles} cycles.`,
+      description: (pairs: string, cycles: string) => `More pairs, for larger corpora: up to ${pairs} pairs, ${cycles} ${cycles === '1' ? 'cycle' : 'cycles'}.`,
     },
     paper: {
       label: 'Paper',

@@ -31,7 +31,7 @@ export const jobsZh: typeof jobsEn = {
   note: { neighbours: '最近邻', passages: '段落' },
   presets: {
     quick: { label: '快速', description: (pairs: string, cycles: string) => `在笔记本电脑的 CPU 上得到第一个调好的模型：最多 ${pairs} 个句对，${cycles} 轮。` },
-    standard: { label: '标准', description: (pairs: string, cycles: string) => `更多句对和轮次，适合较大的语料库：最多 ${pairs} 个句对，${cycles} 轮。` },
+    standard: { label: '标准', description: (pairs: string, cycles: string) => `更多句对，适合较大的语料库：最多 ${pairs} 个句对，${cycles} 轮。` },
     paper: { label: '论文', description: (_pairs: string, cycles: string) => `论文的完整方案（${cycles} 轮，交叉→双 10 个 epoch）；适合在 GPU 上运行。` },
   },
   estimate: (duration, backend) => `在${backend}上约需 ${duration}`,
