@@ -6,6 +6,8 @@ import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
+import { jobResultOf } from '../../../src/shared/api';
+import { describeTrainOutcome } from '../../../src/cli/trainOutcome';
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-start-cmp-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -67,4 +69,47 @@ itWithData(
     }
   },
   1_500_000,
+);
+
+/**
+ * A run whose trained bi-encoder is not better than the start: with the start's share at 1 every
+ * cycle's bi-encoder is the start model again, so it agrees exactly as much with the teacher. The
+ * verdict is "same" and the app hands back the start (issue 10), and the API says which.
+ */
+itWithData(
+  "a run that does not beat the start hands back the start and says 'same'",
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairsDir = path.join(dir, 'pairs-same');
+    fs.mkdirSync(pairsDir);
+    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(40, 76).map((a, i) => `${dev.gold[40 + i]}\t${a}\t${dev.b[40 + i]}\tx`)];
+    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    const engine = await Engine.open({ dataDir: path.join(dir, 'data-same'), transport: 'direct', allowedRoots: [pairsDir] });
+    try {
+      const overrides = {
+        cycles: 1,
+        maxPairs: 24,
+        biStartShare: 1,
+        biToCross: { batchSize: 8, maxLength: 16 },
+        crossToBi: { batchSize: 8, maxLength: 16 },
+      };
+      const { jobId } = await engine.invoke('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides });
+      const job = await engine.jobs.wait(jobId);
+      expect(job?.status).toBe('done');
+      const result = jobResultOf(job!, 'train')!;
+      expect(result.comparison).toMatchObject({ verdict: 'same', recommended: 'start' });
+      expect(result.comparison!.chosenValue).toBe(result.comparison!.startValue);
+      // The start model is handed back, not the run's own (unchanged) bi-encoder.
+      const models = await engine.invoke('models.list', {});
+      const handed = models.find((m) => m.id === result.handBack?.biModelId);
+      expect(result.handBack?.which).toBe('start');
+      expect(handed?.kind).toBe('base');
+      expect(result.handBack?.biModelId).not.toBe(result.selected.biModelId);
+      // What the terminal prints after the run.
+      expect(describeTrainOutcome(result)).toMatch(/^not better than the start .*; the start is kept and offered instead$/);
+    } finally {
+      await engine.close();
+    }
+  },
+  600_000,
 );
