@@ -5,7 +5,9 @@
  * the app itself: nearest neighbours, lexical and random). The family's gold pairs only score:
  * Spearman x100 of the built-in model and of each cycle's bi- and cross-encoder.
  *
- *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json]
+ *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json] [--keep]
+ * --keep leaves the work folder (corpus, data folder with the run's pairs, labels and models) for
+ * score-only diagnostics (bench/in-domain-teacher.ts) and prints its path.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,7 @@ import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { biScores, crossScores } from '../src/engine/train/scoring';
-import type { JobSnapshot } from '../src/shared/api';
+import type { JobSnapshot, TrainRunResult } from '../src/shared/api';
 import { benchArgs } from './lib/args';
 
 const { values } = benchArgs({
@@ -25,6 +27,7 @@ const { values } = benchArgs({
   cycles: { type: 'string' },
   'max-pairs': { type: 'string' },
   out: { type: 'string' },
+  keep: { type: 'boolean', default: false },
 });
 const t0 = Date.now();
 const gold = { a: [] as string[], b: [] as string[], gold: [] as number[] };
@@ -82,8 +85,12 @@ try {
   const trained = await wait(started.jobId);
   if (trained.status !== 'done') throw new Error(trained.error ?? trained.status);
   const trainSeconds = (Date.now() - tTrain) / 1000;
-  const result = trained.result as { selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] } };
+  const result = trained.result as TrainRunResult;
   console.log(`indexed ${passages} passages; trained in ${trainSeconds.toFixed(0)} s; the label-free rule picked cycle ${result.selection.cycle}`);
+  console.log(`agreement with the teacher: ${result.selection.values.map((v) => `cycle ${v.cycle} ${v.value.toFixed(4)}`).join(', ')}`);
+  console.log(
+    `against the start: ${result.comparison?.verdict ?? '-'} (confidence ${result.comparison?.confidence.toFixed(2) ?? '-'}); handed back: ${result.handBack?.which ?? '-'}`,
+  );
   const models = (await engine.invoke('models.list', {}))
     .filter((m) => m.runId === started.runId)
     .sort((x, y) => x.cycle! - y.cycle! || x.kind.localeCompare(y.kind));
@@ -106,6 +113,8 @@ try {
           preset: values.preset,
           rows,
           selection: result.selection,
+          comparison: result.comparison,
+          handBack: result.handBack,
           trainSeconds,
           wall,
         },
@@ -115,5 +124,6 @@ try {
     );
 } finally {
   await engine.close();
-  fs.rmSync(work, { recursive: true, force: true });
+  if (values.keep) console.log(`work folder kept: ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
 }
