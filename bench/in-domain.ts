@@ -7,7 +7,9 @@
  *
  *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json] [--keep]
  * --keep leaves the work folder (corpus, data folder with the run's pairs, labels and models) for
- * score-only diagnostics (bench/in-domain-teacher.ts) and prints its path.
+ * score-only diagnostics (bench/in-domain-teacher.ts) and prints its path. --glove-data-dir DIR
+ * links DIR's converted GloVe into the run's data folder, as for a user who used GloVe once
+ * (without it the teachers skip SIF: evidence-skipped.json).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,9 @@ const { values } = benchArgs({
   'max-pairs': { type: 'string' },
   out: { type: 'string' },
   keep: { type: 'boolean', default: false },
+  'glove-data-dir': { type: 'string' },
+  /** More run settings as JSON, e.g. '{"biStartShare":0}' (merged over --cycles / --max-pairs). */
+  overrides: { type: 'string' },
 });
 const t0 = Date.now();
 const gold = { a: [] as string[], b: [] as string[], gold: [] as number[] };
@@ -50,6 +55,10 @@ fs.mkdirSync(corpusDir);
 for (let i = 0; i < sentences.length; i += 100)
   fs.writeFileSync(path.join(corpusDir, `part-${String(i / 100).padStart(3, '0')}.txt`), sentences.slice(i, i + 100).join('\n\n') + '\n');
 
+if (values['glove-data-dir']) {
+  fs.mkdirSync(path.join(work, 'data', 'models'), { recursive: true });
+  fs.symlinkSync(path.resolve(values['glove-data-dir'], 'models', 'glove-6b-100d'), path.join(work, 'data', 'models', 'glove-6b-100d'));
+}
 const engine = await Engine.open({ dataDir: path.join(work, 'data'), transport: 'direct', allowedRoots: [corpusDir] });
 const wait = async (jobId: string): Promise<JobSnapshot> => {
   let last = 0;
@@ -79,7 +88,11 @@ try {
   const idx = await wait((await engine.invoke('corpora.create', { name: values.family!, path: corpusDir })).jobId);
   if (idx.status !== 'done') throw new Error(idx.error ?? idx.status);
   const { corpusId, passages } = idx.result as { corpusId: number; passages: number };
-  const overrides = { cycles: values.cycles ? Number(values.cycles) : undefined, maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined };
+  const overrides = {
+    cycles: values.cycles ? Number(values.cycles) : undefined,
+    maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+    ...(values.overrides ? (JSON.parse(values.overrides) as object) : {}),
+  };
   const tTrain = Date.now();
   const started = await engine.invoke('train.start', { preset: values.preset as 'quick', corpusId, overrides });
   const trained = await wait(started.jobId);
@@ -111,6 +124,7 @@ try {
           goldPairs: gold.a.length,
           sentences: sentences.length,
           preset: values.preset,
+          overrides,
           rows,
           selection: result.selection,
           comparison: result.comparison,
