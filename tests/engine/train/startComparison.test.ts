@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
+import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
 import { jobResultOf } from '../../../src/shared/api';
 import { describeTrainOutcome } from '../../../src/cli/trainOutcome';
 
@@ -25,6 +26,9 @@ itWithData(
     fs.mkdirSync(pairsDir);
     const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
     fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(dir, 'data'), glove.dir);
     const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
@@ -86,6 +90,9 @@ itWithData(
     fs.mkdirSync(pairsDir);
     const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(40, 76).map((a, i) => `${dev.gold[40 + i]}\t${a}\t${dev.b[40 + i]}\tx`)];
     fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(dir, 'data-same'), glove.dir);
     const engine = await Engine.open({ dataDir: path.join(dir, 'data-same'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       const overrides = {
