@@ -5,7 +5,11 @@
  * the app itself: nearest neighbours, lexical and random). The family's gold pairs only score:
  * Spearman x100 of the built-in model and of each cycle's bi- and cross-encoder.
  *
- *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json]
+ *   npx tsx bench/in-domain.ts [--family headlines] [--preset quick] [--cycles N] [--out file.json] [--keep]
+ * --keep leaves the work folder (corpus, data folder with the run's pairs, labels and models) for
+ * score-only diagnostics (bench/in-domain-teacher.ts) and prints its path. --glove-data-dir DIR
+ * links DIR's converted GloVe into the run's data folder, as for a user who used GloVe once
+ * (without it the teachers skip SIF: evidence-skipped.json).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +19,7 @@ import { spearman } from '../src/engine/eval/metrics';
 import { loadScoredPairs } from '../src/engine/eval/stsData';
 import { OnnxBiEncoder, OnnxCrossEncoder } from '../src/engine/models/onnx';
 import { biScores, crossScores } from '../src/engine/train/scoring';
-import type { JobSnapshot } from '../src/shared/api';
+import type { JobSnapshot, TrainRunResult } from '../src/shared/api';
 import { benchArgs } from './lib/args';
 
 const { values } = benchArgs({
@@ -25,6 +29,10 @@ const { values } = benchArgs({
   cycles: { type: 'string' },
   'max-pairs': { type: 'string' },
   out: { type: 'string' },
+  keep: { type: 'boolean', default: false },
+  'glove-data-dir': { type: 'string' },
+  /** More run settings as JSON, e.g. '{"biStartShare":0}' (merged over --cycles / --max-pairs). */
+  overrides: { type: 'string' },
 });
 const t0 = Date.now();
 const gold = { a: [] as string[], b: [] as string[], gold: [] as number[] };
@@ -47,6 +55,10 @@ fs.mkdirSync(corpusDir);
 for (let i = 0; i < sentences.length; i += 100)
   fs.writeFileSync(path.join(corpusDir, `part-${String(i / 100).padStart(3, '0')}.txt`), sentences.slice(i, i + 100).join('\n\n') + '\n');
 
+if (values['glove-data-dir']) {
+  fs.mkdirSync(path.join(work, 'data', 'models'), { recursive: true });
+  fs.symlinkSync(path.resolve(values['glove-data-dir'], 'models', 'glove-6b-100d'), path.join(work, 'data', 'models', 'glove-6b-100d'));
+}
 const engine = await Engine.open({ dataDir: path.join(work, 'data'), transport: 'direct', allowedRoots: [corpusDir] });
 const wait = async (jobId: string): Promise<JobSnapshot> => {
   let last = 0;
@@ -76,14 +88,22 @@ try {
   const idx = await wait((await engine.invoke('corpora.create', { name: values.family!, path: corpusDir })).jobId);
   if (idx.status !== 'done') throw new Error(idx.error ?? idx.status);
   const { corpusId, passages } = idx.result as { corpusId: number; passages: number };
-  const overrides = { cycles: values.cycles ? Number(values.cycles) : undefined, maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined };
+  const overrides = {
+    cycles: values.cycles ? Number(values.cycles) : undefined,
+    maxPairs: values['max-pairs'] ? Number(values['max-pairs']) : undefined,
+    ...(values.overrides ? (JSON.parse(values.overrides) as object) : {}),
+  };
   const tTrain = Date.now();
   const started = await engine.invoke('train.start', { preset: values.preset as 'quick', corpusId, overrides });
   const trained = await wait(started.jobId);
   if (trained.status !== 'done') throw new Error(trained.error ?? trained.status);
   const trainSeconds = (Date.now() - tTrain) / 1000;
-  const result = trained.result as { selection: { rule: string; cycle: number; values: { cycle: number; value: number }[] } };
+  const result = trained.result as TrainRunResult;
   console.log(`indexed ${passages} passages; trained in ${trainSeconds.toFixed(0)} s; the label-free rule picked cycle ${result.selection.cycle}`);
+  console.log(`agreement with the teacher: ${result.selection.values.map((v) => `cycle ${v.cycle} ${v.value.toFixed(4)}`).join(', ')}`);
+  console.log(
+    `against the start: ${result.comparison?.verdict ?? '-'} (confidence ${result.comparison?.confidence.toFixed(2) ?? '-'}); handed back: ${result.handBack?.which ?? '-'}`,
+  );
   const models = (await engine.invoke('models.list', {}))
     .filter((m) => m.runId === started.runId)
     .sort((x, y) => x.cycle! - y.cycle! || x.kind.localeCompare(y.kind));
@@ -104,8 +124,11 @@ try {
           goldPairs: gold.a.length,
           sentences: sentences.length,
           preset: values.preset,
+          overrides,
           rows,
           selection: result.selection,
+          comparison: result.comparison,
+          handBack: result.handBack,
           trainSeconds,
           wall,
         },
@@ -115,5 +138,6 @@ try {
     );
 } finally {
   await engine.close();
-  fs.rmSync(work, { recursive: true, force: true });
+  if (values.keep) console.log(`work folder kept: ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
 }

@@ -206,6 +206,34 @@ test('train on an indexed folder, follow progress, see the run and its models, c
   expect(errors).toEqual([]);
 });
 
+test('a run that is not better than the start says so in plain words and offers the start', async ({ page }, testInfo) => {
+  test.setTimeout(240_000);
+  const errors = watchConsole(page);
+  // With the start's share at 1 the trained bi-encoder is the start model again: no better by construction.
+  const { runId } = await server.call<{ runId: number }>('train.start', {
+    preset: 'quick',
+    pairsFile: folder.pairsFile,
+    overrides: { cycles: 1, maxPairs: 20, biStartShare: 1 },
+  });
+  await expect.poll(async () => (await server.call<{ status: string }>('runs.get', { runId })).status, { timeout: 180_000 }).toBe('done');
+
+  await page.goto(server.launchUrl);
+  await page.getByTestId('nav-runs').click();
+  await page.getByRole('button', { name: `Details of run ${runId}` }).click();
+  const details = page.getByTestId('run-panel');
+  await expect(details).toHaveAttribute('data-run-id', String(runId));
+  await expect(details.getByTestId('train-verdict')).toHaveAttribute('data-verdict', 'same');
+  await expect(details.getByTestId('train-verdict-answer')).toHaveText(
+    'Not better than the model you started with. The app keeps offering the model you started with.',
+  );
+  await expect(details.getByTestId('train-hand-back')).toHaveText('Check and Duplicates will use the model you started with.');
+  await expect(details.getByTestId('run-verdict')).toContainText('not better than the model you started with');
+  await expect(details.getByTestId('run-verdict')).toContainText('the app keeps the model you started with');
+  await expect(details.getByTestId('run-hand-back')).toContainText('The app offers the model you started with instead');
+  await shot(page, testInfo, 'runs-not-better');
+  expect(errors).toEqual([]);
+});
+
 test('cancel pauses a run; Resume in Runs finishes it from its checkpoint', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
   const errors = watchConsole(page);

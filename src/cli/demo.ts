@@ -13,6 +13,7 @@ import { datasetPath } from '../engine/eval/stsData';
 import { jobResultOf, type JobSnapshot } from '../shared/api';
 import { waitForJob } from './jobWait';
 import { createProgressPrinter } from './progressPrinter';
+import { describeTrainOutcome } from './trainOutcome';
 
 const EXAMPLES: [string, string][] = [
   ['Preheat the oven to two hundred degrees before you put the bread in.', 'Heat the oven to 200 degrees before the bread goes in.'],
@@ -76,11 +77,8 @@ export async function demo(args: string[]): Promise<number> {
     const result = jobResultOf(trained, 'train');
     if (!result) throw new Error(`training ended without a result (${trained.kind})`);
     out(`  run ${started.runId} done; picked cycle ${result.selection.cycle} by the "${result.selection.rule}" rule`);
-    const c = result.comparison;
-    if (c) {
-      const handedBack = result.handBack?.which === 'start' ? '; the start model is handed back' : '';
-      out(`  against the start (no labels): ${c.verdict} (agreement with the teacher ${c.chosenValue.toFixed(3)} vs ${c.startValue.toFixed(3)})${handedBack}`);
-    }
+    const outcome = describeTrainOutcome(result);
+    if (outcome) out(`  ${outcome}`);
 
     out('\n5. Paraphrase check with the trained bi- and cross-encoder');
     for (const [i, [a, b]] of EXAMPLES.entries()) {

@@ -12,6 +12,7 @@ import { createCountPrinter, createProgressPrinter } from './progressPrinter';
 import { resolveModelRef } from './modelRef';
 import { waitForJob as waitForJobThroughApi } from './jobWait';
 import { demo } from './demo';
+import { describeTrainOutcome } from './trainOutcome';
 import { datasetPath } from '../engine/eval/stsData';
 import { readPairsFile } from '../engine/text';
 import { displayPath } from '../engine/fs/pathBytes';
@@ -240,6 +241,9 @@ async function train(args: string[]): Promise<number> {
     }
     if (job.status !== 'done') throw new Error(job.error ?? job.status);
     process.stdout.write(JSON.stringify(job.result, null, 2) + '\n');
+    const trainResult = jobResultOf(job, 'train');
+    const outcome = trainResult && describeTrainOutcome(trainResult);
+    if (outcome) process.stderr.write(`run ${started.runId}: ${outcome}\n`);
     return 0;
   });
 }

@@ -65,7 +65,10 @@ export interface TrainRunResult {
    * teacher on held-out pairs (absent with labelled pairs, and in runs made before it existed).
    */
   comparison?: StartComparison;
-  /** The bi-encoder the app hands back: the chosen cycle's, or the start model's when that one is worse (absent in older runs). */
+  /**
+   * The bi-encoder the app hands back: the chosen cycle's, or the start model's when that one is
+   * worse, or not better and no closer to the teacher than the start (absent in older runs).
+   */
   handBack?: { which: 'trained' | 'start'; biModelId: number };
 }
 
@@ -74,6 +77,7 @@ export interface StartComparison {
   verdict: 'better' | 'same' | 'worse';
   /** Share of bootstrap resamples of the held-out pairs in which the chosen cycle wins (ties count half). */
   confidence: number;
+  /** 'start' when the verdict is worse, or same with the start agreeing at least as much with the teacher. */
   recommended: 'trained' | 'start';
   startValue: number;
   chosenValue: number;

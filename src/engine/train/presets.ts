@@ -43,8 +43,8 @@ export interface Preset {
  * 60.42. Quick with it, cycle 1 (bench/trans-encoder-sts.ts at max length 64, 1,000 pairs):
  * cross-encoder 70.03 and bi-encoder 69.90 on the 7-set average against the start's 69.39
  * (+0.51; up 0.8-1.6 on STS13-16 and STS-B dev, STS12 -0.62, SICK-R trial -1.40); cycle 2:
- * cross 70.10, bi 70.06 (+0.66; SICK-R trial -1.80). SIF needs GloVe prepared in the data folder (it is when GloVe was used once); without
- * it the run uses alignment only and records that in evidence-skipped.json.
+ * cross 70.10, bi 70.06 (+0.66; SICK-R trial -1.80). A run converts GloVe into the data folder once when it is missing (teachers/evidence.ts);
+ * without the npm package it uses alignment only and records that in evidence-skipped.json.
  */
 /*
  * Negation evidence 0.5 (teachers/negationEvidence.ts): on pairs whose texts differ by a

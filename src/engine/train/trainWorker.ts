@@ -107,7 +107,20 @@ async function main(): Promise<void> {
   const selection: SelectionFile = fs.existsSync(selectionFile) ? JSON.parse(fs.readFileSync(selectionFile, 'utf8')) : { cycles: [] };
   if (!selection.start) {
     // Before any training: the members still hold their start weights.
-    const { evidence } = await computeEvidence(members[0]!.bi, pairs.heldOut, s, controller.signal);
+    const { evidence } = await computeEvidence(members[0]!.bi, pairs.heldOut, s, controller.signal, (p) =>
+      post({
+        type: 'progress',
+        progress: {
+          stage: `preparing the GloVe word vectors for the teachers (once): ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%`,
+          cycle: 0,
+          phase: 'labelling',
+          member: '',
+          step: 0,
+          totalSteps: 0,
+          loss: null,
+        },
+      }),
+    );
     selection.start = {
       bi: Array.from(await biScores(members[0]!.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength })),
       evidence: evidence.map((e) => ({ name: e.name, scores: Array.from(e.scores) })),

@@ -55,6 +55,20 @@ describe('judging a label-free run from its result', () => {
 
     const same = runResult({ ...base, comparison: { verdict: 'same', confidence: 0.6, recommended: 'trained', startValue: 0.84, chosenValue: 0.85 } })!;
     expect(judgeRun(same, [], spec, 200).answer).toBe('same');
+    expect(judgeRun(same, [], spec, 200).headline).toContain('about the same');
+  });
+
+  it("says plainly that a run not better than the start keeps the start ('same', start handed back)", () => {
+    const kept = runResult({
+      ...base,
+      comparison: { verdict: 'same', confidence: 0.3, recommended: 'start', startValue: 0.961, chosenValue: 0.9594 },
+      handBack: { which: 'start', biModelId: 1 },
+    })!;
+    const j = judgeRun(kept, [], spec, 200);
+    expect(j.answer).toBe('same');
+    expect(j.headline).toContain('not better than the model you started with');
+    expect(j.headline).toContain('the app keeps the model you started with');
+    expect(j.headline).toContain('0.959 against 0.961');
   });
 
   it('runs made before the comparison existed still read as before', () => {

@@ -6,6 +6,9 @@ import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
+import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { jobResultOf } from '../../../src/shared/api';
+import { describeTrainOutcome } from '../../../src/cli/trainOutcome';
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-start-cmp-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +26,9 @@ itWithData(
     fs.mkdirSync(pairsDir);
     const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
     fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(dir, 'data'), glove.dir);
     const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
@@ -48,10 +54,12 @@ itWithData(
       expect(result.comparison.startValue).toBeCloseTo(result.selection.values[0]!.value, 10);
       expect(result.comparison.confidence).toBeGreaterThanOrEqual(0);
       expect(result.comparison.confidence).toBeLessThanOrEqual(1);
-      // Never a worse model without saying so: the start is handed back exactly when the verdict is worse.
+      // Never a worse model without saying so: the start is handed back when the verdict is worse, or
+      // when it is 'same' and the start agrees at least as much with the teacher.
       const models = await engine.invoke('models.list', {});
       const handed = models.find((m: { id: number }) => m.id === result.handBack.biModelId) as { kind: string } | undefined;
-      if (result.comparison.verdict === 'worse') {
+      const { verdict, startValue, chosenValue } = result.comparison;
+      if (verdict === 'worse' || (verdict === 'same' && startValue >= chosenValue)) {
         expect(result.handBack.which).toBe('start');
         expect(handed?.kind).toBe('base');
       } else {
@@ -67,4 +75,50 @@ itWithData(
     }
   },
   1_500_000,
+);
+
+/**
+ * A run whose trained bi-encoder is not better than the start: with the start's share at 1 every
+ * cycle's bi-encoder is the start model again, so it agrees exactly as much with the teacher. The
+ * verdict is "same" and the app hands back the start (issue 10), and the API says which.
+ */
+itWithData(
+  "a run that does not beat the start hands back the start and says 'same'",
+  async () => {
+    const dev = await loadScoredPairs('stsb-dev');
+    const pairsDir = path.join(dir, 'pairs-same');
+    fs.mkdirSync(pairsDir);
+    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(40, 76).map((a, i) => `${dev.gold[40 + i]}\t${a}\t${dev.b[40 + i]}\tx`)];
+    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(dir, 'data-same'), glove.dir);
+    const engine = await Engine.open({ dataDir: path.join(dir, 'data-same'), transport: 'direct', allowedRoots: [pairsDir] });
+    try {
+      const overrides = {
+        cycles: 1,
+        maxPairs: 24,
+        biStartShare: 1,
+        biToCross: { batchSize: 8, maxLength: 16 },
+        crossToBi: { batchSize: 8, maxLength: 16 },
+      };
+      const { jobId } = await engine.invoke('train.start', { preset: 'quick', pairsFile: path.join(pairsDir, 'pairs.tsv'), overrides });
+      const job = await engine.jobs.wait(jobId);
+      expect(job?.status).toBe('done');
+      const result = jobResultOf(job!, 'train')!;
+      expect(result.comparison).toMatchObject({ verdict: 'same', recommended: 'start' });
+      expect(result.comparison!.chosenValue).toBe(result.comparison!.startValue);
+      // The start model is handed back, not the run's own (unchanged) bi-encoder.
+      const models = await engine.invoke('models.list', {});
+      const handed = models.find((m) => m.id === result.handBack?.biModelId);
+      expect(result.handBack?.which).toBe('start');
+      expect(handed?.kind).toBe('base');
+      expect(result.handBack?.biModelId).not.toBe(result.selected.biModelId);
+      // What the terminal prints after the run.
+      expect(describeTrainOutcome(result)).toMatch(/^not better than the start .*; the start is kept and offered instead$/);
+    } finally {
+      await engine.close();
+    }
+  },
+  600_000,
 );

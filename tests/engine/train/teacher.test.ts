@@ -230,7 +230,21 @@ describe('rankByTeacher: is the trained model better than the start?', () => {
 
     const same = rankByTeacher(good, [{ cycle: 1, bi: good.map((x, i) => (i === 0 ? x + 1e-3 : x)) }], teacher);
     expect(same.verdict).toBe('same');
-    expect(same.recommended).toBe('trained');
+  });
+
+  it("offers the start when the verdict is 'same' and the start agrees at least as much with the teacher", () => {
+    const good = noisy(0.5);
+    // A cycle that learned nothing (identical scores): a tie, so the start is kept.
+    const unchanged = rankByTeacher(good, [{ cycle: 1, bi: Float32Array.from(good) }], teacher);
+    expect(unchanged).toMatchObject({ cycle: 1, verdict: 'same', confidence: 0.5, recommended: 'start' });
+    // Cycles within chance of the start (a little noise): the trained one only when it agrees more.
+    const jitter = seededRandom(5);
+    const within = Array.from({ length: 8 }, () => rankByTeacher(good, [{ cycle: 1, bi: good.map((x) => x + 0.03 * (jitter() - 0.5)) }], teacher));
+    const same = within.filter((r) => r.verdict === 'same');
+    const closer = same.filter((r) => r.values[1]!.value > r.values[0]!.value);
+    expect(closer.length).toBeGreaterThan(0);
+    expect(closer.length).toBeLessThan(same.length);
+    for (const r of same) expect(r.recommended).toBe(r.values[1]!.value > r.values[0]!.value ? 'trained' : 'start');
   });
 });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { itWithData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
+import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 
@@ -18,6 +19,9 @@ itWithData(
     fs.mkdirSync(pairsDir);
     const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 24).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
     fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(dir, 'data'), glove.dir);
     const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       // Bad labels are refused and change nothing.

@@ -177,7 +177,9 @@ export function judgeRun(
         ? t.estBetter(chosen, chosenValue, startValue, on)
         : c.verdict === 'worse'
           ? t.estWorse(chosen, chosenValue, startValue, on)
-          : t.estSame(chosenValue, startValue, on);
+          : result.handBack?.which === 'start'
+            ? t.estSameKeepStart(chosen, chosenValue, startValue, on)
+            : t.estSame(chosenValue, startValue, on);
     return {
       kind: 'indication',
       answer: c.verdict,

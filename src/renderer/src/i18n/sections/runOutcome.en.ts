@@ -22,6 +22,8 @@ export const runOutcomeEn = {
     `Estimated without labels: worse. Cycle ${cycle}'s bi-encoder agrees less with the run's strongest judge of pairs than the model you started with (${chosen} against ${start} on ${on}). Keep using the model you started with.`,
   estSame: (chosen: string, start: string, on: string) =>
     `Estimated without labels: about the same as the model you started with (${chosen} against ${start} on ${on}; the difference could be chance).`,
+  estSameKeepStart: (cycle: number, chosen: string, start: string, on: string) =>
+    `Estimated without labels: not better than the model you started with. Cycle ${cycle}'s bi-encoder agrees no more with the run's strongest judge of pairs (${chosen} against ${start} on ${on}), so the app keeps the model you started with.`,
   judgeDetail: (cycle: number, pct: string) =>
     `The judge is the last cycle's cross-encoder together with the run's other evidence (token alignment, word vectors), which reads both texts at once. Cycle ${cycle} came out ahead of the start in ${pct} of 200 resamples of those pairs.`,
   fewHeldOutVerdict: (n: number) => `With only ${n} held-out pairs this moves a lot by chance; a run on more text gives a steadier answer.`,

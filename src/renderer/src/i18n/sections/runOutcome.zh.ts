@@ -21,6 +21,8 @@ export const runOutcomeZh: typeof runOutcomeEn = {
   estWorse: (cycle, chosen, start, on) =>
     `无标注估计：更差。第 ${cycle} 轮的双编码器比开始时的模型更不符合本次训练中最强的句对评判者（在${on}上 ${chosen} 对 ${start}）。请继续使用开始时的模型。`,
   estSame: (chosen, start, on) => `无标注估计：与开始时的模型差不多（在${on}上 ${chosen} 对 ${start}；差别可能只是偶然）。`,
+  estSameKeepStart: (cycle, chosen, start, on) =>
+    `无标注估计：没有比开始时的模型更好。第 ${cycle} 轮的双编码器并不比开始时的模型更符合本次训练中最强的句对评判者（在${on}上 ${chosen} 对 ${start}），所以应用保留开始时的模型。`,
   judgeDetail: (cycle, pct) =>
     `评判者是最后一轮的交叉编码器，加上本次训练的其他证据（词元对齐、词向量），它同时阅读两段文字。在这些句对的 200 次重抽样中，第 ${cycle} 轮有 ${pct} 胜过开始时的模型。`,
   fewHeldOutVerdict: (n) => `只有 ${n} 个留出句对，这个结论受偶然影响很大；用更多文字训练会得到更稳定的答案。`,

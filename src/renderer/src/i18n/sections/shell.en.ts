@@ -188,6 +188,7 @@ export const shellEn = {
     verdictTitle: 'Did the model get better?',
     better: 'Yes, the trained model is better than the one you started with.',
     same: 'About the same as the model you started with: training did not clearly help.',
+    sameKeepStart: 'Not better than the model you started with. The app keeps offering the model you started with.',
     worse: 'No, the trained model is worse. The app keeps offering the model you started with.',
     unknown: 'This run cannot tell: it had nothing to compare the trained model with.',
     measuredOnLabels: (n: string) => `Measured on your ${n} labelled pairs.`,

@@ -206,6 +206,7 @@ export const shellZh: ShellMessages = {
     verdictTitle: '模型变好了吗？',
     better: '是的，训练后的模型比起始模型更好。',
     same: '和起始模型差不多：训练没有明显帮助。',
+    sameKeepStart: '没有比起始模型更好。应用会继续使用起始模型。',
     worse: '没有，训练后的模型更差。应用会继续使用起始模型。',
     unknown: '这次训练无法判断：没有可以与训练后模型比较的依据。',
     measuredOnLabels: (n) => `依据您标注的 ${n} 对句子测得。`,
