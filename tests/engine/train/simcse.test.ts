@@ -11,6 +11,7 @@ import { loadWeights } from '../../../src/engine/models/io/weightsFile';
 import { simcseLoss } from '../../../src/engine/train/losses';
 import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
 import { distinctTexts, planTotalSteps, readRunState, runTransEncoder } from '../../../src/engine/train/transEncoder';
+import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
 
 /**
  * The SimCSE step for a raw masked-LM base: a Hugging Face folder without a sentence-transformers
@@ -121,6 +122,9 @@ itWithData(
       pairsFile,
       ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 20).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)].join('\n') + '\n',
     );
+    // Quick's teachers want GloVe SIF: use the tests' converted copy, not a fresh 307 MB conversion.
+    const glove = sharedGloveDir();
+    if (glove.dir) linkGloveInto(path.join(root, 'data'), glove.dir);
     const engine = await Engine.open({ dataDir: path.join(root, 'data'), transport: 'direct', allowedRoots: [root] });
     const stages = new Set<string>();
     const onEvent = (e: { job?: { stage?: string | null } }) => void (e.job?.stage && stages.add(e.job.stage));
