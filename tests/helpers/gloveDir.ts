@@ -27,3 +27,9 @@ export function linkGloveInto(dataDir: string, gloveDir: string): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   if (!fs.existsSync(target)) fs.symlinkSync(gloveDir, target, 'dir');
 }
+
+/** Points a fresh data folder at the tests' converted GloVe, when the package is installed (runs would otherwise convert it). */
+export function useSharedGlove(dataDir: string): void {
+  const glove = sharedGloveDir();
+  if (glove.dir) linkGloveInto(dataDir, glove.dir);
+}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
-import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { sharedGloveDir, useSharedGlove } from '../../helpers/gloveDir';
 
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-dedup-api-')));
 const docs = path.join(base, 'docs');
@@ -13,8 +13,7 @@ beforeAll(async () => {
   fs.cpSync(path.resolve('resources/sample-corpus'), docs, { recursive: true });
   fs.writeFileSync(path.join(docs, 'garden-copy.txt'), fs.readFileSync(path.join(docs, 'garden.txt')));
   // The built-in pair judge (on by default) reads the GloVe vectors: use the copy converted once for the tests.
-  const glove = sharedGloveDir();
-  if (glove.dir) linkGloveInto(path.join(base, 'data'), glove.dir);
+  useSharedGlove(path.join(base, 'data'));
   engine = await Engine.open({ dataDir: path.join(base, 'data'), transport: 'direct', allowedRoots: [docs] });
 });
 afterAll(async () => {

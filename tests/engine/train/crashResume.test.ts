@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { itWithData, sharedData } from '../../helpers/sharedData';
-import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { useSharedGlove } from '../../helpers/gloveDir';
 
 /**
  * Kill a training process mid-cycle, start it again, and it finishes from its checkpoint with
@@ -34,8 +34,7 @@ interface Line {
 
 function runChild(dataDir: string, args: string[], killWhen?: (l: Line) => boolean): Promise<{ lines: Line[]; killed: boolean }> {
   // GloVe converted once for the tests (a run would convert it into each fresh data folder).
-  const glove = sharedGloveDir();
-  if (glove.dir) linkGloveInto(dataDir, glove.dir);
+  useSharedGlove(dataDir);
   return new Promise((resolve, reject) => {
     // node itself (not the tsx CLI, which runs the script in a grandchild that SIGKILL would not reach).
     const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, pairsFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
-import { loadScoredPairs } from '../../../src/engine/eval/stsData';
+import { writeDevPairsFile } from '../../helpers/devPairs';
 import { glovePackageJson, GloveUnavailableError } from '../../../src/engine/models/glove';
 import { loadArrays } from '../../../src/engine/models/io/weightsFile';
 
@@ -28,11 +28,8 @@ try {
 (packageMissing ? (name: string, fn: () => unknown, t?: number) => it.skip(`${name} [${packageMissing}]`, fn, t) : itWithData)(
   'a Quick run in a data folder without GloVe converts it once and teaches with SIF',
   async () => {
-    const dev = await loadScoredPairs('stsb-dev');
     const pairsDir = path.join(dir, 'pairs');
-    fs.mkdirSync(pairsDir);
-    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
-    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
+    await writeDevPairsFile(path.join(pairsDir, 'pairs.tsv'), 0, 36);
     const dataDir = path.join(dir, 'data');
     const engine = await Engine.open({ dataDir, transport: 'direct', allowedRoots: [pairsDir] });
     const stages = new Set<string>();

@@ -11,7 +11,8 @@ import { loadWeights } from '../../../src/engine/models/io/weightsFile';
 import { simcseLoss } from '../../../src/engine/train/losses';
 import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
 import { distinctTexts, planTotalSteps, readRunState, runTransEncoder } from '../../../src/engine/train/transEncoder';
-import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { useSharedGlove } from '../../helpers/gloveDir';
+import { writeDevPairsFile } from '../../helpers/devPairs';
 
 /**
  * The SimCSE step for a raw masked-LM base: a Hugging Face folder without a sentence-transformers
@@ -115,16 +116,10 @@ itWithData(
   'through the API: a run on an imported raw BERT folder goes through SimCSE first and ends with its models',
   async () => {
     const { Engine } = await import('../../../src/engine/api/engine');
-    const dev = await loadScoredPairs('stsb-dev');
     const root = fs.realpathSync(dir);
-    const pairsFile = path.join(root, 'pairs.tsv');
-    fs.writeFileSync(
-      pairsFile,
-      ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 20).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)].join('\n') + '\n',
-    );
+    const pairsFile = await writeDevPairsFile(path.join(root, 'pairs.tsv'), 0, 20);
     // Quick's teachers want GloVe SIF: use the tests' converted copy, not a fresh 307 MB conversion.
-    const glove = sharedGloveDir();
-    if (glove.dir) linkGloveInto(path.join(root, 'data'), glove.dir);
+    useSharedGlove(path.join(root, 'data'));
     const engine = await Engine.open({ dataDir: path.join(root, 'data'), transport: 'direct', allowedRoots: [root] });
     const stages = new Set<string>();
     const onEvent = (e: { job?: { stage?: string | null } }) => void (e.job?.stage && stages.add(e.job.stage));

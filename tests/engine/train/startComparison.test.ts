@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/api/engine';
 import { ApiError } from '../../../src/engine/api/errors';
-import { loadScoredPairs } from '../../../src/engine/eval/stsData';
-import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { writeDevPairsFile } from '../../helpers/devPairs';
+import { useSharedGlove } from '../../helpers/gloveDir';
 import { jobResultOf } from '../../../src/shared/api';
 import { describeTrainOutcome } from '../../../src/cli/trainOutcome';
 
@@ -21,14 +21,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 itWithData(
   'a run without labels ranks the start with every cycle, says better/same/worse, and hands back a model that is not worse',
   async () => {
-    const dev = await loadScoredPairs('stsb-dev');
     const pairsDir = path.join(dir, 'pairs');
-    fs.mkdirSync(pairsDir);
-    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 36).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
-    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
-    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
-    const glove = sharedGloveDir();
-    if (glove.dir) linkGloveInto(path.join(dir, 'data'), glove.dir);
+    await writeDevPairsFile(path.join(pairsDir, 'pairs.tsv'), 0, 36);
+    useSharedGlove(path.join(dir, 'data'));
     const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       const overrides = { cycles: 2, maxPairs: 24, biToCross: { batchSize: 8, maxLength: 16 }, crossToBi: { batchSize: 8, maxLength: 16 } };
@@ -85,14 +80,9 @@ itWithData(
 itWithData(
   "a run that does not beat the start hands back the start and says 'same'",
   async () => {
-    const dev = await loadScoredPairs('stsb-dev');
     const pairsDir = path.join(dir, 'pairs-same');
-    fs.mkdirSync(pairsDir);
-    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(40, 76).map((a, i) => `${dev.gold[40 + i]}\t${a}\t${dev.b[40 + i]}\tx`)];
-    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
-    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
-    const glove = sharedGloveDir();
-    if (glove.dir) linkGloveInto(path.join(dir, 'data-same'), glove.dir);
+    await writeDevPairsFile(path.join(pairsDir, 'pairs.tsv'), 40, 36);
+    useSharedGlove(path.join(dir, 'data-same'));
     const engine = await Engine.open({ dataDir: path.join(dir, 'data-same'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       const overrides = {

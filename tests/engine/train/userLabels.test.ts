@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { itWithData } from '../../helpers/sharedData';
 import { Engine } from '../../../src/engine/api/engine';
-import { linkGloveInto, sharedGloveDir } from '../../helpers/gloveDir';
+import { useSharedGlove } from '../../helpers/gloveDir';
+import { writeDevPairsFile } from '../../helpers/devPairs';
 import { ApiError } from '../../../src/engine/api/errors';
 import { loadScoredPairs } from '../../../src/engine/eval/stsData';
 
@@ -16,12 +17,8 @@ itWithData(
   async () => {
     const dev = await loadScoredPairs('stsb-dev');
     const pairsDir = path.join(dir, 'pairs');
-    fs.mkdirSync(pairsDir);
-    const lines = ['score\tsentence1\tsentence2\tsubset', ...dev.a.slice(0, 24).map((a, i) => `${dev.gold[i]}\t${a}\t${dev.b[i]}\tx`)];
-    fs.writeFileSync(path.join(pairsDir, 'pairs.tsv'), lines.join('\n') + '\n');
-    // GloVe converted once for the tests (a run would convert it into every fresh data folder).
-    const glove = sharedGloveDir();
-    if (glove.dir) linkGloveInto(path.join(dir, 'data'), glove.dir);
+    await writeDevPairsFile(path.join(pairsDir, 'pairs.tsv'), 0, 24);
+    useSharedGlove(path.join(dir, 'data'));
     const engine = await Engine.open({ dataDir: path.join(dir, 'data'), transport: 'direct', allowedRoots: [pairsDir] });
     try {
       // Bad labels are refused and change nothing.
