@@ -13,8 +13,9 @@
  * the default), "xnnpack" = tfjs-backend-wasm's own, one thread (the path before). One row set
  * per mode and thread count. --parallel P adds rows for data-parallel training steps over P
  * threads (src/engine/train/parallel: P-1 gradient workers + this thread, one native matmul
- * thread each; the step fit() runs when given a parallel task). --leak-steps N trains N real fit() steps (tiny batches) and prints
- * the tensor count at the start, middle and end (it must stay flat).
+ * thread each; the step fit() runs when given a parallel task). --leak-steps N trains N real fit() steps (tiny batches), once on
+ * this thread and once data-parallel per --parallel P, and prints the trainer's tensor count at the start, middle and end
+ * (it must stay flat).
  *
  * Every training sequence is filled to exactly max length (real STS sentences joined), so
  * tokens/step = batch x length (x 2 for the bi-encoder, which encodes both texts of a pair).
@@ -234,7 +235,7 @@ async function main(): Promise<void> {
       else await runConfig(backend, config.label, base, rows, ratios);
     }
   }
-  if (leakSteps > 0) await leakCheck(base!);
+  if (leakSteps > 0) for (const p of [1, ...parallelCounts]) await leakCheck(base!, p);
   if (base) tf.dispose([...base.params.values(), base.invTimescales]);
   printTables(rows, ratios, loadStart);
 }
@@ -361,10 +362,22 @@ async function runParallelConfig(label: string, participants: number, base: UseL
 }
 
 /** fit() on the real bi-encoder, tiny batches: the tensor count must not grow with the steps. */
-async function leakCheck(base: UseLiteBaseParams): Promise<void> {
+async function leakCheck(base: UseLiteBaseParams, participants: number): Promise<void> {
   const bi = loadUseLiteBiEncoder({ base, tokenizer });
   const texts = sentences.slice(0, 400);
   const labels = Float32Array.from(texts, (_, i) => (i % 10) / 10);
+  // With participants >= 2, fit() runs its data-parallel step (the path real training takes).
+  const parallel: ParallelTask | undefined =
+    participants >= 2
+      ? {
+          loss: 'bi-cosine-mse',
+          a: texts.filter((_, i) => i % 2 === 0),
+          b: texts.filter((_, i) => i % 2 === 1),
+          labels: Float32Array.from({ length: texts.length / 2 }, (_, i) => labels[i]!),
+          maxLength: 8,
+          dropout: 0.1,
+        }
+      : undefined;
   const counts: string[] = [];
   const t0 = performance.now();
   await fit({
@@ -375,7 +388,9 @@ async function leakCheck(base: UseLiteBaseParams): Promise<void> {
     learningRate: 1e-5,
     warmupFraction: 0.1,
     seed: 1,
+    ...(parallel ? { parallel, parallelThreads: participants } : {}),
     lossOf: (batch) => {
+      if (parallel) return taskLoss(bi, parallel, batch);
       const idx = Array.from(batch);
       const ea = bi.forward(
         idx.map((i) => texts[2 * i]!),
@@ -396,7 +411,9 @@ async function leakCheck(base: UseLiteBaseParams): Promise<void> {
     if (!(err instanceof Error && err.message === 'leak-check-done')) throw err;
   });
   bi.dispose();
-  console.log(`\nfit() over ${leakSteps} steps (batch 4, max length 8, ${((performance.now() - t0) / 1000).toFixed(0)} s): ${counts.join(', ')}`);
+  console.log(
+    `\nfit() over ${leakSteps} steps (${parallel ? `data-parallel ${participants} threads, ` : ''}batch 4, max length 8, ${((performance.now() - t0) / 1000).toFixed(0)} s): ${counts.join(', ')}`,
+  );
 }
 
 function printTables(rows: Row[], ratios: string[], loadStart: number): void {
