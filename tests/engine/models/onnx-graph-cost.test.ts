@@ -2,7 +2,8 @@
  * What ONNX Runtime runs for the USE lite export (issue 14 throughput), read from its profile
  * (op type and input shapes of every node) on one [4, 10] batch: layer 1's last dense layer
  * runs on pooled rows, not on every token, layer 0's residual projection is looked up, and
- * every per-token dense layer is one Gemm (MatMul + bias fused), not a MatMul and an Add.
+ * every per-token dense layer is one Gemm (MatMul + bias fused), not a MatMul and an Add;
+ * Q, K and V come from three Gemms, not one split afterwards.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -86,12 +87,14 @@ function expectCheapGraph(nodes: NodeRun[], pooledRows: number): void {
   const wide = nodes.filter((n) => /Gemm|MatMul/.test(n.op) && n.inputs[0]?.at(-1) === USE_LITE.ffnDim).map((n) => n.inputs[0]!);
   expect(wide.filter(perToken)).toEqual([[B * L, USE_LITE.ffnDim]]); // layer 0 only
   expect(wide.filter((s) => !perToken(s))).toEqual(Array.from({ length: pooledRows }, () => [B, USE_LITE.ffnDim])); // layer 1, per sentence
-  // No per-token dense layer is left as MatMul + Add: all 7 run as (Fused)Gemm.
+  // No per-token dense layer is left as MatMul + Add: all run as (Fused)Gemm, Q, K and V as
+  // three each (no Split copy): layer 0 Q, K, V, output, 2 FFN; layer 1 the same but its last FFN layer.
   expect(nodes.filter((n) => n.op === 'MatMul' && perToken(n.inputs[0]!))).toEqual([]);
+  expect(nodes.filter((n) => n.op === 'Split')).toEqual([]);
   const gemms = nodes.filter((n) => /Gemm/.test(n.op) && perToken(n.inputs[0]!));
-  expect(gemms).toHaveLength(7);
-  // 256 wide: layer 0's qkv and attention output; its residual projection comes from tables.
-  expect(gemms.filter((n) => n.inputs[0]!.at(-1) === USE_LITE.embedDim)).toHaveLength(2);
+  expect(gemms).toHaveLength(11);
+  // 256 wide: layer 0's Q, K, V and attention output; its residual projection comes from tables.
+  expect(gemms.filter((n) => n.inputs[0]!.at(-1) === USE_LITE.embedDim)).toHaveLength(4);
 }
 
 beforeAll(async () => {

@@ -80,12 +80,19 @@ export function buildUseLiteGraph(spec: UseLiteGraphSpec): GraphBuilder {
       throw new Error(`ONNX export: weight ${kernel} has shape [${kw?.shape ?? 'none'}], expected [${shape}]`);
     return quantizedDense(g, x, kernel, kw, bias && w.use(bias));
   };
+  const splitQkv = (qkv: string, width: number) => g.opN('Split', [qkv, g.constI([width, width, width])], 3, { axis: attr.int(1) });
+  // Q, K and V as three Gemms on column slices of the kernel (ORT folds the slices at load):
+  // no Split copy of the [B * L, 3 width] product (2-3% of the run time).
+  const qkvRows = (h: string, p: string, width: number): string[] =>
+    [0, 1, 2].map((i) => {
+      const cols = (t: string, axis: number) => g.op('Slice', [t, g.constI([i * width]), g.constI([(i + 1) * width]), g.constI([axis])]);
+      return g.op('Gemm', [h, cols(w.use(p + 'qkv/kernel', [width, 3 * width]), 1), cols(w.use(p + 'qkv/bias'), 0)]);
+    });
   const ln = (v: string, p: string) => layerNorm(g, v, w.use(p + '/layer_norm/scale'), w.use(p + '/layer_norm/bias'), eps);
   const attention = (h: string, layer: 0 | 1, width: number): string => {
     const p = `layer_${layer}/attention/`;
     const depth = width / heads;
-    const qkv = linear(h, p + 'qkv/kernel', [width, 3 * width], p + 'qkv/bias');
-    const [q, k, v] = g.opN('Split', [qkv, g.constI([width, width, width])], 3, { axis: attr.int(1) }) as [string, string, string];
+    const [q, k, v] = spec.quantize === 'int8' ? splitQkv(linear(h, p + 'qkv/kernel', [width, 3 * width], p + 'qkv/bias'), width) : qkvRows(h, p, width);
     const qh = g.op('Mul', [rowsToHeads(g, q, bl, heads, depth), g.scalarF(Math.fround(1 / Math.sqrt(depth)))]);
     const scores = g.op('Add', [g.op('MatMul', [qh, rowsToHeads(g, k, bl, heads, depth, true)]), bias]);
     const probs = g.op('Softmax', [scores], { axis: attr.int(-1) });
