@@ -17,6 +17,7 @@ import { loadModel, saveModel } from '../../../src/engine/models/modelFiles';
 import {
   DataType,
   GraphBuilder,
+  ONNX_EXPORT_VERSION,
   ONNX_FILE,
   ONNX_META_FILE,
   OnnxBiEncoder,
@@ -279,6 +280,13 @@ describe('onnxSessionFor (model folders)', () => {
       fs.rmSync(path.join(dir, ONNX_META_FILE));
       expect(onnxExportStaleness(dir)).toMatch(/model\.onnx\.json/);
       expect((await ensureOnnxExport(dir)).exported).toBe(true);
+
+      // An export made by an earlier graph version (a slower graph) is rebuilt.
+      const metaPath = path.join(dir, ONNX_META_FILE);
+      fs.writeFileSync(metaPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(metaPath, 'utf8')), exportVersion: ONNX_EXPORT_VERSION - 1 }));
+      expect(onnxExportStaleness(dir)).toMatch(/graph version/);
+      expect((await ensureOnnxExport(dir)).exported).toBe(true);
+      expect(onnxExportStaleness(dir)).toBeNull();
     } finally {
       model.dispose();
     }

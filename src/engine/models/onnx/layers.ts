@@ -43,3 +43,15 @@ export function paddingBias(g: GraphBuilder, maskF: string, big: number): string
 export function seqLength(g: GraphBuilder, ids: string): string {
   return g.op('Gather', [g.op('Shape', [ids]), g.scalarI(1)], { axis: attr.int(0) });
 }
+
+/** [B * L, width] rows of a batch whose int64 shape is `bl` ([B, L]) -> [B, heads, L, depth], or [B, heads, depth, L] for keys. */
+export function rowsToHeads(g: GraphBuilder, rows: string, bl: string, heads: number, depth: number, transposed = false): string {
+  const r = g.op('Reshape', [rows, g.op('Concat', [bl, g.constI([heads, depth])], { axis: attr.int(0) })]);
+  return g.op('Transpose', [r], { perm: attr.ints(transposed ? [0, 2, 3, 1] : [0, 2, 1, 3]) });
+}
+
+/** [B, heads, L, depth] -> [B * L, heads * depth] rows. */
+export function headsToRows(g: GraphBuilder, x: string, width: number): string {
+  const t = g.op('Transpose', [x], { perm: attr.ints([0, 2, 1, 3]) });
+  return g.op('Reshape', [t, g.constI([-1, width])]);
+}

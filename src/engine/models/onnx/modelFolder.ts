@@ -20,7 +20,7 @@ import { type OnnxTextCodec, hfCodec, useLiteCodec } from './textCodec';
 export const ONNX_FILE = 'model.onnx';
 export const ONNX_META_FILE = 'model.onnx.json';
 /** Bump when the exported graph changes, so cached exports are rebuilt. */
-export const ONNX_EXPORT_VERSION = 2;
+export const ONNX_EXPORT_VERSION = 3;
 
 interface OnnxMeta {
   format: 'tenc-onnx';
