@@ -4,7 +4,7 @@
  * step whose loss is a mean over rows takes its gradients a few rows per backward pass: the
  * step's peak tensor memory drops, its loss and gradients stay those of one pass (dropout off).
  * (3) fit()'s Adam updates one variable at a time: the same weights as tfjs's Adam, bit for bit,
- * at a fraction of its peak.
+ * at a fraction of its peak. (4) A run scores its pairs for the labels 16 at a time.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -24,7 +24,9 @@ import { fit } from '../../../src/engine/train/fit';
 import { leanAdam } from '../../../src/engine/train/leanAdam';
 import { shareGrads } from '../../../src/engine/train/parallel/shareGrads';
 import { type ParallelTask, taskLoss } from '../../../src/engine/train/parallel/task';
-import { PAPER_SETTINGS } from '../../../src/engine/train/settings';
+import { mergeSettings, PAPER_SETTINGS } from '../../../src/engine/train/settings';
+import { runTransEncoder } from '../../../src/engine/train/transEncoder';
+import { TRAIN_SCORING_BATCH } from '../../../src/engine/train/scoring';
 import { computeEvidence } from '../../../src/engine/train/teachers/evidence';
 import { writeGloveFixture } from '../models/glove-fixture';
 import { generateSentences } from '../models/use-lite-fixtures';
@@ -182,4 +184,37 @@ describe('Adam one variable at a time', () => {
       model.dispose();
     }
   }, 120_000);
+});
+
+describe('labelling batches', () => {
+  it('a run scores its pairs for the labels in batches of 16', async () => {
+    const texts = generateSentences(48, 11);
+    const pairs = { a: texts.slice(0, 24), b: texts.slice(24) };
+    const bi = loadUseLiteBiEncoder({ base, tokenizer });
+    const cross = loadUseLiteCrossEncoder({ base, tokenizer });
+    const batches: number[] = [];
+    const embed = bi.embed.bind(bi);
+    const score = cross.score.bind(cross);
+    bi.embed = (t, o) => (batches.push(o?.batchSize ?? NaN), embed(t, o));
+    cross.score = (p, o) => (batches.push(o?.batchSize ?? NaN), score(p, o));
+    const settings = mergeSettings(PAPER_SETTINGS, {
+      cycles: 1,
+      dropout: 0,
+      biToCross: { batchSize: 12, epochs: 1, maxLength: 12 },
+      crossToBi: { batchSize: 12, epochs: 1, maxLength: 12 },
+    });
+    const runDir = fs.mkdtempSync(path.join(tmp, 'run-'));
+    const saved = process.env['TENC_TRAIN_THREADS'];
+    process.env['TENC_TRAIN_THREADS'] = '1';
+    try {
+      await runTransEncoder({ members: [{ name: 'use-lite', bi, cross }], pairs, settings, runDir });
+    } finally {
+      if (saved === undefined) delete process.env['TENC_TRAIN_THREADS'];
+      else process.env['TENC_TRAIN_THREADS'] = saved;
+      bi.dispose();
+      cross.dispose();
+    }
+    expect(TRAIN_SCORING_BATCH).toBe(16);
+    expect(batches).toEqual([16, 16]);
+  }, 300_000);
 });
