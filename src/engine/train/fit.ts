@@ -37,7 +37,7 @@ export interface FitOptions {
   parallel?: ParallelTask;
   /** Participants of a parallel step (default: TENC_TRAIN_THREADS, else the cores, at most 4). */
   parallelThreads?: number;
-  /** With `parallel`: rows per backward pass (default: TENC_GRAD_ROWS, else 4; shareGrads.ts). */
+  /** With `parallel`: rows per backward pass (default: TENC_GRAD_ROWS, else 8; shareGrads.ts). */
   gradRows?: number;
 }
 

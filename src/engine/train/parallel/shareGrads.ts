@@ -2,15 +2,14 @@
  * The loss and gradients of a set of rows, computed a few rows at a time (issue 14, memory).
  * tfjs keeps every activation and every intermediate gradient of a backward pass until the pass
  * ends, and a wasm heap never shrinks: one pass over a 16-pair cross-encoder share grew the heap
- * to 284 MB, passes of 8 rows to 237 MB (bi-encoder 341 -> 284 MB). A full Standard run peaked at
- * 1.83 GB with 8 rows, 1.72 GB with 4 (user CPU +10%, one run each). The losses this applies to
- * are means over rows (parallel/task.ts), so the weighted sum of the chunks' gradients is the
- * whole share's, up to float summation order.
+ * to 284 MB, passes of 8 rows to 237 MB (bi-encoder 341 -> 284 MB) at the same step time.
+ * The losses this applies to are means over rows (parallel/task.ts), so the weighted sum of the
+ * chunks' gradients is the whole share's, up to float summation order.
  */
 import * as tf from '@tensorflow/tfjs';
 
 /** Rows per backward pass unless TENC_GRAD_ROWS says otherwise. */
-export const DEFAULT_GRAD_ROWS = 4;
+export const DEFAULT_GRAD_ROWS = 8;
 
 export function gradRows(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env['TENC_GRAD_ROWS']);
