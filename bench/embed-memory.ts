@@ -1,7 +1,7 @@
 /**
  * Peak resident memory of bulk embedding through the app's path (ParallelOnnxBiEncoder, the
  * worker pool dedup and evaluation use), on passages cut from this machine's /usr/share/doc
- * texts (real prose nobody here wrote): RSS after opening the pool, then after each step of
+ * texts and installed package docs (real prose nobody here wrote): RSS after opening the pool, then after each step of
  * --steps passages, all vectors kept (as a caller that holds them would). The growth per
  * passage extrapolates to larger counts (issue 14: 100,000 passages under 2 GB).
  *
@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/engine/backend';
 import { ParallelOnnxBiEncoder } from '../src/engine/models/onnx';
 import { loadUseLiteBiEncoder } from '../src/engine/models/use-lite';
@@ -25,9 +26,13 @@ const maxLength = numberArg(values['max-length'], 'max-length', 128, (n) => Numb
 const batchSize = numberArg(values.batch, 'batch', 32, (n) => Number.isInteger(n) && n >= 1);
 const MiB = 1024 * 1024;
 
-function passages(want: number): string[] {
+/**
+ * Paragraphs of 40+ characters: every text file under /usr/share/doc, then (this machine's holds
+ * ~85,000, short of 100,000) the .md/.txt documentation of the installed npm packages.
+ */
+function passages(want: number): { texts: string[]; fromDoc: number } {
   const out: string[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, only?: RegExp) => {
     let entries: fs.Dirent[] = [];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -37,8 +42,8 @@ function passages(want: number): string[] {
     for (const e of entries) {
       if (out.length >= want) return;
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && !/\.(gz|png|jpg|svg|pdf)$/i.test(e.name)) {
+      if (e.isDirectory()) walk(p, only);
+      else if (e.isFile() && (only ? only.test(e.name) : !/\.(gz|png|jpg|svg|pdf)$/i.test(e.name))) {
         let text = '';
         try {
           text = fs.readFileSync(p, 'utf8');
@@ -54,14 +59,16 @@ function passages(want: number): string[] {
     }
   };
   walk('/usr/share/doc');
-  return out;
+  const fromDoc = out.length;
+  if (out.length < want) walk(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules'), /\.(md|markdown|txt)$/i);
+  return { texts: out, fromDoc };
 }
 
 async function main(): Promise<void> {
   await initBackend('wasm');
   const total = Math.max(...steps);
-  const texts = passages(total);
-  if (texts.length < total) throw new Error(`only ${texts.length} passages under /usr/share/doc`);
+  const { texts, fromDoc } = passages(total);
+  if (texts.length < total) throw new Error(`only ${texts.length} passages under /usr/share/doc and the packages' documentation`);
   const bi = loadUseLiteBiEncoder();
   const pool = await ParallelOnnxBiEncoder.fromModel(bi, { workers: 2 });
   bi.dispose();
@@ -70,7 +77,9 @@ async function main(): Promise<void> {
     `${os.cpus().length} CPUs, load ${os
       .loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')}; max length ${maxLength}, batch ${batchSize}`,
+      .join(
+        ' ',
+      )}; max length ${maxLength}, batch ${batchSize}; passages: ${Math.min(fromDoc, total)} from /usr/share/doc, ${Math.max(0, total - fromDoc)} from package docs`,
   );
   console.log('\n| passages embedded (vectors kept) | RSS MiB | peak RSS so far MiB | passages/s |');
   console.log('|---|---|---|---|');

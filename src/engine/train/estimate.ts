@@ -41,6 +41,7 @@ import { fitSteps } from './fit';
 import { mineCandidatePairs, DEFAULT_MINING } from './mining';
 import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
 import { costItemKey, type CostItem, type MeasuredCost } from './measureCosts';
+import { TRAIN_SCORING_BATCH } from './scoring';
 import type { TrainingSource } from './protocol';
 import type { TrainEstimate } from '../../shared/api';
 import { seededRandom } from '../random';
@@ -88,7 +89,8 @@ interface CacheEntry {
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const SAMPLE = 400;
 const LENGTH_STEP = 8;
-const INFER_BATCH = 64;
+/** The labelling's batch (scoring.ts TRAIN_SCORING_BATCH), so its time is measured at that shape. */
+const INFER_BATCH = TRAIN_SCORING_BATCH;
 /** New pairs per sentence and per neighbour that kNN mining adds (see the header). */
 const KNN_NEW_PER_NEIGHBOUR = 0.65;
 

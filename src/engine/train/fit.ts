@@ -3,6 +3,8 @@ import type { TrainableModel } from '../models/encoder';
 import { CancelledError } from '../jobs/jobRunner';
 import { planBatches, warmupLinear } from './schedule';
 import { DataParallelSteps, type ParallelTask } from './parallel/dataParallel';
+import { shareGrads } from './parallel/shareGrads';
+import { leanAdam } from './leanAdam';
 
 /** What tfjs optimizers give from getWeights() and take in setWeights(), in order. */
 export type OptimizerState = { name: string; tensor: tf.Tensor }[];
@@ -35,6 +37,8 @@ export interface FitOptions {
   parallel?: ParallelTask;
   /** Participants of a parallel step (default: TENC_TRAIN_THREADS, else the cores, at most 4). */
   parallelThreads?: number;
+  /** With `parallel`: rows per backward pass (default: TENC_GRAD_ROWS, else 8; shareGrads.ts). */
+  gradRows?: number;
 }
 
 export interface FitResult {
@@ -54,13 +58,13 @@ export function fitSteps(examples: number, batchSize: number, epochs: number): n
  */
 export async function fit(o: FitOptions): Promise<FitResult> {
   const plan = planBatches(o.examples, o.batchSize, o.epochs, o.seed);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = leanAdam(o.learningRate);
   const variables = o.model.trainableVariables();
   if (o.optimizerState?.length) await optimizer.setWeights(o.optimizerState);
   let lossSum = 0;
   let lossCount = 0;
   const startStep = o.startStep ?? 0;
-  const parallel = o.parallel && startStep < plan.totalSteps ? await DataParallelSteps.start(o.model, o.parallel, o.parallelThreads) : undefined;
+  const parallel = o.parallel && startStep < plan.totalSteps ? await DataParallelSteps.start(o.model, o.parallel, o.parallelThreads, o.gradRows) : undefined;
   try {
     for (let step = startStep; step < plan.totalSteps; step++) {
       if (o.signal?.aborted) {
@@ -76,6 +80,12 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         loss = r.loss;
         // A name -> gradient map, keyed in variable order as minimize() builds it (Adam's slot order
         // follows it, so checkpoints are interchangeable); tfjs types the map as variables.
+        if (Number.isFinite(loss)) optimizer.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
+        tf.dispose(Object.values(r.grads));
+      } else if (o.parallel) {
+        // A loss that is a mean over rows: a few rows per backward pass (shareGrads.ts, memory).
+        const r = shareGrads(o.lossOf, batch, 1, variables, o.gradRows);
+        loss = r.loss;
         if (Number.isFinite(loss)) optimizer.applyGradients(r.grads as unknown as Record<string, tf.Variable>);
         tf.dispose(Object.values(r.grads));
       } else {

@@ -13,6 +13,7 @@ import { exactKnn } from '../dedup/exactSearch';
 import type { BiEncoder, CrossEncoder, TextPair } from '../models/encoder';
 import { saveArrays, saveWeights } from '../models/io/weightsFile';
 import { createBiEncoder, createCrossEncoder, type BaseSpec } from '../models/modelFiles';
+import { leanAdam } from './leanAdam';
 import { cosineMse, softBceWithLogits } from './losses';
 import { DataParallelSteps } from './parallel/dataParallel';
 import { type ParallelTask, taskLoss } from './parallel/task';
@@ -164,7 +165,7 @@ export async function measureCosts(base: BaseSpec, items: readonly CostItem[], o
     const optimizerFor = async (kind: 'bi' | 'cross', length: number) => {
       let opt = optimizers[kind];
       if (!opt) {
-        opt = optimizers[kind] = tf.train.adam(1e-6);
+        opt = optimizers[kind] = leanAdam(1e-6);
         await step(opt, modelOf(kind).trainableVariables(), lossFor(kind, 2, Math.min(length, 16), 0));
       }
       return opt;

@@ -14,7 +14,7 @@ import { mineCandidatePairs } from './mining';
 import type { CycleModels, TrainWorkerCommand, TrainWorkerInput, TrainWorkerMessage } from './protocol';
 import { seededRandom, shuffleInPlace } from '../random';
 import { miningCap, splitPairs, usablePairs, usableTexts } from './pairPlan';
-import { biScores, crossScores, type PairList } from './scoring';
+import { biScores, crossScores, TRAIN_SCORING_BATCH, type PairList } from './scoring';
 import { rankByTeacher, scoreAgainstLabels, selectByAgreement, selectByUserLabels } from './selection';
 import { computeEvidence, weightOf } from './teachers/evidence';
 import { teacherScores, type Evidence } from './teachers/teacher';
@@ -65,7 +65,7 @@ async function preparePairs(members: Member[]): Promise<PairsFile> {
       type: 'progress',
       progress: { stage: `mining pairs: embedding ${texts.length} sentences`, cycle: 0, phase: 'labelling', member: '', step: 0, totalSteps: 0, loss: null },
     });
-    const vectors = await members[0]!.bi.embed(texts, { maxLength: s.crossToBi.maxLength, batchSize: 64 });
+    const vectors = await members[0]!.bi.embed(texts, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH });
     if (controller.signal.aborted) throw new CancelledError();
     pairs = mineCandidatePairs(texts, vectors, { maxPairs: miningCap(s), seed: s.seed }).map((p) => [texts[p.a]!, texts[p.b]!, p.source]);
   }
@@ -101,7 +101,11 @@ async function main(): Promise<void> {
   const userPairs: PairList | undefined = user && { a: user.a, b: user.b };
   const userLabels = user && { labels: Float32Array.from(user.labels), scale: user.scale };
   let startUserScore: number | null = null;
-  if (userPairs && userLabels) startUserScore = scoreAgainstLabels(await biScores(members[0]!.bi, userPairs, { maxLength: s.crossToBi.maxLength }), userLabels);
+  if (userPairs && userLabels)
+    startUserScore = scoreAgainstLabels(
+      await biScores(members[0]!.bi, userPairs, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH }),
+      userLabels,
+    );
 
   const selectionFile = path.join(input.runDir, 'selection.json');
   const selection: SelectionFile = fs.existsSync(selectionFile) ? JSON.parse(fs.readFileSync(selectionFile, 'utf8')) : { cycles: [] };
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
       }),
     );
     selection.start = {
-      bi: Array.from(await biScores(members[0]!.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength })),
+      bi: Array.from(await biScores(members[0]!.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH })),
       evidence: evidence.map((e) => ({ name: e.name, scores: Array.from(e.scores) })),
     };
     writeJsonAtomic(selectionFile, selection);
@@ -151,9 +155,9 @@ async function main(): Promise<void> {
         models.push({ cycle: result.cycle + 1, member: m.name, base: input.bases[k]!, biDir: dir('bi'), crossDir: dir('cross') });
       }
       const primary = ms[0]!;
-      const bi = await biScores(primary.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength });
-      const cross = await crossScores(primary.cross, pairs.heldOut, { maxLength: s.biToCross.maxLength });
-      const userBi = userPairs ? await biScores(primary.bi, userPairs, { maxLength: s.crossToBi.maxLength }) : null;
+      const bi = await biScores(primary.bi, pairs.heldOut, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH });
+      const cross = await crossScores(primary.cross, pairs.heldOut, { maxLength: s.biToCross.maxLength, batchSize: TRAIN_SCORING_BATCH });
+      const userBi = userPairs ? await biScores(primary.bi, userPairs, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH }) : null;
       selection.cycles = selection.cycles.filter((c) => c.cycle !== result.cycle + 1);
       selection.cycles.push({ cycle: result.cycle + 1, bi: Array.from(bi), cross: Array.from(cross), userBi: userBi && Array.from(userBi), models });
       writeJsonAtomic(selectionFile, selection);

@@ -23,7 +23,7 @@ import type { ParallelTask } from './parallel/task';
 import { cosineMse, simcseLoss, softBceWithLogits } from './losses';
 import { spearman } from '../eval/metrics';
 import { seededRandom, shuffleInPlace } from '../random';
-import { biScores, crossScores, meanScores, toProbabilities, weightedMeanScores, type PairList } from './scoring';
+import { biScores, crossScores, meanScores, toProbabilities, TRAIN_SCORING_BATCH, weightedMeanScores, type PairList } from './scoring';
 import type { PhaseSettings, TransEncoderSettings } from './settings';
 import { computeEvidence, weightOf } from './teachers/evidence';
 import { negationFlags } from './teachers/negationEvidence';
@@ -372,8 +372,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           if (o.signal?.aborted) break;
           perMember.push(
             phase === 'bi->cross'
-              ? await biScores(m.bi, pairs, { maxLength: s.crossToBi.maxLength })
-              : await crossScores(m.cross, pairs, { maxLength: s.biToCross.maxLength }),
+              ? await biScores(m.bi, pairs, { maxLength: s.crossToBi.maxLength, batchSize: TRAIN_SCORING_BATCH })
+              : await crossScores(m.cross, pairs, { maxLength: s.biToCross.maxLength, batchSize: TRAIN_SCORING_BATCH }),
           );
         }
         if (o.signal?.aborted) throw new CancelledError();

@@ -7,6 +7,7 @@ export {
   readGloveMeta,
   resolveGloveDir,
   unloadGloveVectors,
+  gloveVectorsLoaded,
   type GloveVectors,
   type LoadGloveOptions,
 } from './vectors';

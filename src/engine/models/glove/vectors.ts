@@ -69,7 +69,7 @@ export function ensureGloveConverted(o: LoadGloveOptions = {}): string {
 
 /** Loads (converting first if needed) the GloVe vectors; cached per folder. */
 export function loadGloveVectors(o: LoadGloveOptions = {}): GloveVectors {
-  const dir = resolveGloveDir(o);
+  const dir = path.resolve(resolveGloveDir(o));
   const cached = loaded.get(dir);
   if (cached) return cached;
   ensureGloveConverted({ ...o, dir });
@@ -107,7 +107,13 @@ function alignedUint32(bytes: Buffer): Uint32Array {
     : new Uint32Array(new Uint8Array(bytes).buffer);
 }
 
-/** Forgets loaded folders (tests; memory). */
-export function unloadGloveVectors(): void {
-  loaded.clear();
+/** Forgets loaded folders, or the one folder `dir` (tests; memory). */
+export function unloadGloveVectors(dir?: string): void {
+  if (dir === undefined) loaded.clear();
+  else loaded.delete(path.resolve(dir));
+}
+
+/** Whether the vectors of `dir` are held in memory now. */
+export function gloveVectorsLoaded(dir: string): boolean {
+  return loaded.has(path.resolve(dir));
 }

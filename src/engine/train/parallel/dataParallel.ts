@@ -29,6 +29,7 @@ import type { TrainableModel } from '../../models/encoder';
 import { UseLiteBiEncoder } from '../../models/use-lite/biEncoder';
 import { UseLiteCrossEncoder } from '../../models/use-lite/crossEncoder';
 import type { GradWorkerInput, GradWorkerReply, GradWorkerRequest, ModelRecipe, WorkerStepTimes } from './protocol';
+import { gradRows, shareGrads } from './shareGrads';
 import { type ParallelTask, splitBatch, taskPair } from './task';
 
 export type { ParallelTask } from './task';
@@ -88,6 +89,7 @@ export class DataParallelSteps {
     private readonly weights: Float32Array,
     private readonly grads: Float32Array[],
     private readonly restoreMatMul: () => void,
+    private readonly gradRows: number,
   ) {
     for (const w of workers) {
       w.on('message', (m: GradWorkerReply) => {
@@ -115,7 +117,7 @@ export class DataParallelSteps {
   }
 
   /** Starts the workers (resolves once every one holds the model), or undefined when not possible. */
-  static async start(model: TrainableModel, task: ParallelTask, participants = trainThreads()): Promise<DataParallelSteps | undefined> {
+  static async start(model: TrainableModel, task: ParallelTask, participants = trainThreads(), maxRows = gradRows()): Promise<DataParallelSteps | undefined> {
     const recipe = parallelRecipe(model);
     if (!recipe || participants < 2 || currentBackend()?.name !== 'wasm') return undefined;
     if ((recipe.kind === 'bi') !== (task.loss === 'bi-cosine-mse')) throw new Error(`a ${task.loss} task cannot train a ${recipe.kind}-encoder`);
@@ -135,7 +137,14 @@ export class DataParallelSteps {
       for (let k = 1; k < participants; k++) {
         const g = new Float32Array(new SharedArrayBuffer(total * 4));
         grads.push(g);
-        const input: GradWorkerInput = { recipe, task, weights: weights.buffer as SharedArrayBuffer, grads: g.buffer as SharedArrayBuffer, matmulThreads: 1 };
+        const input: GradWorkerInput = {
+          recipe,
+          task,
+          weights: weights.buffer as SharedArrayBuffer,
+          grads: g.buffer as SharedArrayBuffer,
+          matmulThreads: 1,
+          gradRows: maxRows,
+        };
         workers.push(startWorker('gradWorker', new URL('./gradWorker.ts', import.meta.url), input as unknown as Record<string, unknown>));
       }
       await Promise.all(
@@ -157,7 +166,7 @@ export class DataParallelSteps {
       restoreMatMul();
       throw err;
     }
-    return new DataParallelSteps(model as UseLiteBiEncoder | UseLiteCrossEncoder, task, workers, weights, grads, restoreMatMul);
+    return new DataParallelSteps(model as UseLiteBiEncoder | UseLiteCrossEncoder, task, workers, weights, grads, restoreMatMul, maxRows);
   }
 
   resetProfile(): void {
@@ -220,10 +229,8 @@ export class DataParallelSteps {
     let ownLoss = 0;
     let ownGrads: tf.NamedTensorMap = {};
     if (own.length) {
-      const weight = own.length / size;
-      const r = tf.variableGrads(() => tf.mul(lossOf(Uint32Array.from(own)), weight) as tf.Scalar, variables);
-      ownLoss = (await r.value.data())[0]!;
-      r.value.dispose();
+      const r = shareGrads(lossOf, Uint32Array.from(own), own.length / size, variables, this.gradRows);
+      ownLoss = r.loss;
       ownGrads = r.grads;
     }
     const t2 = performance.now();

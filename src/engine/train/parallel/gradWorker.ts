@@ -10,6 +10,7 @@ import { initBackend } from '../../backend';
 import { heapView } from '../../backend/heapView';
 import { installNativeMatMul } from '../../backend/nativeMatMul';
 import { loadUseLiteBiEncoder, loadUseLiteCrossEncoder } from '../../models/use-lite';
+import { shareGrads } from './shareGrads';
 import { taskLoss } from './task';
 import type { GradWorkerInput, GradWorkerReply, GradWorkerRequest } from './protocol';
 
@@ -47,9 +48,8 @@ async function main(): Promise<void> {
       }
       const t1 = performance.now();
       // The loss is weighted by the share inside the tape, so the gradients come out weighted.
-      const { value, grads: g } = tf.variableGrads(() => tf.mul(taskLoss(model, input.task, m.indices), m.weight) as tf.Scalar, variables);
+      const { loss, grads: g } = shareGrads((rows) => taskLoss(model, input.task, rows), Uint32Array.from(m.indices), m.weight, variables, input.gradRows);
       try {
-        const loss = value.dataSync()[0]!;
         const t2 = performance.now();
         variables.forEach((v, k) => {
           const region = grads.subarray(offsets[k]!, offsets[k]! + v.size);
@@ -64,7 +64,6 @@ async function main(): Promise<void> {
         const times = { syncWeights: t1 - t0, forwardBackward: t2 - t1, writeGrads: performance.now() - t2 };
         post({ type: 'done', step: m.step, loss, times });
       } finally {
-        value.dispose();
         tf.dispose(Object.values(g));
       }
     } catch (err) {

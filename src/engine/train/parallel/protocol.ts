@@ -16,6 +16,8 @@ export interface GradWorkerInput {
   /** SharedArrayBuffer, this worker's own: its share-weighted gradients, same layout. */
   grads: SharedArrayBuffer;
   matmulThreads: number;
+  /** Rows per backward pass (shareGrads.ts). */
+  gradRows: number;
 }
 
 /** `version` changes whenever the trainer has written new weights. */

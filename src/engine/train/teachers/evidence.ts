@@ -3,7 +3,7 @@
  * (token alignment), GloVe (SIF) and the texts themselves (negation), per the run's settings.
  */
 import type { BiEncoder } from '../../models/encoder';
-import type { PairList } from '../scoring';
+import { TRAIN_SCORING_BATCH, type PairList } from '../scoring';
 import type { TransEncoderSettings } from '../settings';
 import { alignmentScores } from './alignment';
 import { negationFlags } from './negationEvidence';
@@ -32,7 +32,11 @@ export async function computeEvidence(
   if (wa > 0) {
     const encoder = asTokenStateEncoder(startBi);
     if (encoder)
-      out.evidence.push({ name: 'alignment', weight: wa, scores: await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, signal }) });
+      out.evidence.push({
+        name: 'alignment',
+        weight: wa,
+        scores: await alignmentScores(encoder, pairs, { maxLength: s.biToCross.maxLength, batchSize: TRAIN_SCORING_BATCH, signal }),
+      });
     else out.skipped.push({ name: 'alignment', reason: 'the base model has no token states to align' });
   }
   if (ws > 0) {

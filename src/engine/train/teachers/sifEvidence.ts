@@ -3,11 +3,22 @@
  * whose errors differ from USE lite's (issue 10: 0.7·z(USE) + 0.3·z(SIF) beats USE lite alone).
  * The first principal component is estimated on the pairs' own texts, as in the SIF paper.
  */
-import { loadGlove, type LoadGloveOptions } from '../../models/glove';
+import { type GloveSif, gloveVectorsLoaded, loadGlove, resolveGloveDir, unloadGloveVectors, type LoadGloveOptions } from '../../models/glove';
 import type { PairList } from '../scoring';
 
 export function sifScores(pairs: PairList, options: LoadGloveOptions = {}): Float32Array {
-  const sif = loadGlove(options);
+  // The table (400,000 x 100 floats, 160 MB, plus its vocabulary) is let go after use unless
+  // something else had loaded it: a run would otherwise hold it through training (issue 14).
+  const dir = resolveGloveDir(options);
+  const keep = gloveVectorsLoaded(dir);
+  try {
+    return sifCosines(loadGlove(options), pairs);
+  } finally {
+    if (!keep) unloadGloveVectors(dir);
+  }
+}
+
+function sifCosines(sif: GloveSif, pairs: PairList): Float32Array {
   const texts = [...new Set([...pairs.a, ...pairs.b])];
   const index = new Map(texts.map((t, i) => [t, i]));
   const vectors = sif.embed(texts, { component: 'texts' });
