@@ -211,12 +211,20 @@ const heldEvidence = (await computeEvidence(bi, heldOut, settings)).evidence;
 const runDir = values['run-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-bench-run-'));
 const tTrain = Date.now();
 let lastLog = 0;
+// Issue 14: wall time of each training phase (first to last step event) and its real tokens.
+const phaseTime = new Map<string, { first: number; last: number; steps: number }>();
 await runTransEncoder({
   members,
   pairs,
   settings,
   runDir,
   onProgress: (p) => {
+    if (p.phase === 'bi->cross' || p.phase === 'cross->bi') {
+      const t = phaseTime.get(p.phase) ?? { first: Date.now(), last: Date.now(), steps: 0 };
+      t.last = Date.now();
+      t.steps++;
+      phaseTime.set(p.phase, t);
+    }
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
       console.error(`  ${p.stage} ${p.step}/${p.totalSteps} loss ${p.loss?.toFixed(4) ?? '-'} (${((Date.now() - tTrain) / 1000).toFixed(0)} s)`);
@@ -263,6 +271,29 @@ await runTransEncoder({
     }
   },
 });
+{
+  // Real (unpadded) tokens one epoch of each phase reads: the cross-encoder both orders of each
+  // pair read together, the bi-encoder both texts alone.
+  const tok = bi.tokenizer;
+  const joint = pairs.a.reduce((sum, a, i) => sum + tok.encodePair(a, pairs.b[i]!, { maxLength: settings.biToCross.maxLength }).ids.length, 0);
+  const single = pairs.a.reduce(
+    (sum, a, i) =>
+      sum +
+      tok.encode(a, { maxLength: settings.crossToBi.maxLength }).ids.length +
+      tok.encode(pairs.b[i]!, { maxLength: settings.crossToBi.maxLength }).ids.length,
+    0,
+  );
+  const real: Record<string, number> = {
+    'bi->cross': 2 * joint * settings.biToCross.epochs * settings.crossPairShare,
+    'cross->bi': single * settings.crossToBi.epochs,
+  };
+  for (const [phase, t] of phaseTime) {
+    const s = (t.last - t.first) / 1000;
+    console.log(
+      `phase ${phase}: ${t.steps} steps in ${s.toFixed(0)} s (first to last step, all cycles), ${(real[phase]! * settings.cycles).toFixed(0)} real tokens, ${((real[phase]! * settings.cycles * (t.steps - 1)) / t.steps / s).toFixed(0)} real tokens/s`,
+    );
+  }
+}
 // The label-free rule's pick against the oracle (the cycle whose bi-encoder has the best average).
 const picked = selectByAgreement(agreement);
 const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));
