@@ -49,6 +49,8 @@ const { values } = benchArgs({
   mutual: { type: 'string' },
   'save-models': { type: 'string' },
   'simcse-epochs': { type: 'string' },
+  // 0: random batches in bi->cross and cross->bi (settings.lengthGrouped, issue 14).
+  'length-grouped': { type: 'string' },
   'simcse-lr': { type: 'string' },
   'mutual-labels': { type: 'string' },
   align: { type: 'string' },
@@ -84,6 +86,7 @@ const settings = mergeSettings(preset.settings, {
     residual: values.residual !== undefined ? values.residual === '1' : undefined,
     ensemble: values.ensemble !== undefined ? Number(values.ensemble) : undefined,
   },
+  lengthGrouped: values['length-grouped'] !== undefined ? values['length-grouped'] === '1' : undefined,
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
     epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined,
@@ -167,7 +170,7 @@ const c2bTeacherEval = (crossRow: Row, b2cRow: Row, cycle: number) => async (s: 
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(
-  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
+  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; length-grouped batches ${settings.lengthGrouped ?? false}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
 );
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
