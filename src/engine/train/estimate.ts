@@ -305,22 +305,19 @@ export function expectedSplitLength(lengths: readonly number[], batch: number, p
 
 /**
  * Issue 14: the expected padded length per row of a length-grouped step (schedule.ts): megabatches
- * of `batch` x 50 rows (at most `examples`) drawn from the sample, sorted by the longest of the
+ * of `batch` x 50 rows drawn from the sample (a run with fewer examples has one shorter megabatch
+ * that pads a little more; not counted, so runs of one source share their measured shapes), sorted by the longest of the
  * row's `sides` (a bi-encoder pair by its longer side, exampleLengths.ts biPairKey), cut into batches; each side padded to its own longest row (a cross-encoder
  * step has one side, a bi-encoder step two: the mean over sides). With `participants` > 1 each
  * batch is split as a data-parallel step splits it and costs its costliest share, as in
  * `expectedSplitLength`.
  */
-export function expectedGroupedLength(
-  sides: readonly (readonly number[])[],
-  batch: number,
-  o: { examples: number; participants?: number; seed?: number },
-): number {
+export function expectedGroupedLength(sides: readonly (readonly number[])[], batch: number, o: { participants?: number; seed?: number } = {}): number {
   const count = sides[0]?.length ?? 0;
   if (!count || batch < 1) return 0;
   const rand = seededRandom(o.seed ?? 7);
   const key = (j: number) => (sides.length === 2 ? biPairKey(sides[0]![j]!, sides[1]![j]!) : sides[0]![j]!);
-  const rows = Math.max(1, Math.min(batch * MEGABATCH_BATCHES, o.examples));
+  const rows = batch * MEGABATCH_BATCHES;
   const participants = o.participants ?? 1;
   // The padded tokens of a set of rows, every side padded to its own longest row.
   const padded = (share: readonly number[]) => (share.length ? share.length * sides.reduce((t, side) => t + Math.max(...share.map((j) => side[j]!)), 0) : 0);
@@ -358,16 +355,14 @@ interface Shapes {
   inferCrossLength: number;
 }
 
-function shapesFor(lengths: LengthSample, s: TransEncoderSettings, participants = 1, examples = 0): Shapes {
+function shapesFor(lengths: LengthSample, s: TransEncoderSettings, participants = 1): Shapes {
   const padded = (ls: readonly number[], batch: number, seed?: number) =>
     participants > 1 ? expectedSplitLength(ls, batch, participants, seed) : expectedBatchMax(ls, batch, seed);
   const randomBi = (padded(lengths.a, s.crossToBi.batchSize) + padded(lengths.b, s.crossToBi.batchSize, 11)) / 2;
-  const grouped = (sides: number[][], batch: number, rows: number) => expectedGroupedLength(sides, batch, { examples: rows, participants });
+  const grouped = (sides: number[][], batch: number) => expectedGroupedLength(sides, batch, { participants });
   // Issue 14: grouped batches (transEncoder.ts) sort bi->cross by the joint length, cross->bi by the longer side.
-  const crossPadded = s.lengthGrouped
-    ? grouped([lengths.pairs], s.biToCross.batchSize, 2 * Math.round(examples * s.crossPairShare))
-    : padded(lengths.pairs, s.biToCross.batchSize);
-  const biPadded = s.lengthGrouped ? grouped([lengths.a, lengths.b], s.crossToBi.batchSize, examples) : randomBi;
+  const crossPadded = s.lengthGrouped ? grouped([lengths.pairs], s.biToCross.batchSize) : padded(lengths.pairs, s.biToCross.batchSize);
+  const biPadded = s.lengthGrouped ? grouped([lengths.a, lengths.b], s.crossToBi.batchSize) : randomBi;
   return {
     crossStep: { batch: s.biToCross.batchSize, length: lengthBucket(crossPadded, s.biToCross.maxLength) },
     biStep: { batch: s.crossToBi.batchSize, length: lengthBucket(biPadded, s.crossToBi.maxLength) },
@@ -423,7 +418,7 @@ export class TrainingEstimator {
       if (perBase.has(key)) continue;
       const lengths = sampleLengths(req.source, base, s);
       // Data-parallel steps (issue 14) split each batch by length: fewer padded tokens per step.
-      const shapes = shapesFor(lengths, s, backend === 'wasm' && base.kind === 'builtin' ? trainThreads() : 1, plan.train);
+      const shapes = shapesFor(lengths, s, backend === 'wasm' && base.kind === 'builtin' ? trainThreads() : 1);
       const items = itemsFor(shapes, s, k === 0 && plan.minedTexts > 0);
       const costs = await this.ensure(backend, base, items);
       perBase.set(key, { shapes, costs, sampled: lengths.sampled });
