@@ -88,6 +88,9 @@ export interface TransEncoderSettings {
    * Issue 14: the pointwise phases (bi->cross, cross->bi) train on length-grouped batches
    * (schedule.ts LengthGrouping), so a step pads less; SimCSE keeps random batches (its in-batch
    * negatives need them). Absent (runs stored before it existed) or false: random batches.
+   * Quick (bench/trans-encoder-sts.ts): bi-encoder avg 70.80 random, 70.83 grouped, no set more
+   * than 0.31 lower; steps of the built-in model 15% (bi->cross) and 7% (cross->bi) shorter
+   * (bench/length-grouped-steps.ts): the padding goes, a step's fixed work stays.
    */
   lengthGrouped?: boolean;
 }
