@@ -49,6 +49,8 @@ const { values } = benchArgs({
   mutual: { type: 'string' },
   'save-models': { type: 'string' },
   'simcse-epochs': { type: 'string' },
+  // 0: random batches in bi->cross and cross->bi (settings.lengthGrouped, issue 14).
+  'length-grouped': { type: 'string' },
   'simcse-lr': { type: 'string' },
   'mutual-labels': { type: 'string' },
   align: { type: 'string' },
@@ -84,6 +86,7 @@ const settings = mergeSettings(preset.settings, {
     residual: values.residual !== undefined ? values.residual === '1' : undefined,
     ensemble: values.ensemble !== undefined ? Number(values.ensemble) : undefined,
   },
+  lengthGrouped: values['length-grouped'] !== undefined ? values['length-grouped'] === '1' : undefined,
   mutualLabels: values['mutual-labels'] === undefined ? undefined : (values['mutual-labels'] as 'mean' | 'fidelity'),
   simcse: {
     epochs: values['simcse-epochs'] ? Number(values['simcse-epochs']) : undefined,
@@ -167,7 +170,7 @@ const c2bTeacherEval = (crossRow: Row, b2cRow: Row, cycle: number) => async (s: 
 if (values['glove-data-dir']) process.env.TENC_GLOVE_DIR = path.join(values['glove-data-dir'], 'models', 'glove-6b-100d');
 
 console.log(
-  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
+  `backend ${backend.name}; preset ${preset.name}; ${pairs.a.length} training pairs of ${all.length}; cycles ${settings.cycles}; cross-encoder share ${settings.crossPairShare}; length-grouped batches ${settings.lengthGrouped ?? false}; c2b epochs ${settings.crossToBi.epochs}; teacher ${JSON.stringify(settings.teacher)}; dropout ${settings.dropout}; lr b2c ${settings.biToCross.learningRate} c2b ${settings.crossToBi.learningRate}`,
 );
 console.log(`${'model'.padEnd(22)} ${evalSets.map((s) => s.name.padStart(6)).join(' ')}`);
 const bi = loadUseLiteBiEncoder();
@@ -211,12 +214,20 @@ const heldEvidence = (await computeEvidence(bi, heldOut, settings)).evidence;
 const runDir = values['run-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-bench-run-'));
 const tTrain = Date.now();
 let lastLog = 0;
+// Issue 14: wall time of each training phase (first to last step event) and its real tokens.
+const phaseTime = new Map<string, { first: number; last: number; steps: number }>();
 await runTransEncoder({
   members,
   pairs,
   settings,
   runDir,
   onProgress: (p) => {
+    if (p.phase === 'bi->cross' || p.phase === 'cross->bi') {
+      const t = phaseTime.get(p.phase) ?? { first: Date.now(), last: Date.now(), steps: 0 };
+      t.last = Date.now();
+      t.steps++;
+      phaseTime.set(p.phase, t);
+    }
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
       console.error(`  ${p.stage} ${p.step}/${p.totalSteps} loss ${p.loss?.toFixed(4) ?? '-'} (${((Date.now() - tTrain) / 1000).toFixed(0)} s)`);
@@ -263,6 +274,29 @@ await runTransEncoder({
     }
   },
 });
+{
+  // Real (unpadded) tokens one epoch of each phase reads: the cross-encoder both orders of each
+  // pair read together, the bi-encoder both texts alone.
+  const tok = bi.tokenizer;
+  const joint = pairs.a.reduce((sum, a, i) => sum + tok.encodePair(a, pairs.b[i]!, { maxLength: settings.biToCross.maxLength }).ids.length, 0);
+  const single = pairs.a.reduce(
+    (sum, a, i) =>
+      sum +
+      tok.encode(a, { maxLength: settings.crossToBi.maxLength }).ids.length +
+      tok.encode(pairs.b[i]!, { maxLength: settings.crossToBi.maxLength }).ids.length,
+    0,
+  );
+  const real: Record<string, number> = {
+    'bi->cross': 2 * joint * settings.biToCross.epochs * settings.crossPairShare,
+    'cross->bi': single * settings.crossToBi.epochs,
+  };
+  for (const [phase, t] of phaseTime) {
+    const s = (t.last - t.first) / 1000;
+    console.log(
+      `phase ${phase}: ${t.steps} steps in ${s.toFixed(0)} s (first to last step, all cycles), ${(real[phase]! * settings.cycles).toFixed(0)} real tokens, ${((real[phase]! * settings.cycles * (t.steps - 1)) / t.steps / s).toFixed(0)} real tokens/s`,
+    );
+  }
+}
 // The label-free rule's pick against the oracle (the cycle whose bi-encoder has the best average).
 const picked = selectByAgreement(agreement);
 const biRows = rows.filter((r) => /^cycle \d+ bi( \(use-lite\))?$/.test(r.model));

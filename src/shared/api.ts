@@ -300,6 +300,8 @@ const TrainRunInput = z
         mutualLabels: z.enum(['mean', 'fidelity']).optional(),
         /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
         biStartShare: z.number().min(0).max(1).optional(),
+        /** Issue 14: length-grouped batches in bi->cross and cross->bi (false: random batches, as before). */
+        lengthGrouped: z.boolean().optional(),
         /** Evidence mixed into the teachers (weights against 1 for the model's own scores; 0 = the paper's teachers). */
         teacher: z
           // issue 10: negation = penalty (in SDs) on pairs whose texts differ by a negation
@@ -344,6 +346,8 @@ export interface TrainSettings {
   mutualLabels: 'mean' | 'fidelity';
   /** Issue 10: share of the start weights mixed back into each cycle's bi-encoder (0 = the paper's). */
   biStartShare?: number;
+  /** Issue 14: length-grouped batches in bi->cross and cross->bi. */
+  lengthGrouped?: boolean;
 }
 
 export type BaseDescription = { kind: 'builtin'; name: 'use-lite' } | { kind: 'hf'; dir: string };

@@ -14,7 +14,9 @@
  * - Token lengths come from the real text: a seeded sample of at most 400 of the pairs (for a
  *   corpus: of its sentences, paired at random) is tokenized with the base's tokenizer. A
  *   training batch is padded to its longest row, so a step's length is the expected maximum
- *   over a random batch (cut at the phase's maxLength), rounded to a multiple of 8 tokens.
+ *   over a batch (cut at the phase's maxLength), rounded to a multiple of 8 tokens: a random
+ *   batch, or with settings.lengthGrouped a batch cut from a length-sorted megabatch as
+ *   training cuts them (schedule.ts), drawn from the sample.
  *   Labelling batches are sorted by length, so they cost the mean length per row.
  * - Pairs of a corpus are not known before mining. Lexical and random pairs are counted
  *   exactly (they are cheap); kNN pairs are not (they need every sentence embedded): they are
@@ -47,6 +49,8 @@ import type { TrainEstimate } from '../../shared/api';
 import { seededRandom } from '../random';
 import type { TransEncoderSettings } from './settings';
 import { planTotalSteps } from './transEncoder';
+import { biPairKey, type LengthTokenizer } from './exampleLengths';
+import { MEGABATCH_BATCHES } from './schedule';
 
 export interface EstimateRequest {
   settings: TransEncoderSettings;
@@ -220,11 +224,6 @@ export function distinctAmong(take: number, total: number, texts: number): numbe
 // ---------------------------------------------------------------------------------------------
 // Token lengths
 
-interface LengthTokenizer {
-  encode(text: string, opts: { maxLength: number }): { ids: ArrayLike<number> };
-  encodePair(a: string, b: string, opts: { maxLength: number }): { ids: ArrayLike<number> };
-}
-
 const tokenizers = new Map<string, LengthTokenizer>();
 
 function tokenizerOf(base: BaseSpec): LengthTokenizer {
@@ -306,6 +305,38 @@ export function expectedSplitLength(lengths: readonly number[], batch: number, p
   return sum / trials;
 }
 
+/**
+ * Issue 14: the expected padded length per row of a length-grouped step (schedule.ts): megabatches
+ * of `batch` x 50 rows drawn from the sample (a run with fewer examples has one shorter megabatch
+ * that pads a little more; not counted, so runs of one source share their measured shapes), sorted by the longest of the
+ * row's `sides` (a bi-encoder pair by its longer side, exampleLengths.ts biPairKey), cut into batches; each side padded to its own longest row (a cross-encoder
+ * step has one side, a bi-encoder step two: the mean over sides). With `participants` > 1 each
+ * batch is split as a data-parallel step splits it and costs its costliest share, as in
+ * `expectedSplitLength`.
+ */
+export function expectedGroupedLength(sides: readonly (readonly number[])[], batch: number, o: { participants?: number; seed?: number } = {}): number {
+  const count = sides[0]?.length ?? 0;
+  if (!count || batch < 1) return 0;
+  const rand = seededRandom(o.seed ?? 7);
+  const key = (j: number) => (sides.length === 2 ? biPairKey(sides[0]![j]!, sides[1]![j]!) : sides[0]![j]!);
+  const rows = batch * MEGABATCH_BATCHES;
+  const participants = o.participants ?? 1;
+  // The padded tokens of a set of rows, every side padded to its own longest row.
+  const padded = (share: readonly number[]) => (share.length ? share.length * sides.reduce((t, side) => t + Math.max(...share.map((j) => side[j]!)), 0) : 0);
+  let sum = 0;
+  let batches = 0;
+  while (batches < 64) {
+    const mega = Array.from({ length: rows }, () => Math.floor(rand() * count)).sort((x, y) => key(y) - key(x));
+    for (let from = 0; from < mega.length; from += batch) {
+      const rowsOf = mega.slice(from, from + batch);
+      const cost = participants > 1 ? participants * Math.max(...splitBatch(rowsOf, key, participants).map(padded)) : padded(rowsOf);
+      sum += cost / rowsOf.length / sides.length;
+      batches++;
+    }
+  }
+  return sum / batches;
+}
+
 function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
@@ -321,6 +352,7 @@ export function lengthBucket(tokens: number, cap: number): number {
 interface Shapes {
   crossStep: { batch: number; length: number };
   biStep: { batch: number; length: number };
+  simcseLength: number;
   inferBiLength: number;
   inferCrossLength: number;
 }
@@ -328,10 +360,16 @@ interface Shapes {
 function shapesFor(lengths: LengthSample, s: TransEncoderSettings, participants = 1): Shapes {
   const padded = (ls: readonly number[], batch: number, seed?: number) =>
     participants > 1 ? expectedSplitLength(ls, batch, participants, seed) : expectedBatchMax(ls, batch, seed);
-  const biPadded = (padded(lengths.a, s.crossToBi.batchSize) + padded(lengths.b, s.crossToBi.batchSize, 11)) / 2;
+  const randomBi = (padded(lengths.a, s.crossToBi.batchSize) + padded(lengths.b, s.crossToBi.batchSize, 11)) / 2;
+  const grouped = (sides: number[][], batch: number) => expectedGroupedLength(sides, batch, { participants });
+  // Issue 14: grouped batches (transEncoder.ts) sort bi->cross by the joint length, cross->bi by the longer side.
+  const crossPadded = s.lengthGrouped ? grouped([lengths.pairs], s.biToCross.batchSize) : padded(lengths.pairs, s.biToCross.batchSize);
+  const biPadded = s.lengthGrouped ? grouped([lengths.a, lengths.b], s.crossToBi.batchSize) : randomBi;
   return {
-    crossStep: { batch: s.biToCross.batchSize, length: lengthBucket(padded(lengths.pairs, s.biToCross.batchSize), s.biToCross.maxLength) },
+    crossStep: { batch: s.biToCross.batchSize, length: lengthBucket(crossPadded, s.biToCross.maxLength) },
     biStep: { batch: s.crossToBi.batchSize, length: lengthBucket(biPadded, s.crossToBi.maxLength) },
+    // SimCSE keeps random batches: its steps are priced from the random-batch bi-encoder length.
+    simcseLength: lengthBucket(randomBi, s.crossToBi.maxLength),
     inferBiLength: lengthBucket(mean([...lengths.a, ...lengths.b]), s.crossToBi.maxLength),
     inferCrossLength: lengthBucket(mean(lengths.pairs), s.biToCross.maxLength),
   };
@@ -499,7 +537,8 @@ function composeEstimate(
     b.setup += c({ what: 'load' }) + 2 * save;
     // A SimCSE step is two forward passes of one batch, like a cross->bi step: its cost is
     // taken as that step's, scaled by the batch size (an approximation, not measured itself).
-    if (s.simcse.epochs > 0 && !isSentenceEncoderBase(base)) b.setup += simcseSteps * biStep * (s.simcse.batchSize / shapes.biStep.batch) + save;
+    if (s.simcse.epochs > 0 && !isSentenceEncoderBase(base))
+      b.setup += simcseSteps * biStep * (s.simcse.batchSize / shapes.biStep.batch) * (shapes.simcseLength / shapes.biStep.length) + save;
     if (k === 0 && plan.minedTexts > 0) {
       const m = plan.minedTexts;
       b.setup += m * perText + c({ what: 'knn' }) * m * m + plan.lexicalSeconds;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainableModel } from '../models/encoder';
 import { CancelledError } from '../jobs/jobRunner';
-import { planBatches, warmupLinear } from './schedule';
+import { planBatches, warmupLinear, type LengthGrouping } from './schedule';
 import { DataParallelSteps, type ParallelTask } from './parallel/dataParallel';
 import { shareGrads } from './parallel/shareGrads';
 import { leanAdam } from './leanAdam';
@@ -18,6 +18,8 @@ export interface FitOptions {
   learningRate: number;
   warmupFraction: number;
   seed: number;
+  /** Issue 14: batches grouped by these example lengths (schedule.ts); none: random batches. */
+  grouping?: LengthGrouping;
   /** Builds the loss of one batch; runs inside the optimizer's gradient tape. */
   lossOf(batch: Uint32Array): tf.Scalar;
   /** Resume: steps already done and the optimizer state saved with them. */
@@ -57,7 +59,7 @@ export function fitSteps(examples: number, batchSize: number, epochs: number): n
  * batch plan, so that resuming at step s continues exactly as an uninterrupted run would.
  */
 export async function fit(o: FitOptions): Promise<FitResult> {
-  const plan = planBatches(o.examples, o.batchSize, o.epochs, o.seed);
+  const plan = planBatches(o.examples, o.batchSize, o.epochs, o.seed, o.grouping);
   const optimizer = leanAdam(o.learningRate);
   const variables = o.model.trainableVariables();
   if (o.optimizerState?.length) await optimizer.setWeights(o.optimizerState);

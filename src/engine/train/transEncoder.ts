@@ -30,6 +30,7 @@ import { negationFlags } from './teachers/negationEvidence';
 import { ensembleLabels, teacherScores, type Evidence } from './teachers/teacher';
 import { pairLengths } from './teachers/groups';
 import { interpolateWeights } from './interpolate';
+import { biPairKey, jointLength, lengthTokenizerOf, singleLength } from './exampleLengths';
 
 export interface Member {
   /** Short stable name, used in file names ("use-lite", "bert-1"). */
@@ -183,6 +184,16 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
   // bi->cross trains on these pairs (both orders); cross->bi on all n, labelled by the cross-encoder.
   const crossIdx = crossPairIndices(n, s);
   const nCross = crossIdx.length;
+  // Issue 14: each example's token count, the key length-grouped batches sort by (example i of
+  // bi->cross is the pair crossIdx[i % nCross], read in one order or the other: the same length).
+  const exampleLengths = (model: BiEncoder | CrossEncoder, phase: 'bi->cross' | 'cross->bi', maxLength: number): Float64Array => {
+    const tok = lengthTokenizerOf(model);
+    if (phase === 'bi->cross') {
+      const joint = Float64Array.from(crossIdx, (p) => jointLength(tok, pairs.a[p]!, pairs.b[p]!, maxLength));
+      return Float64Array.from({ length: 2 * nCross }, (_, i) => joint[i % nCross]!);
+    }
+    return Float64Array.from({ length: n }, (_, i) => biPairKey(singleLength(tok, pairs.a[i]!, maxLength), singleLength(tok, pairs.b[i]!, maxLength)));
+  };
 
   const report = (p: Omit<TrainProgress, 'totalSteps' | 'step'>) => o.onProgress?.({ ...p, step: st.globalStep, totalSteps: st.totalSteps });
 
@@ -226,6 +237,8 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
     cfg: PhaseSettings;
     examples: number;
     seed: number;
+    /** Issue 14: example lengths to group batches by (none: random batches). */
+    lengths?: ArrayLike<number>;
     lossOf: (batch: Uint32Array) => tf.Scalar;
     /** Issue 14: the same loss as data, so fit() can split steps over every core. */
     parallel?: ParallelTask;
@@ -257,6 +270,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
       learningRate: a.cfg.learningRate,
       warmupFraction: s.warmupFraction,
       seed: a.seed,
+      grouping: a.lengths ? { lengths: a.lengths } : undefined,
       startStep: st.step,
       optimizerState,
       signal: o.signal,
@@ -420,6 +434,7 @@ export async function runTransEncoder(o: RunTransEncoderOptions): Promise<RunSta
           cfg,
           examples: phase === 'bi->cross' ? 2 * nCross : n,
           seed: s.seed + 1000 * cycle + (phase === 'bi->cross' ? 0 : 500) + k,
+          lengths: s.lengthGrouped ? exampleLengths(phase === 'bi->cross' ? m.cross : m.bi, phase, cfg.maxLength) : undefined,
           lossOf: (batch) => {
             const idx = phase === 'bi->cross' ? Array.from(batch, (i) => crossIdx[i % nCross]!) : Array.from(batch);
             const y = tf.tensor1d(idx.map((i) => labels[i]!));

@@ -57,6 +57,11 @@ itWithData('validates its input, estimates a pairs file on the engine backend an
       mutual: { kind: 'builtin', name: 'use-lite' },
     });
     expect(weighted.steps.total).toBe(mutual.steps.total);
+    // Issue 14: random batches on request (length-grouped ones by default), never padded shorter.
+    const random = await engine.invoke('train.estimate', { pairsFile, preset: 'quick', overrides: { ...overrides, lengthGrouped: false } });
+    expect(random.steps.total).toBe(est.steps.total);
+    expect(random.perMember[0]!.biToCrossStep.length).toBeGreaterThanOrEqual(est.perMember[0]!.biToCrossStep.length);
+    expect(await codeOf(engine.call('train.estimate', { pairsFile, overrides: { lengthGrouped: 'no' } }))).toBe('bad_request');
     // Nothing was started, and the measurements are kept in the data folder.
     expect(await engine.invoke('runs.list', {})).toEqual([]);
     expect(engine.jobs.list()).toEqual([]);

@@ -11,6 +11,7 @@ import { measureInProcess } from '../../../src/engine/train/costMeasurers';
 import {
   distinctAmong,
   expectedBatchMax,
+  expectedGroupedLength,
   lengthBucket,
   planPairs,
   roughDuration,
@@ -65,6 +66,20 @@ describeWithData('measured costs', () => {
     expect(quick.seconds).toBeGreaterThan(quick.steps.total * Math.min(m.biToCrossStep.seconds, m.crossToBiStep.seconds));
     expect(quick.summary).toMatch(/^about \d+ (s|min) on /);
     expect(quick.basis.join('\n')).toContain('bi->cross step');
+  });
+
+  it('prices length-grouped batches (issue 14) at their shorter padded length, with the same steps', async () => {
+    const random = await estimator.estimate({
+      settings: mergeSettings(PRESETS.quick.settings, { lengthGrouped: false }),
+      source: pairs,
+      bases: [BUILTIN_BASE],
+    });
+    const grouped = quick.perMember[0]!;
+    const plain = random.perMember[0]!;
+    expect(PRESETS.quick.settings.lengthGrouped).toBe(true);
+    expect(grouped.biToCrossStep.length).toBeLessThan(plain.biToCrossStep.length);
+    expect(grouped.crossToBiStep.length).toBeLessThanOrEqual(plain.crossToBiStep.length);
+    expect(quick.steps).toEqual(random.steps);
   });
 
   it('counts the pairs and steps a run of the file makes', () => {
@@ -162,6 +177,15 @@ describe('pieces', () => {
     const lengths = [10, 10, 10, 10, 40];
     expect(expectedBatchMax(lengths, 1)).toBeLessThan(expectedBatchMax(lengths, 16));
     expect(expectedBatchMax(lengths, 64)).toBeCloseTo(40, 0);
+    // Grouped (issue 14): batches cut from sorted megabatches pad to about the mean (16), random ones to about 28.
+    for (const participants of [1, 2]) {
+      const grouped = expectedGroupedLength([lengths], 4, { participants });
+      expect(grouped).toBeGreaterThanOrEqual(16);
+      expect(grouped).toBeLessThan(20);
+    }
+    expect(expectedBatchMax(lengths, 4)).toBeGreaterThan(25);
+    // A bi-encoder pair is grouped by its longer side; each side pads to its own longest text.
+    expect(expectedGroupedLength([lengths, [...lengths].reverse()], 4)).toBeLessThan(expectedBatchMax(lengths, 4));
     expect(lengthBucket(45, 48)).toBe(48);
     expect(lengthBucket(3, 32)).toBe(8);
     expect(lengthBucket(70, 64)).toBe(64);
