@@ -69,7 +69,7 @@ for (const src of sources) {
         [false, split2],
         [true, split2],
       ] as const)
-        row.push(pct(count(2 * n, batch, grouped ? len2 : null, (i) => len2[i]!, cost)).padStart(grouped ? 8 : 8));
+        row.push(pct(count(2 * n, batch, grouped ? len2 : null, (i) => len2[i]!, cost)).padStart(8));
       console.log(row.join(' '));
     }
   }

@@ -18,20 +18,14 @@ import {
 } from '../../../src/engine/models/use-lite';
 import { fit } from '../../../src/engine/train/fit';
 import { type ParallelTask, splitBatch, taskLoss } from '../../../src/engine/train/parallel/task';
+import { pairTask } from '../../helpers/parallelTask';
 import { generateSentences } from '../models/use-lite-fixtures';
 
 let base: UseLiteBaseParams;
 const tokenizer = loadUseLiteTokenizer();
 const texts = generateSentences(48, 31);
 const n = 24;
-const task = (loss: ParallelTask['loss']): ParallelTask => ({
-  loss,
-  a: texts.slice(0, n),
-  b: texts.slice(n),
-  labels: Float32Array.from({ length: n }, (_, i) => ((i * 7) % 11) / 10),
-  maxLength: 12,
-  dropout: 0,
-});
+const task = (loss: ParallelTask['loss']): ParallelTask => pairTask(loss, texts, n, 12);
 
 beforeAll(async () => {
   expect((await initBackend('wasm')).name).toBe('wasm');

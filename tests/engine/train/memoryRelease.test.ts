@@ -29,6 +29,7 @@ import { runTransEncoder } from '../../../src/engine/train/transEncoder';
 import { TRAIN_SCORING_BATCH } from '../../../src/engine/train/scoring';
 import { computeEvidence } from '../../../src/engine/train/teachers/evidence';
 import { writeGloveFixture } from '../models/glove-fixture';
+import { pairTask } from '../../helpers/parallelTask';
 import { generateSentences } from '../models/use-lite-fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenc-memory-'));
@@ -78,14 +79,7 @@ describe('GloVe SIF evidence', () => {
 describe('gradients a few rows per pass', () => {
   const texts = generateSentences(64, 17);
   const n = 32;
-  const task = (loss: ParallelTask['loss']): ParallelTask => ({
-    loss,
-    a: texts.slice(0, n),
-    b: texts.slice(n),
-    labels: Float32Array.from({ length: n }, (_, i) => ((i * 7) % 11) / 10),
-    maxLength: 16,
-    dropout: 0,
-  });
+  const task = (loss: ParallelTask['loss']): ParallelTask => pairTask(loss, texts, n, 16);
 
   for (const kind of ['bi', 'cross'] as const) {
     it(`${kind}-encoder: same loss and gradients as one pass, lower peak memory`, async () => {
